@@ -1,0 +1,56 @@
+# Two commands do all the set-up (see README):  make run   and   make test
+# Both install only what is missing, so a second run starts at once.
+
+PYTHON  ?= $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint test-fast corpus train bench clean
+
+run: $(VENV)/.app-installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.dev-installed /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+# Everything but the real-browser tests.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+corpus: $(VENV)/.app-installed
+	$(BIN)/python -m engine.corpus build
+
+train: $(VENV)/.app-installed
+	$(BIN)/python -m engine.train charlstm
+	$(BIN)/python -m engine.train bilm
+
+bench: $(VENV)/.dev-installed
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+$(VENV)/.app-installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-dev.lock
+	touch $@
+
+# Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .numba_cache

@@ -1,0 +1,59 @@
+"""Home page: what each of the three models does, in a few sentences and one picture."""
+
+import streamlit as st
+
+from engine import ASSETS
+from ui import inputs, page
+
+page.setup("Home", ":material/psychology:")
+text = inputs.text_input(max_chars=100_000, label="Your text (used on every page)")
+page.sidebar_footer()
+
+st.title("Look inside three landmark NLP models")
+st.markdown(
+    "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
+    "Everything runs here, on this machine, with the exact numbers the models compute."
+)
+st.image(str(ASSETS / "overview.svg"), width="stretch")
+
+PAGES = [
+    (
+        "pages/1_LSTM_gates.py",
+        "LSTM gates",
+        ":material/memory:",
+        "An LSTM (Hochreiter & Schmidhuber, 1997) reads the text one step at a time and keeps a memory, "
+        "the cell state. Three gates decide, at every step and for every unit, how much of the memory to "
+        "**forget**, how much new content to **write**, and how much to **show** as output. Watch them "
+        "open and close over your text, find the units that track quotes or words.",
+    ),
+    (
+        "pages/2_ELMo_senses.py",
+        "ELMo senses",
+        ":material/hub:",
+        "ELMo (Peters et al., 2018) runs a two-layer bidirectional LSTM language model over characters and "
+        'gives every word a vector that depends on its sentence. Put the same word ("bank": river or '
+        "money?) in many sentences and see, layer by layer, how the senses fall apart into clusters.",
+    ),
+    (
+        "pages/3_Transformer_attention.py",
+        "Transformer attention",
+        ":material/grid_view:",
+        "A Transformer (Vaswani et al., 2017) lets every token look at every other token at once. Each "
+        "**attention head** in each layer learns its own way of looking: at the previous word, at the "
+        "sentence boundary, at a related word. See all heads at a glance, then read one head's weights.",
+    ),
+]
+
+for column, (path, label, icon, blurb) in zip(st.columns(3), PAGES, strict=True):
+    with column:
+        st.subheader(label)
+        st.page_link(path, label=f"Open {label}", icon=icon)
+        st.markdown(blurb)
+
+st.divider()
+st.caption(
+    "The LSTM and ELMo models were trained for this app on public-domain English that ships with Debian "
+    "(mostly 19th-century novels and two Bible translations, plus WordNet and a sample of modern American "
+    "English), so they know *river banks* better than *power plants*. The Transformer is all-MiniLM-L6-v2 "
+    "(6 layers × 12 heads). Model cards are in the `assets/` folder."
+)

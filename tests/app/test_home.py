@@ -1,0 +1,47 @@
+"""The home page: renders, explains the three models, links to pages that exist."""
+
+from streamlit.source_util import page_icon_and_name
+
+from tests.app.conftest import ROOT, run_page
+from ui.inputs import DEFAULT_TEXT
+
+
+def test_home_renders_without_exception():
+    at = run_page()
+    assert not at.exception
+    assert "Look inside three landmark NLP models" in at.title[0].value
+    assert [s.value for s in at.subheader] == ["LSTM gates", "ELMo senses", "Transformer attention"]
+
+
+def url_names() -> dict[str, str]:
+    """URL path -> page file, by Streamlit's own naming rule ("" is the home page)."""
+    names = {"": "app.py"}
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        names[page_icon_and_name(path)[1]] = f"pages/{path.name}"
+    return names
+
+
+def test_every_link_on_home_points_to_an_existing_page():
+    at = run_page()
+    links = [el.proto.page for el in at.get("page_link")]
+    # sidebar navigation (4) + one link per model card (3)
+    assert len(links) == 7
+    pages = url_names()
+    assert set(links) == set(pages), "every page is linked and every link is a page"
+    for name in sorted(set(links) - {""}):
+        switched = run_page(pages[name])
+        assert not switched.exception, name
+        assert switched.title, name
+
+
+def test_text_comes_from_the_query_param_and_defaults_otherwise():
+    assert run_page().text_area(key="text").value == DEFAULT_TEXT
+    at = run_page(params={"text": "The river bank flooded."})
+    assert at.text_area(key="text").value == "The river bank flooded."
+
+
+def test_text_survives_a_page_switch():
+    at = run_page()
+    at.text_area(key="text").input("Money in the bank.").run()
+    at.switch_page("pages/3_Transformer_attention.py").run()
+    assert at.text_area(key="text").value == "Money in the bank."

@@ -1,0 +1,48 @@
+"""The home page in a real browser: it renders, its links open their pages, its URL is shareable."""
+
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import enter_text, screenshot, text_box, wait_for_app
+
+
+def test_home_renders(page, server, shots):
+    page.goto(server)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Look inside three landmark NLP models")).to_be_visible()
+    expect(page.locator('[data-testid="stImage"] img')).to_be_visible()
+    screenshot(page, shots, "home")
+
+
+def test_every_link_on_home_resolves(page, server):
+    page.goto(server)
+    wait_for_app(page)
+    links = page.locator('[data-testid="stPageLink"] a')
+    expect(links).to_have_count(7)
+    targets = sorted({links.nth(i).get_attribute("href") for i in range(links.count())})
+    assert len(targets) == 4
+    titles = {"LSTM_gates": "LSTM gates", "ELMo_senses": "ELMo", "Transformer_attention": "Transformer attention"}
+    for href in targets:
+        page.goto(href if href.startswith("http") else server + "/" + href.lstrip("/"))
+        wait_for_app(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        name = urlparse(page.url).path.strip("/")
+        if name:
+            expect(page.locator("h1").first).to_contain_text(titles[name])
+
+
+def test_query_param_url_round_trips(page, server, browser):
+    page.goto(f"{server}/?text=The+river+bank+flooded.")
+    wait_for_app(page)
+    expect(text_box(page)).to_have_value("The river bank flooded.")
+
+    enter_text(page, "Money sits in the bank.")
+    page.wait_for_url(lambda url: "Money" in url)
+    assert parse_qs(urlparse(page.url).query)["text"] == ["Money sits in the bank."]
+
+    fresh = browser.new_context().new_page()
+    fresh.goto(page.url)
+    wait_for_app(fresh)
+    expect(text_box(fresh)).to_have_value("Money sits in the bank.")
+    fresh.context.close()

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by every page: the sidebar inputs, messages and cached model calls."""
