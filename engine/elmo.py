@@ -296,6 +296,17 @@ class ElmoBiLm(nn.Module):
         batch, steps, _ = char_ids.shape
         mask = (char_ids > 0).any(dim=-1)  # [B, T + 2]
         tokens = self.char_cnn(char_ids.view(-1, char_ids.shape[-1])).view(batch, steps, -1)  # [B, T + 2, P]
+        return self.contextualize(tokens, mask, states, record_gates, dropout)
+
+    def contextualize(
+        self,
+        tokens: torch.Tensor,  # [B, T + 2, P]: layer 0, the char-CNN token vectors
+        mask: torch.Tensor,  # [B, T + 2] bool
+        states: list[tuple[LayerState, LayerState]] | None = None,
+        record_gates: bool = False,
+        dropout: float = 0.0,
+    ) -> BiLmOutput:
+        """Run the forward and backward LSTM stacks over token vectors (training feeds them directly)."""
         keep = mask.unsqueeze(-1).to(tokens.dtype)
         rev = reverse_index(mask)
         layers = [torch.cat([tokens, tokens], dim=-1) * keep]

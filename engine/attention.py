@@ -1,0 +1,135 @@
+"""Pure functions over attention weights: head means, rollout, word merging, special tokens, head stats.
+
+All take and return numpy arrays; a matrix is `[T_query, T_key]` with rows summing to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+STATISTICS = {
+    "entropy": "Entropy (bits): how spread out each row is; 0 = all weight on one token",
+    "previous": "Weight on the previous token",
+    "self": "Weight on the token itself",
+    "special": "Weight on special or sink tokens ([CLS], [SEP], the first token)",
+    "distance": "Mean attended distance, in tokens",
+    "max": "Largest weight in a row (how confident the head is)",
+}
+
+
+def mean_over_heads(attentions: np.ndarray) -> np.ndarray:
+    """`[layers, heads, T, T]` -> `[layers, T, T]`."""
+    return attentions.mean(axis=1)
+
+
+def rollout(attentions: np.ndarray, start: int = 0, end: int | None = None) -> np.ndarray:
+    """Attention rollout (Abnar & Zuidema 2020) through layers `start..end` (inclusive, 0-based).
+
+    Each layer's head-mean attention gets the identity added for the residual connection and its
+    rows renormalized, Â_l = norm(A_l + I); rollout = Â_end · ... · Â_start. Row i says how much of
+    token i's representation after layer `end` traces back to each input token before layer `start`.
+    """
+    layers = mean_over_heads(attentions)
+    end = len(layers) - 1 if end is None else end
+    if not 0 <= start <= end < len(layers):
+        raise ValueError(f"rollout needs 0 <= start <= end < {len(layers)}, got {start}..{end}")
+    size = layers.shape[-1]
+    result = np.eye(size, dtype=np.float64)
+    for layer in layers[start : end + 1]:
+        mixed = layer.astype(np.float64) + np.eye(size)
+        mixed /= mixed.sum(axis=-1, keepdims=True)
+        result = mixed @ result
+    return result.astype(np.float32)
+
+
+def merge_words(matrix: np.ndarray, word_ids: Sequence[int | None]) -> tuple[np.ndarray, list[int | None]]:
+    """Subword attention -> word attention: keys are summed over a word's pieces (the weight the word
+    receives), queries averaged over its pieces (so rows still sum to 1). Special tokens stay alone.
+
+    Returns the merged matrix and, for each merged row, the word id it stands for (None = special).
+    """
+    groups: list[list[int]] = []
+    labels: list[int | None] = []
+    for position, word in enumerate(word_ids):
+        if word is not None and labels and labels[-1] == word:
+            groups[-1].append(position)
+        else:
+            groups.append([position])
+            labels.append(word)
+    keys_summed = np.stack([matrix[:, g].sum(axis=1) for g in groups], axis=1)  # [T, W]
+    merged = np.stack([keys_summed[g].mean(axis=0) for g in groups], axis=0)  # [W, W]
+    return merged.astype(np.float32), labels
+
+
+def drop_special(matrix: np.ndarray, special_mask: np.ndarray, renormalize: bool) -> np.ndarray:
+    """Remove special tokens' rows and columns. Without renormalizing, rows keep only the weight that
+    went to ordinary tokens (they sum to less than 1); with it, rows are rescaled to sum to 1."""
+    keep = ~np.asarray(special_mask, dtype=bool)
+    kept = matrix[np.ix_(keep, keep)].astype(np.float64)
+    if renormalize:
+        totals = kept.sum(axis=-1, keepdims=True)
+        kept = np.divide(kept, totals, out=np.zeros_like(kept), where=totals > 0)
+    return kept.astype(np.float32)
+
+
+@dataclass
+class HeadStatistics:
+    """One `[layers, heads]` array per statistic (see STATISTICS), for the current text."""
+
+    entropy: np.ndarray
+    previous: np.ndarray
+    self: np.ndarray
+    special: np.ndarray
+    distance: np.ndarray
+    max: np.ndarray
+
+    def get(self, name: str) -> np.ndarray:
+        return getattr(self, name)
+
+    def rows(self) -> list[dict]:
+        """One row per head, with a plain-words role when a statistic is clear-cut."""
+        layers, heads = self.entropy.shape
+        table = []
+        for layer in range(layers):
+            for head in range(heads):
+                row = {"layer": layer + 1, "head": head + 1}
+                row |= {name: float(self.get(name)[layer, head]) for name in STATISTICS}
+                row["role"] = head_role(row)
+                table.append(row)
+        return table
+
+
+def head_role(row: dict) -> str:
+    if row["previous"] >= 0.5:
+        return "previous-token head"
+    if row["special"] >= 0.6:
+        return "sink head ([CLS]/[SEP])"
+    if row["self"] >= 0.5:
+        return "self head"
+    if row["max"] < 0.3:
+        return "broad head"
+    return ""
+
+
+def head_statistics(attentions: np.ndarray, special_mask: np.ndarray) -> HeadStatistics:
+    """Per layer and head, averaged over query rows. "previous" skips the first row (it has none)."""
+    att = attentions.astype(np.float64)  # [L, H, T, T]
+    size = att.shape[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        row_entropy = -np.where(att > 0, att * np.log2(att), 0.0).sum(axis=-1)  # [L, H, T]
+    sinks = np.asarray(special_mask, dtype=bool).copy()
+    sinks[0] = True  # the first token is a sink whether or not it is special
+    positions = np.arange(size)
+    distance = np.abs(positions[:, None] - positions[None, :])
+    previous = np.diagonal(att, offset=-1, axis1=-2, axis2=-1)  # a[t, t-1] for t >= 1
+    return HeadStatistics(
+        entropy=row_entropy.mean(axis=-1),
+        previous=previous.mean(axis=-1) if size > 1 else np.zeros(att.shape[:2]),
+        self=np.diagonal(att, axis1=-2, axis2=-1).mean(axis=-1),
+        special=att[..., sinks].sum(axis=-1).mean(axis=-1),
+        distance=(att * distance).sum(axis=-1).mean(axis=-1),
+        max=att.max(axis=-1).mean(axis=-1),
+    )

