@@ -126,7 +126,8 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
         problems.append(
             Problem(
                 "info",
-                f"Only {len(labelled)} of {len(occurrences)} sentences have a sense label: colours show clusters instead.",
+                f"Only {len(labelled)} of {len(occurrences)} sentences have a sense label: "
+                "colours show clusters instead.",
             )
         )
     if len(occurrences) < MIN_POINTS:
@@ -173,7 +174,8 @@ def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> 
         notes.append(
             Problem(
                 "warning",
-                f"{_lines(too_long)} {'are' if len(too_long) > 1 else 'is'} over {MAX_SENTENCE_CHARS} characters and left out.",
+                f"{_lines(too_long)} {'are' if len(too_long) > 1 else 'is'} over {MAX_SENTENCE_CHARS} characters "
+                "and left out.",
             )
         )
     if duplicates:

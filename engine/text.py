@@ -16,7 +16,9 @@ TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*(?:[.,]\d+)*|[^\w\s]")
 
 ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "prof", "rev", "gen", "col", "capt"}
-    | {"lt", "sgt", "mt", "no", "fig", "vol", "ch", "cf", "ie", "eg", "viz", "esq", "hon"}
+    | {"lt", "sgt", "mt", "no", "fig", "vol", "ch", "cf", "ie", "eg", "viz", "esq", "hon", "sen", "gov"}
+    | {"rep", "dept", "inc", "co", "corp", "ltd", "assn", "univ", "approx", "est", "dut", "prop", "jan", "feb"}
+    | {"mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "ft", "lb", "oz", "pp", "ed", "eds", "al"}
 )
 _SENTENCE_END = re.compile(r"([.!?]+[\"'”’)\]]*)(\s+)")
 
@@ -30,9 +32,13 @@ class Token:
     end: int
 
 
+_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "‚": "'"})
+
+
 def normalize(text: str) -> str:
-    """NFC-normalize (so 'é' is one character everywhere) and unify curly apostrophes."""
-    return unicodedata.normalize("NFC", text).replace("’", "'")
+    """NFC-normalize (so 'é' is one character everywhere), straighten curly quotes and apostrophes,
+    and write the typewriter dash "--" as one em dash "—" (one token, not two hyphens)."""
+    return unicodedata.normalize("NFC", text).translate(_STRAIGHTEN).replace("--", "—")
 
 
 def tokenize_with_spans(text: str) -> list[Token]:
@@ -68,3 +74,22 @@ def split_sentences(text: str) -> list[str]:
         if rest:
             sentences.append(rest)
     return [s for s in sentences if s]
+
+
+_NO_SPACE_BEFORE = frozenset({".", ",", ";", ":", "!", "?", ")", "]", "}", "%"})
+_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$"})
+
+
+def detokenize(tokens: list[str]) -> str:
+    """Tokens back to readable text: no space before closing punctuation, quotes paired open/close."""
+    out: list[str] = []
+    inside_quote = False
+    for token in tokens:
+        if token == '"':
+            out.append('"' if inside_quote or not out else ' "')
+            inside_quote = not inside_quote
+            continue
+        glue = not out or token in _NO_SPACE_BEFORE or out[-1].strip() in _NO_SPACE_AFTER
+        glue = glue or (inside_quote and out[-1].strip() == '"')
+        out.append(token if glue else " " + token)
+    return "".join(out)

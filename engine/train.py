@@ -33,6 +33,7 @@ from tqdm import tqdm
 from engine import PROJECT_ROOT
 from engine.charlstm import UNKNOWN_CHAR, CharLstm, CharLstmConfig, CharLstmLM
 from engine.elmo import BOS, EOS, UNK, Elmo, ElmoBiLm, ElmoOptions, word_char_ids
+from engine.text import detokenize
 
 CORPUS = PROJECT_ROOT / "data" / "corpus"
 CHECKPOINTS = PROJECT_ROOT / "checkpoints"
@@ -326,28 +327,6 @@ def export_bilm(trainer: BiLmTrainer, data: BiLmData, options: ElmoOptions, dire
 # ---------------------------------------------------------------------------------------------
 # char-LSTM
 # ---------------------------------------------------------------------------------------------
-_NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", ")", "]", "}", "'s", "n't", "%"}
-_NO_SPACE_AFTER = {"(", "[", "{", "$"}
-
-
-def detokenize(tokens: list[str]) -> str:
-    """Space-separated corpus tokens back to readable text (quotes paired open/close)."""
-    out: list[str] = []
-    open_quote = False
-    for token in tokens:
-        if token == '"':
-            if open_quote:
-                out.append('"')
-            else:
-                out.append(" " * bool(out) + '"')
-            open_quote = not open_quote
-            continue
-        glue = not out or token in _NO_SPACE_BEFORE or out[-1].endswith(tuple(_NO_SPACE_AFTER))
-        glue = glue or (open_quote and out[-1].endswith('"') and out[-1].strip() == '"')
-        out.append(token if glue else " " + token)
-    return "".join(out)
-
-
 def char_stream(path: Path) -> str:
     return "\n".join(detokenize(line.split()) for line in path.read_text(encoding="utf-8").splitlines())
 
