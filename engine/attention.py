@@ -133,3 +133,68 @@ def head_statistics(attentions: np.ndarray, special_mask: np.ndarray) -> HeadSta
         distance=(att * distance).sum(axis=-1).mean(axis=-1),
         max=att.max(axis=-1).mean(axis=-1),
     )
+
+
+MODES = {  # the view a page shows: the key doubles as its URL value
+    "one head": "head",
+    "layer mean": "layer",
+    "rollout": "rollout",
+}
+
+
+@dataclass
+class MatrixView:
+    """The matrix a page draws, with its row/column token labels (not yet numbered) and a title."""
+
+    matrix: np.ndarray
+    labels: list[str]
+    title: str
+    causal: bool
+
+
+def view_matrix(
+    attentions: np.ndarray,
+    tokens: Sequence[str],
+    word_ids: Sequence[int | None],
+    words: Sequence[str],
+    special_mask: np.ndarray,
+    *,
+    mode: str = "head",
+    layer: int = 1,
+    head: int = 1,
+    rollout_range: tuple[int, int] = (1, 1),
+    hide_special: bool = False,
+    renormalize: bool = False,
+    word_level: bool = False,
+    causal: bool = False,
+) -> MatrixView:
+    """Pick (mode, layer, head; 1-based), merge into words, and drop special tokens, in that order."""
+    if mode == "head":
+        matrix, title = attentions[layer - 1, head - 1], f"Layer {layer}, head {head}"
+    elif mode == "layer":
+        matrix, title = attentions[layer - 1].mean(axis=0), f"Layer {layer}, mean of its {attentions.shape[1]} heads"
+    elif mode == "rollout":
+        start, end = rollout_range
+        matrix, title = rollout(attentions, start - 1, end - 1), f"Attention rollout, layers {start}–{end}"
+    else:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
+    labels = list(tokens)
+    special = np.asarray(special_mask, dtype=bool)
+    if word_level and words:
+        matrix, ids = merge_words(matrix, word_ids)
+        labels = _special_labels(ids, tokens, word_ids, [words[w] if w is not None else "" for w in ids])
+        special = np.array([w is None for w in ids])
+        title += ", words"
+    if hide_special and special.any():
+        matrix = drop_special(matrix, special, renormalize)
+        labels = [t for t, s in zip(labels, special, strict=True) if not s]
+        title += ", special tokens hidden" + (" (rows renormalized)" if renormalize else "")
+    return MatrixView(np.asarray(matrix, dtype=np.float32), labels, title, causal)
+
+
+def _special_labels(
+    ids: Sequence[int | None], tokens: Sequence[str], word_ids: Sequence[int | None], labels: list[str]
+) -> list[str]:
+    """Merged special rows keep their own token text ([CLS], [SEP]...), in order of appearance."""
+    specials = iter([t for t, w in zip(tokens, word_ids, strict=True) if w is None])
+    return [next(specials) if w is None else label for w, label in zip(ids, labels, strict=True)]

@@ -1,11 +1,207 @@
-"""Transformer attention (work in progress)."""
+"""Transformer attention: every head at a glance, then one head's token-by-token weights."""
 
+import io
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import inputs, page
+from engine import attention as A
+from engine.validation import check_model_dir, check_text
+from figures.attention import attention_heatmap, heads_grid
+from figures.common import token_labels
+from ui import cached, inputs, page
+from ui.feedback import friendly_errors, show_problems
+
+MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 
 page.setup("Transformer attention", ":material/grid_view:")
-text = inputs.text_input(max_chars=100_000)
+text = inputs.text_input(max_chars=MAX_CHARS)
+source_kind = inputs.choice(
+    "Model",
+    ["MiniLM", "local folder"],
+    key="model",
+    help="MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder.",
+)
+folder, allow_pickle = "", False
+if source_kind == "local folder":
+    folder = st.sidebar.text_input(
+        "Model folder",
+        key="folder",
+        bind="query-params",
+        placeholder="/path/to/a/huggingface/model",
+        help="Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
+        "tokenizer files and safetensors weights.",
+    )
+    allow_pickle = st.sidebar.checkbox(
+        "Allow pickled weights (pytorch_model.bin)",
+        help="Pickle files can run arbitrary code when loaded. Only allow them for folders you trust.",
+    )
 page.sidebar_footer()
+
 st.title("Transformer attention")
-st.info("This page is being built.")
+st.markdown(
+    "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
+    "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "
+    "Attention shows where information *can* flow, not why the model decides: treat it as a clue, not an explanation."
+)
+
+ok = show_problems(check_text(text, max_chars=MAX_CHARS))
+if source_kind == "local folder":
+    ok = show_problems(check_model_dir(folder, allow_pickle=allow_pickle)) and ok
+if not ok:
+    st.stop()
+
+model = None
+with friendly_errors("loading the model"):
+    model = cached.transformer_model(folder, allow_pickle)
+if model is None:
+    st.stop()
+if not show_problems(model.check(text)):
+    st.stop()
+result = None
+with friendly_errors("running the model"):
+    result = cached.attention(folder, allow_pickle, text)
+if result is None:
+    st.stop()
+
+st.caption(
+    f"{len(result.tokens)} tokens · {model.description} · forward pass {result.seconds * 1000:.0f} ms"
+    + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
+)
+
+
+def select_head_from_grid() -> None:
+    """A click on the heads grid focuses that head (callbacks may set widget values)."""
+    points = st.session_state["grid"].selection.points
+    if points:
+        st.session_state["layer"], st.session_state["head"] = int(points[0]["y"]), int(points[0]["x"])
+        st.session_state["mode"] = "one head"
+
+
+@st.fragment
+def attention_view() -> None:
+    layers, heads = result.num_layers, result.num_heads
+    stats = A.head_statistics(result.attentions, result.special_mask)
+    overview, focus = st.columns([2, 3], gap="large")
+    with focus:
+        mode = inputs.choice(
+            "View",
+            list(A.MODES),
+            key="mode",
+            sidebar=False,
+            horizontal=True,
+            help="One head's weights, the mean of the layer's heads, or the rollout through several layers.",
+        )
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
+        with c2:
+            head = inputs.number("Head", key="head", low=1, high=heads, default=1, help="Used in the one-head view.")
+        with c3:
+            first, last = st.slider(
+                "Rollout layers",
+                1,
+                layers,
+                (1, layers),
+                key="rollout",
+                bind="query-params",
+                help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
+                "each with the identity added for the residual connection.",
+            )
+        t1, t2, t3 = st.columns(3)
+        with t1:
+            hide = inputs.toggle("Hide special tokens", key="hide_special", help="Remove [CLS], [SEP] and similar.")
+        with t2:
+            renorm = inputs.toggle(
+                "Renormalize rows",
+                key="renorm",
+                help="Special tokens often soak up most of the weight (an 'attention sink'): a head with nothing "
+                "better to do parks its attention on [SEP]. Hiding them leaves rows that sum to less than 1; "
+                "renormalizing rescales each row to sum to 1 over the tokens that remain.",
+            )
+        with t3:
+            words = inputs.toggle("Words, not subwords", key="words", help="Keys summed, queries averaged per word.")
+    with overview:
+        statistic = inputs.choice(
+            "Colour the grid by",
+            list(A.STATISTICS),
+            key="stat",
+            sidebar=False,
+            help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
+        )
+        st.plotly_chart(
+            heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
+            key="grid",
+            width="content",
+            on_select=select_head_from_grid,
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        st.caption("Click a square to focus that head.")
+        roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
+        for role, group in roles:
+            st.markdown(f"**{role}s**: " + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples()))
+        st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
+    view = A.view_matrix(
+        result.attentions,
+        result.display_tokens,
+        result.word_ids,
+        result.words,
+        result.special_mask,
+        mode=A.MODES[mode],
+        layer=layer,
+        head=head,
+        rollout_range=(first, last),
+        hide_special=hide,
+        renormalize=renorm,
+        word_level=words,
+        causal=result.is_causal,
+    )
+    labels = token_labels(view.labels)
+    with focus:
+        st.plotly_chart(
+            attention_heatmap(view.matrix, labels, labels, title=view.title, causal=view.causal),
+            key="heatmap",
+            config={"toImageButtonOptions": {"format": "png", "filename": "attention", "scale": 2}},
+        )
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            "Download this matrix (CSV)",
+            data=pd.DataFrame(view.matrix, index=labels, columns=labels).to_csv(),
+            file_name="attention_matrix.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+        d2.download_button(
+            "Download all attentions (NPZ)",
+            data=lambda: _npz(result),
+            file_name="attentions.npz",
+            mime="application/octet-stream",
+            on_click="ignore",
+        )
+    st.subheader("Head statistics")
+    st.caption(
+        "One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads."
+    )
+    st.dataframe(
+        pd.DataFrame(stats.rows()),
+        hide_index=True,
+        width="stretch",
+        column_config={name: st.column_config.NumberColumn(format="%.3f") for name in A.STATISTICS},
+    )
+
+
+def _npz(result) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        attentions=result.attentions,
+        tokens=np.array(result.tokens),
+        special_mask=result.special_mask,
+        word_ids=np.array([-1 if w is None else w for w in result.word_ids]),
+    )
+    return buffer.getvalue()
+
+
+attention_view()

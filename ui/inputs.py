@@ -8,12 +8,9 @@ view. Values are validated by the page (engine.validation), never cut here: Stre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import streamlit as st
-
-T = TypeVar("T")
 
 DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
 TEXT_KEY = "text"
@@ -46,38 +43,24 @@ def text_input(
 
 def choice(
     label: str,
-    options: Sequence[T],
+    options: Sequence[str],
     *,
     key: str,
-    default: T | None = None,
-    format_func: Callable[[T], str] = str,
+    default: str | None = None,
     help: str | None = None,
     sidebar: bool = True,
     horizontal: bool = False,
-) -> T:
-    """A select box (or radio when `horizontal`) bound to `?key=` in the URL."""
+) -> str:
+    """A select box (or a horizontal radio) bound to `?key=` in the URL.
+
+    Streamlit writes a bound choice into the URL as its displayed text, so the options are short,
+    readable strings ("one head", "rollout") that double as URL values.
+    """
     where = st.sidebar if sidebar else st
     index = list(options).index(default) if default is not None else 0
     if horizontal:
-        return where.radio(
-            label,
-            options,
-            index=index,
-            key=key,
-            format_func=format_func,
-            help=help,
-            horizontal=True,
-            bind="query-params",
-        )
-    return where.selectbox(
-        label,
-        options,
-        index=index,
-        key=key,
-        format_func=format_func,
-        help=help,
-        bind="query-params",
-    )
+        return where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
+    return where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
 
 
 def number(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,17 +17,25 @@ APP = ROOT / "app.py"
 def run_page(page: str | None = None, *, params: dict[str, str] | None = None, timeout: float = 120) -> AppTest:
     """Run app.py, optionally switch to `page` (e.g. "pages/1_LSTM_gates.py"), with URL query params."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if page is not None:
+        at.switch_page(page)
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    if page is None:
-        return at.run()
-    at.run()
-    return at.switch_page(page).run()
+    return at.run()
 
 
 def plotly_specs(at: AppTest) -> list[dict]:
     """The JSON of every plotly chart on the page (AppTest has no typed accessor for them)."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def array(value) -> np.ndarray:
+    """A plotly JSON value as numpy: plotly >= 6 writes numpy data as {"dtype", "bdata", "shape"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(value)
 
 
 def messages(at: AppTest, kind: str) -> list[str]:

@@ -33,6 +33,7 @@ CHROMIUM_FLAGS = [
 TIMEOUT_MS = 90_000  # the first call of a page loads its model (a few seconds on 2 cores)
 
 pytestmark = pytest.mark.browser
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def free_port() -> int:

@@ -1,0 +1,35 @@
+"""Shared figure conventions: token axis labels, fonts, colours readable on a classroom projector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
+SEQUENTIAL = "Blues"  # gates and attention weights (0..1)
+DIVERGING = "RdBu_r"  # cell states and outputs, centred on 0 (Karpathy's red/blue)
+QUALITATIVE = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"]
+MASKED = "#e5e7eb"  # cells a causal model can never attend to
+
+
+def token_labels(tokens: Sequence[str]) -> list[str]:
+    """`i:token` labels: plotly merges equal category labels, so every label carries its position."""
+    return [f"{i}:{visible(t)}" for i, t in enumerate(tokens)]
+
+
+def visible(token: str) -> str:
+    """Make white space and invisible characters readable on an axis."""
+    return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") or "∅"
+
+
+def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        font=FONT,
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+    )
+    return fig
