@@ -738,3 +738,29 @@ def save_hdf5_weights(bilm: ElmoBiLm, h5: h5py.File, dtype: np.dtype = np.float3
 
 def options_summary(options: ElmoOptions) -> dict:
     return asdict(options)
+
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assets" / "elmo"
+
+
+def load_default(untrained: bool = False) -> Elmo:
+    """The project's own biLM, shipped in assets/elmo in the official layout (checksums verified).
+
+    `untrained=True` gives the same architecture, softmax and vocabulary with seeded random weights:
+    the control the senses page compares against.
+    """
+    from engine.assets import verify
+
+    for name in ("options.json", "weights.hdf5", "vocab.txt"):
+        verify(DEFAULT_DIR / name)
+    trained = Elmo.from_files(DEFAULT_DIR / "options.json", DEFAULT_DIR / "weights.hdf5", DEFAULT_DIR / "vocab.txt")
+    trained.name = "ELMo (this project's biLM)"
+    if not untrained:
+        return trained
+    control = Elmo.random(trained.options, seed=0, name="untrained ELMo (control)")
+    generator = torch.Generator().manual_seed(0)
+    vocab_size, dim = trained.softmax[0].shape
+    weight = torch.randn(vocab_size, dim, generator=generator) / dim**0.5
+    control.vocab, control.word_index = trained.vocab, trained.word_index
+    control.softmax, control.lowercase_vocab = (weight, torch.zeros(vocab_size)), trained.lowercase_vocab
+    return control

@@ -30,7 +30,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm import tqdm
 
-from engine import PROJECT_ROOT
+from engine import PROJECT_ROOT, assets
 from engine.charlstm import UNKNOWN_CHAR, CharLstm, CharLstmConfig, CharLstmLM
 from engine.elmo import BOS, EOS, UNK, Elmo, ElmoBiLm, ElmoOptions, word_char_ids
 from engine.text import detokenize
@@ -321,6 +321,7 @@ def export_bilm(trainer: BiLmTrainer, data: BiLmData, options: ElmoOptions, dire
     elmo = Elmo(options, trainer.bilm, data.vocab, softmax, lowercase_vocab=True)
     training = {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": info["log"][-1]}
     elmo.save_files(directory, dtype=np.float16, extra_options={"training": training})
+    assets.record(directory / name for name in ("options.json", "weights.hdf5", "vocab.txt"))
     print(f"exported the biLM to {directory}")
 
 
@@ -393,6 +394,7 @@ def train_charlstm(args: argparse.Namespace) -> None:
     if args.export:
         config.extra = {"training": {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": log[-1]}}
         CharLstm(model).save(args.export)
+        assets.record(args.export / name for name in ("config.json", "model.safetensors"))
         print(f"exported the char-LSTM to {args.export}")
 
 

@@ -1,11 +1,200 @@
-"""LSTM gates (work in progress)."""
+"""LSTM gates: watch every gate and the memory of an LSTM, step by step, over your text."""
 
+import io
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import inputs, page
+from engine import gate_analysis as G
+from engine.text import tokenize, tokenize_with_spans
+from engine.validation import check_alphabet, check_count, check_text, clean_text
+from figures import lstm as F
+from figures.common import token_labels
+from ui import cached, inputs, page
+from ui.feedback import friendly_errors, show_problems
+
+MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
+MAX_CHARS_WORDS, MAX_WORDS = 5_000, 400  # ELMo's steps are words
+WINDOW = 200  # steps drawn at once: longer texts get a window slider
 
 page.setup("LSTM gates", ":material/memory:")
-text = inputs.text_input(max_chars=100_000)
+text = inputs.text_input(
+    max_chars=MAX_CHARS_WORDS,
+    help=f"Up to {MAX_CHARS['char-LSTM']:,} characters for the char-LSTM, {MAX_WORDS} words for ELMo. "
+    "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link.",
+)
+model_name = inputs.choice(
+    "Model",
+    list(cached.LSTM_MODELS),
+    key="model",
+    help="char-LSTM: a 2-layer character-level LSTM language model trained for this app (steps are characters). "
+    "ELMo: the forward or backward LSTM of this app's ELMo biLM (steps are words; the backward one reads "
+    "right to left).",
+)
+layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
 page.sidebar_footer()
+
 st.title("LSTM gates")
-st.info("This page is being built.")
+st.markdown(
+    "At every step an LSTM decides, for each of its units, how much of its memory to **forget** (f), how much new "
+    "content to **write** (input gate i times candidate g) and how much of the memory to **show** (o): "
+    "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>, "
+    "h<sub>t</sub> = o<sub>t</sub> ⊙ tanh(c<sub>t</sub>). Every value below is the model's own, exact.",
+    unsafe_allow_html=True,
+)
+
+char_model = model_name == "char-LSTM"
+problems = check_text(text, max_chars=MAX_CHARS.get(model_name, MAX_CHARS_WORDS))
+ok = show_problems(problems)
+if not ok:
+    st.stop()
+text = clean_text(text)[0]
+
+if char_model:
+    spans = [(k, k + 1) for k in range(len(text))]
+else:
+    words = tokenize_with_spans(text)
+    if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="this view of ELMo")):
+        st.stop()
+    spans = [(0, 0), *((w.start, w.end) for w in words), (len(text), len(text))]
+
+model = None
+with friendly_errors("loading the model"):
+    model = cached.char_lstm() if char_model else cached.elmo_model()
+if model is None:
+    st.stop()
+if char_model:
+    show_problems(check_alphabet(text, model.alphabet, model="the char-LSTM", unknown="⁇"))
+else:
+    show_problems(model.check_sentences([[w.text for w in words]]))
+
+result = None
+with friendly_errors("tracing the gates"):
+    result = cached.lstm_gates(model_name, text, layer)
+if result is None:
+    st.stop()
+view, saturation, layer_names = result
+labels = token_labels(view.tokens)
+units = view.i.shape[1]
+st.caption(
+    f"{view.steps} steps ({'characters' if char_model else 'words, with the sentence boundaries <S> and </S>'}) · "
+    f"{units} units in layer {layer} · {model.name}"
+    + ("" if char_model or model_name == "ELMo forward" else " · read right to left: step t has seen t…end")
+)
+
+
+@st.fragment
+def gates_view() -> None:
+    st.subheader("Gates over time")
+    c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+    with c1:
+        quantity = inputs.choice(
+            "Show", list(G.DESCRIPTIONS), key="q", sidebar=False, help="\n\n".join(G.DESCRIPTIONS.values())
+        )
+    with c2:
+        order = inputs.choice("Order units by", list(G.ORDERS), key="order", default="variance", sidebar=False)
+    with c3:
+        top = inputs.number("Units shown", key="top", low=1, high=units, default=min(48, units))
+    with c4:
+        pattern = st.text_input(
+            "Mark steps matching (regex)",
+            value=G.INSIDE_QUOTES,
+            key="mark",
+            bind="query-params",
+            help='A regular expression over your text; the default marks everything inside "double quotes". '
+            'Used by "Order units by: pattern" and by the pattern search below.',
+        )
+    mask = np.zeros(view.steps, dtype=bool)
+    with friendly_errors("reading the pattern"):
+        mask = G.mask_from_regex(text, spans, pattern) if pattern else mask
+    values = view.get(quantity)
+    chosen = G.unit_order(values, order, mask)[:top]
+    start, end = 0, view.steps
+    if view.steps > WINDOW:
+        start, end = st.slider(
+            "Steps shown",
+            0,
+            view.steps,
+            (0, WINDOW),
+            key="window",
+            bind="query-params",
+            help=f"The text has {view.steps} steps; {WINDOW} are drawn at a time to keep the chart readable.",
+        )
+        end = max(end, start + 1)
+    st.plotly_chart(
+        F.gates_heatmap(
+            values[start:end][:, chosen],
+            labels[start:end],
+            chosen,
+            quantity,
+            title=f"{G.DESCRIPTIONS[quantity].split(':')[0]}, layer {layer}: {len(chosen)} of {units} units by {order}",
+        ),
+        key="heatmap",
+    )
+
+    st.subheader("One unit")
+    default_unit = int(chosen[0])
+    unit = inputs.number("Unit", key="unit", low=0, high=units - 1, default=default_unit, help="Units count from 0.")
+    gate = quantity in ("i", "f", "o")
+    legend = "green = open (1), white = shut (0)" if gate else "blue positive, red negative"
+    st.markdown(f"**The text coloured by unit {unit}'s {quantity}** ({legend}; hover a character for its value)")
+    st.html(F.coloured_text(view.tokens[start:end], values[start:end, unit], words=not char_model, gate=gate))
+    st.plotly_chart(F.unit_lines(view, unit, labels), key="lines")
+    st.plotly_chart(F.ledger(view, unit, labels), key="ledger")
+
+    st.subheader("Pattern search")
+    st.caption(f"{int(mask.sum())} of {view.steps} steps are marked by the pattern (yellow):")
+    st.html(F.coloured_text(view.tokens[start:end], mask[start:end], words=not char_model, highlight=True))
+    scores = G.pattern_scores(values, mask, top=10)
+    if scores:
+        st.markdown(f"Units whose **{quantity}** is highest inside the marked steps and lowest outside:")
+        st.dataframe(
+            pd.DataFrame([vars(s) for s in scores]),
+            hide_index=True,
+            column_config={k: st.column_config.NumberColumn(format="%.3f") for k in ("inside", "outside", "score")},
+        )
+    else:
+        st.info("Mark some steps (but not all) with the pattern above to rank units by it.")
+
+    st.subheader("Gate saturation")
+    st.caption(
+        "Each dot is a unit: how often its gate is nearly shut (< 0.1, up) or wide open (> 0.9, right), "
+        "as in Karpathy et al. (2015). Units near the right edge of the forget-gate panel remember for long."
+    )
+    st.plotly_chart(F.saturation_scatter(saturation, layer_names), key="saturation")
+
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        f"Download layer {layer} (CSV)",
+        data=lambda: _csv(view),
+        file_name=f"lstm_layer{layer}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "Download every gate of every layer (NPZ)",
+        data=lambda: _npz(model_name, text),
+        file_name="lstm_gates.npz",
+        mime="application/octet-stream",
+        on_click="ignore",
+    )
+
+
+def _csv(view) -> str:
+    frames = [pd.DataFrame(view.get(q), columns=[f"{q}{u}" for u in range(view.i.shape[1])]) for q in "ifgoch"]
+    table = pd.concat(frames, axis=1)
+    table.insert(0, "step", view.tokens)
+    return table.to_csv(index=False)
+
+
+def _npz(model_name: str, text: str) -> bytes:
+    trace = (
+        cached.char_lstm().trace(text) if model_name == "char-LSTM" else cached.elmo_model().gates(tokenize(text), True)
+    )
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, tokens=np.array(trace.tokens), **{q: trace.get(q) for q in "ifgoch"})
+    return buffer.getvalue()
+
+
+gates_view()

@@ -1,0 +1,51 @@
+"""Checksums of the weights shipped in assets/: written when a model is exported, verified on load."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine import ASSETS
+from engine.validation import ModelLoadError
+
+CHECKSUMS = ASSETS / "SHA256SUMS"
+
+
+def sha256(path: Path, chunk: int = 1 << 22) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _table(checksums: Path) -> dict[str, str]:
+    if not checksums.is_file():
+        return {}
+    rows = (line.split(maxsplit=1) for line in checksums.read_text().splitlines() if line.strip())
+    return {name.strip().lstrip("*"): digest for digest, name in rows}
+
+
+def verify(path: Path, checksums: Path = CHECKSUMS) -> None:
+    """Refuse a shipped file whose sha256 is not the one recorded when it was exported."""
+    name = path.resolve().relative_to(checksums.parent.resolve()).as_posix()
+    if not path.is_file():
+        raise ModelLoadError(f"The shipped file {path} is missing: restore it with `git checkout -- assets/{name}`.")
+    expected = _table(checksums).get(name)
+    if expected is None:
+        raise ModelLoadError(f"{path} has no recorded checksum in {checksums.name}: re-export it with engine.train.")
+    actual = sha256(path)
+    if actual != expected:
+        raise ModelLoadError(
+            f"{path} has sha256 {actual[:16]}…, not the recorded {expected[:16]}…: the file is damaged or was "
+            f"replaced. Restore it with `git checkout -- assets/{name}` or retrain with `make train`."
+        )
+
+
+def record(paths: Iterable[Path], checksums: Path = CHECKSUMS) -> None:
+    """Add or update the entries for `paths` (in `sha256sum` format, so `sha256sum -c` checks them too)."""
+    table = _table(checksums)
+    for path in paths:
+        table[path.resolve().relative_to(checksums.parent.resolve()).as_posix()] = sha256(path)
+    checksums.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(table.items())))

@@ -1,0 +1,163 @@
+"""Figures for the LSTM gates page: gates over time, one unit's story, saturation, the memory ledger."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from figures.common import DIVERGING, QUALITATIVE, SEQUENTIAL, base_layout
+
+GATE_COLOURS = {"i": "#16a34a", "f": "#dc2626", "o": "#7c3aed", "g": "#d97706", "c": "#0369a1", "h": "#111827"}
+
+
+def value_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
+    """zmin, zmax and colour scale: gates 0..1 (sequential), g and h -1..1, c symmetric around 0."""
+    if quantity in ("i", "f", "o"):
+        return 0.0, 1.0, SEQUENTIAL
+    if quantity in ("g", "h"):
+        bound = max(1.0, float(np.abs(values).max(initial=0))) if quantity == "h" else 1.0
+        return -bound, bound, DIVERGING
+    bound = float(np.abs(values).max(initial=0)) or 1.0
+    return -bound, bound, DIVERGING
+
+
+def gates_heatmap(
+    values: np.ndarray, step_labels: Sequence[str], units: Sequence[int], quantity: str, *, title: str
+) -> go.Figure:
+    """`values` `[T, len(units)]` as units (rows) × steps (columns)."""
+    zmin, zmax, scale = value_range(quantity, values)
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.asarray(values, dtype=np.float32).T,
+            x=list(step_labels),
+            y=[f"unit {u}" for u in units],
+            colorscale=scale,
+            zmin=zmin,
+            zmax=zmax,
+            zmid=0.0 if scale == DIVERGING else None,
+            colorbar={"title": {"text": quantity, "side": "right"}, "thickness": 14},
+            hovertemplate="step %{x}<br>%{y}<br>" + quantity + " = %{z:.4f}<extra></extra>",
+        )
+    )
+    every_label = {"tickmode": "linear", "dtick": 1} if len(step_labels) <= 120 else {}
+    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, title="step", **every_label)
+    fig.update_yaxes(
+        type="category", autorange="reversed", tickfont={"size": 11}, **({"dtick": 1} if len(units) <= 48 else {})
+    )
+    height = int(min(1200, max(320, 140 + 14 * len(units))))
+    return base_layout(fig, title=title, height=height)
+
+
+def unit_lines(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
+    """One unit over the text: its gates (0..1) above, its cell state and output below."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.5, 0.5])
+    x = list(step_labels)
+    names = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c", "h": "output h"}
+    for quantity in ("f", "i", "o"):
+        fig.add_trace(_line(x, view.get(quantity)[:, unit], names[quantity], quantity), row=1, col=1)
+    for quantity in ("c", "h"):
+        fig.add_trace(_line(x, view.get(quantity)[:, unit], names[quantity], quantity), row=2, col=1)
+    fig.update_yaxes(range=[-0.05, 1.05], title="gate", row=1, col=1)
+    fig.update_yaxes(title="state", zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
+    every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
+    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
+    fig.update_layout(legend={"orientation": "h", "y": 1.08, "x": 0}, hovermode="x unified")
+    return base_layout(fig, title=f"Unit {unit} over the text", height=460)
+
+
+def _line(x, y, name: str, quantity: str) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=np.asarray(y, dtype=np.float32),
+        name=name,
+        mode="lines",
+        line={"color": GATE_COLOURS[quantity], "width": 2},
+    )
+
+
+def ledger(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
+    """The memory ledger of one unit: c_t = f_t c_{t-1} (kept) + i_t g_t (written), at every step."""
+    x = list(step_labels)
+    fig = go.Figure(
+        [
+            go.Bar(x=x, y=view.kept[:, unit], name="kept: f·c(t-1)", marker_color="#93c5fd"),
+            go.Bar(x=x, y=view.written[:, unit], name="written: i·g", marker_color="#f59e0b"),
+            go.Scatter(x=x, y=view.c[:, unit], name="cell state c", mode="lines+markers", line={"color": "#0369a1"}),
+        ]
+    )
+    every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
+    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
+    fig.update_layout(barmode="relative", legend={"orientation": "h", "y": 1.1, "x": 0}, hovermode="x unified")
+    return base_layout(fig, title=f"Unit {unit}: what the memory kept and what it wrote", height=380)
+
+
+def saturation_scatter(
+    per_layer: Sequence[dict[str, tuple[np.ndarray, np.ndarray]]], layer_names: Sequence[str]
+) -> go.Figure:
+    """Karpathy et al. (2015) Fig. 4: per unit, the fraction of steps each gate is right-saturated
+    (> 0.9, x) against left-saturated (< 0.1, y); one panel per gate, one colour per layer."""
+    gates = ("i", "f", "o")
+    titles = ["input gate i", "forget gate f", "output gate o"]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.06)
+    for column, gate in enumerate(gates, start=1):
+        for k, (summary, name) in enumerate(zip(per_layer, layer_names, strict=True)):
+            left, right = summary[gate]
+            fig.add_trace(
+                go.Scattergl(
+                    x=right,
+                    y=left,
+                    mode="markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=column == 1,
+                    marker={"color": QUALITATIVE[k % len(QUALITATIVE)], "size": 6, "opacity": 0.6},
+                    hovertemplate=f"{name}, unit %{{customdata}}<br>right-saturated %{{x:.2f}}<br>"
+                    "left-saturated %{y:.2f}<extra></extra>",
+                    customdata=np.arange(len(left)),
+                ),
+                row=1,
+                col=column,
+            )
+        fig.add_trace(
+            go.Scatter(x=[0, 1], y=[1, 0], mode="lines", line={"color": "#9ca3af", "dash": "dot"}, showlegend=False),
+            row=1,
+            col=column,
+        )
+        fig.update_xaxes(range=[-0.02, 1.02], title="fraction > 0.9", row=1, col=column)
+        fig.update_yaxes(range=[-0.02, 1.02], title="fraction < 0.1" if column == 1 else None, row=1, col=column)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
+    return base_layout(fig, height=400)
+
+
+def coloured_text(
+    tokens: Sequence[str], values: np.ndarray, *, words: bool, gate: bool = False, highlight: bool = False
+) -> str:
+    """The text with each step's background coloured by one unit's value (Karpathy's picture of a
+    "quote cell"): signed values red (negative) to blue (positive); gates (0..1) white to green;
+    `highlight` marks steps yellow (values 0/1). Returns HTML; every character is escaped."""
+    values = np.asarray(values, dtype=np.float64)
+    bound = 1.0 if gate or highlight else float(np.abs(values).max(initial=0)) or 1.0
+    spans = []
+    for token, value in zip(tokens, values, strict=True):
+        strength = min(1.0, abs(value) / bound)
+        if highlight:
+            colour = (250, 204, 21)
+        elif gate:
+            colour = (22, 163, 74)
+        else:
+            colour = (37, 99, 235) if value >= 0 else (220, 38, 38)
+        shown = html.escape(token).replace("\n", "↵<br>") if token != " " else "&nbsp;"
+        spans.append(
+            f'<span title="{value:+.4f}" style="background: rgba({colour[0]},{colour[1]},{colour[2]},{strength:.3f});'
+            f' padding: 2px 0; border-radius: 2px">{shown}</span>'
+        )
+    joiner = " " if words else ""
+    body = joiner.join(spans)
+    return (
+        '<div style="font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 17px; line-height: 2.0; '
+        f'white-space: pre-wrap; word-break: break-word">{body}</div>'
+    )
