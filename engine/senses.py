@@ -293,3 +293,37 @@ def layer_scores(vectors: LayerVectors, labels: Sequence[str]) -> list[dict]:
         }
         for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True)
     ]
+
+
+def mix_parameters(weights: Sequence[float]) -> list[float]:
+    """User-facing layer weights (any non-negative numbers) -> ScalarMix parameters before the softmax."""
+    total = float(sum(weights))
+    if total <= 0:
+        raise InputError("At least one layer weight must be above 0.")
+    return [float(np.log(w / total)) if w > 0 else -9e10 for w in weights]
+
+
+def with_mix(vectors: LayerVectors, weights: Sequence[float]) -> LayerVectors:
+    """Append ELMo's ScalarMix of the layers (eq. 1, γ = 1: γ only scales, so cosine ignores it)."""
+    from engine.elmo import scalar_mix
+
+    mixed = scalar_mix(vectors.vectors, mix_parameters(weights))  # [L, n, D] -> [n, D]
+    shares = np.asarray(weights, dtype=float) / float(sum(weights))
+    name = "mix " + "/".join(f"{s:.2f}".rstrip("0").rstrip(".") for s in shares)
+    return LayerVectors(vectors.model, [*vectors.layer_names, name], np.concatenate([vectors.vectors, mixed[None]]))
+
+
+def layer_projections(vectors: LayerVectors, method: str = "auto") -> list[tuple[str, np.ndarray]]:
+    """(layer name, 2-D coordinates) per layer; each map aligned to the previous one."""
+    from engine.projection import align, project
+
+    maps: list[tuple[str, np.ndarray]] = []
+    previous = None
+    for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True):
+        coords = project(layer, method).coords
+        if previous is not None:
+            coords = align(previous, coords)
+        if np.ptp(coords) > 0:
+            previous = coords
+        maps.append((name, coords))
+    return maps

@@ -170,17 +170,19 @@ class TransformerModel:
         )
 
     @torch.inference_mode()
-    def word_vectors(self, sentences: list[list[str]], indices: list[int]) -> np.ndarray:
-        """`[layers + 1, n, dim]`: the word `sentences[k][indices[k]]`'s hidden state at every layer,
-        averaged over its subword tokens (the sentences come pre-tokenized into words)."""
+    def word_vectors(self, sentences: list[list[str]], indices: list[int], batch_size: int = 64) -> np.ndarray:
+        """`[layers + 1, n, dim]`: word `sentences[k][indices[k]]`'s hidden state at every layer (the
+        embeddings first), averaged over its subword tokens. Sentences come split into words."""
         vectors = []
-        for words, index in zip(sentences, indices, strict=True):
-            encoding = self.tokenizer(words, is_split_into_words=True, return_tensors="pt", truncation=False)
+        for start in range(0, len(sentences), batch_size):
+            batch = sentences[start : start + batch_size]
+            encoding = self.tokenizer(batch, is_split_into_words=True, padding=True, return_tensors="pt")
             if encoding["input_ids"].shape[1] > self.max_tokens:
                 raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
-            hidden = torch.cat(self.model(**encoding, output_hidden_states=True).hidden_states, dim=0)  # [L+1, T, D]
-            pieces = [k for k, w in enumerate(encoding.word_ids(0)) if w == index]
-            vectors.append(hidden[:, pieces].mean(dim=1).float().numpy())
+            hidden = torch.stack(self.model(**encoding, output_hidden_states=True).hidden_states)  # [L+1, B, T, D]
+            for row, index in enumerate(indices[start : start + batch_size]):
+                pieces = [k for k, w in enumerate(encoding.word_ids(row)) if w == index]
+                vectors.append(hidden[:, row, pieces].mean(dim=1).float().numpy())
         return np.stack(vectors, axis=1)
 
 

@@ -60,3 +60,79 @@ def lstm_gates(model: str, text: str, layer: int) -> tuple:
         for k in range(trace.i.shape[0])
     ]
     return view, summary, trace.layer_names
+
+
+# ---------------------------------------------------------------------------------------------
+# ELMo senses
+# ---------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Loading ELMo from the folder (once per server)…", max_entries=2)
+def elmo_from_folder(folder: str):
+    from pathlib import Path
+
+    from engine.elmo import Elmo
+
+    path = Path(folder).expanduser()
+    return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def elmo_control(folder: str):
+    """The untrained control: the same architecture as the chosen ELMo, seeded random weights."""
+    from engine.elmo import Elmo, load_default
+
+    if not folder:
+        return load_default(untrained=True)
+    return Elmo.random(elmo_from_folder(folder).options, seed=0, name="untrained ELMo (control)")
+
+
+@st.cache_resource(show_spinner=False)
+def transformer_control():
+    return transformer.random_like(transformer_model(""), seed=0)
+
+
+@st.cache_resource(show_spinner="Preparing the 2-D maps (UMAP compiles once per server, about 10 s)…")
+def umap_ready() -> float:
+    from engine import projection
+
+    return projection.warm_up()
+
+
+@st.cache_data(show_spinner="Embedding the sentences…", max_entries=8)
+def sense_vectors(word: str, sentences: str, elmo_folder: str, with_transformer: bool) -> dict:
+    """The word's vectors at every layer of ELMo, its control and (optionally) the Transformer and its control."""
+    from engine import senses
+
+    parsed = senses.parse_sentences(sentences, word)
+    result: dict = {"input": parsed}
+    if any(p.level == "error" for p in parsed.problems):
+        return result
+    elmo = elmo_from_folder(elmo_folder) if elmo_folder else elmo_model()
+    result["elmo"] = senses.elmo_layer_vectors(elmo.embed, parsed.occurrences, elmo.name)
+    control = elmo_control(elmo_folder)
+    result["elmo_control"] = senses.elmo_layer_vectors(control.embed, parsed.occurrences, control.name)
+    if with_transformer:
+        tokens, indices = [o.tokens for o in parsed.occurrences], [o.index for o in parsed.occurrences]
+        for key, model in (("transformer", transformer_model("")), ("transformer_control", transformer_control())):
+            vectors = model.word_vectors(tokens, indices)
+            names = ["embeddings"] + [f"layer {k}" for k in range(1, len(vectors))]
+            result[key] = senses.LayerVectors(model.name, names, vectors)
+    return result
+
+
+@st.cache_data(show_spinner="Drawing the maps…", max_entries=16)
+def sense_maps(word: str, sentences: str, elmo_folder: str, with_transformer: bool, mix: tuple, method: str) -> dict:
+    """2-D maps per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
+    from engine import projection, senses
+
+    umap_ready()
+    data = sense_vectors(word, sentences, elmo_folder, with_transformer)
+    maps: dict = {}
+    elmo = senses.with_mix(data["elmo"], mix)
+    maps["elmo"] = senses.layer_projections(elmo, method)
+    if "transformer" in data:
+        shown = data["transformer"]
+        picks = [0, 2, 4, len(shown.layer_names) - 1]
+        subset = senses.LayerVectors(shown.model, [shown.layer_names[k] for k in picks], shown.vectors[picks])
+        maps["transformer"] = senses.layer_projections(subset, method)
+    maps["method"] = projection.project(elmo.vectors[-1], method).description
+    return maps

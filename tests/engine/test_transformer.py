@@ -184,3 +184,12 @@ def test_default_weights_with_a_wrong_checksum_are_refused(tmp_path, monkeypatch
     monkeypatch.setattr(T, "default_model_dir", lambda: tmp_path)
     with pytest.raises(ModelLoadError, match="sha256"):
         T.load()
+
+
+def test_word_vectors_are_the_mean_of_the_word_pieces(minilm):
+    sentences = [["Unbelievably", ",", "the", "bank", "flooded"], ["My", "bank", "account"]]
+    vectors = minilm.word_vectors(sentences, [0, 1])
+    assert vectors.shape == (7, 2, 384)
+    alone = minilm.run("Unbelievably , the bank flooded")  # the same words, one sentence
+    pieces = [k for k, w in enumerate(alone.word_ids) if w == 0]
+    np.testing.assert_allclose(vectors[:, 0], alone.hidden_states[:, pieces].mean(axis=1), atol=1e-4)

@@ -1,0 +1,106 @@
+"""2-D maps of word vectors: UMAP (cosine, fixed seed) when there are enough points, PCA below that.
+
+UMAP's neighbourhood graph is unstable on a handful of points (and fails outright below 4), so
+fewer than 15 points get PCA, which is deterministic and exact about what it shows. Every map says
+which method drew it and with how many points. Maps of consecutive layers are aligned (orthogonal
+Procrustes) so that a class sees points move, not a rotated picture.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import PROJECT_ROOT
+from engine.validation import InputError
+
+os.environ.setdefault("NUMBA_CACHE_DIR", str(PROJECT_ROOT / ".numba_cache"))
+
+UMAP_MIN_POINTS = 15
+SEED = 42  # fixed: the same sentences give the same picture in every classroom
+
+
+@dataclass
+class Projection:
+    coords: np.ndarray  # [n, 2]
+    method: str  # "UMAP" or "PCA"
+    n: int
+    n_neighbors: int | None = None
+    explained: tuple[float, float] | None = None  # PCA: share of variance on each axis
+
+    @property
+    def description(self) -> str:
+        if self.method == "UMAP":
+            return f"UMAP (cosine, {self.n_neighbors} neighbours, seed {SEED}) of {self.n} points"
+        share = f", {self.explained[0]:.0%} + {self.explained[1]:.0%} of the variance" if self.explained else ""
+        return f"PCA of {self.n} points{share} (UMAP needs at least {UMAP_MIN_POINTS})"
+
+
+def project(x: np.ndarray, method: str = "auto") -> Projection:
+    """A 2-D map of the rows of `x` (compared by cosine: rows are normalized first)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = len(x)
+    if n < 3:
+        raise InputError(f"Only {n} occurrence{'s' if n != 1 else ''}: a map needs at least 3.")
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    unit = x / np.where(norms == 0, 1, norms)
+    if method == "UMAP" or (method == "auto" and n >= UMAP_MIN_POINTS):
+        return _umap(unit)
+    return _pca(unit)
+
+
+def _pca(unit: np.ndarray) -> Projection:
+    centred = unit - unit.mean(axis=0)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    coords = centred @ vt[:2].T
+    if coords.shape[1] < 2:
+        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
+    total = float((singular**2).sum())
+    shares = np.zeros(2)
+    if total > 0:
+        shares[: min(2, len(singular))] = singular[:2] ** 2 / total
+    # a fixed sign per axis, so the same data never comes out mirrored
+    signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), range(2)])
+    explained = (float(shares[0]), float(shares[1]))
+    return Projection(coords * np.where(signs == 0, 1, signs), "PCA", len(unit), explained=explained)
+
+
+def _umap(unit: np.ndarray) -> Projection:
+    import umap
+
+    neighbours = min(15, len(unit) - 1)
+    if np.allclose(unit, unit[0]):  # identical points (ELMo's layer 0): nothing to lay out
+        return Projection(np.zeros((len(unit), 2)), "UMAP", len(unit), neighbours)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # n_jobs overridden by random_state; spectral fallback notes
+        reducer = umap.UMAP(n_neighbors=neighbours, metric="cosine", random_state=SEED, init="spectral", n_epochs=200)
+        try:
+            coords = reducer.fit_transform(unit)
+        except (ValueError, TypeError):
+            reducer = umap.UMAP(n_neighbors=neighbours, metric="cosine", random_state=SEED, init="random", n_epochs=200)
+            coords = reducer.fit_transform(unit)
+    return Projection(np.asarray(coords, dtype=np.float64), "UMAP", len(unit), neighbours)
+
+
+def align(reference: np.ndarray, coords: np.ndarray) -> np.ndarray:
+    """Rotate/reflect and scale `coords` onto `reference` (orthogonal Procrustes), keeping its shape."""
+    a = reference - reference.mean(axis=0)
+    b = coords - coords.mean(axis=0)
+    if not np.any(a) or not np.any(b):
+        return b
+    u, s, vt = np.linalg.svd(b.T @ a)
+    rotation = u @ vt
+    scale = s.sum() / (b**2).sum()
+    return b @ rotation * scale
+
+
+def warm_up() -> float:
+    """Compile UMAP's numba code once (about 10 s on 2 cores) so no user waits for it; seconds taken."""
+    started = time.perf_counter()
+    rng = np.random.default_rng(0)
+    project(rng.normal(size=(40, 16)), method="UMAP")
+    return time.perf_counter() - started
