@@ -214,10 +214,11 @@ class LstmCellWithProjection(nn.Module):
             c = x.new_zeros(batch, self.cell_size)
         else:
             h, c = state
-        x_part = self.input_linearity(x)  # [B, T, 4C]
+        x_part = self.input_linearity(x) + self.state_linearity.bias  # [B, T, 4C]: W_x x_t + b, all steps at once
+        w_h = self.state_linearity.weight.t()  # [P, 4C]
         outputs, records = [], []
         for t in range(steps):
-            z = x_part[:, t] + self.state_linearity(h)  # [B, 4C]
+            z = torch.addmm(x_part[:, t], h, w_h)  # [B, 4C] = W_x x_t + b + W_h h_{t-1}
             i, f, g, o = z.chunk(4, dim=-1)
             i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
             c_new = i * g + f * c

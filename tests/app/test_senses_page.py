@@ -54,7 +54,9 @@ def test_unlabelled_sentences_are_clustered_and_notes_name_lines():
             "The bank raised its interest rates.",
         ]
     )
-    at = run_page(PAGE, params={"compare": "false", "word": "bank", "sentences": sentences, "preset": "my own sentences"})
+    at = run_page(
+        PAGE, params={"compare": "false", "word": "bank", "sentences": sentences, "preset": "my own sentences"}
+    )
     assert not at.exception
     notes = " ".join(messages(at, "warning") + messages(at, "info"))
     assert "line 5" in notes and "not contain 'bank'" in notes

@@ -225,3 +225,20 @@ def test_predict_with_a_softmax(tmp_path):
     logits = torch.from_numpy(np.asarray(result.forward_logprob))
     assert logits.shape == (2,) and (logits <= 0).all()
     assert loaded.word_id("The") == 3 and loaded.word_id("zebra") == 2
+
+
+def test_command_line_embeds_a_file(tmp_path):
+    from engine.__main__ import main
+
+    options_path, weights_path, _ = write_model(tmp_path)
+    (tmp_path / "in.txt").write_text("The bank was steep .\nCafé au lait ?\n", encoding="utf-8")
+    out = tmp_path / "out.npz"
+    assert main(["elmo", str(tmp_path / "in.txt"), str(out), "--options", str(options_path), "--weights",
+                 str(weights_path), "--batch-size", "1", "--stateful"]) == 0  # fmt: skip
+    saved = np.load(out)
+    assert saved["embedding_0"].shape == (3, 5, 12) and saved["embedding_1"].shape == (3, 4, 12)
+    assert list(saved["sentences"]) == ["The bank was steep .", "Café au lait ?"]
+    elmo = Elmo.from_files(options_path, weights_path)
+    first = elmo.embed([[*SENTENCES[0][:4], "."]], stateful=True)[0]  # batch 1, row 0, fresh state
+    np.testing.assert_allclose(saved["embedding_0"], first, atol=1e-6)
+    assert main(["elmo", str(tmp_path / "missing.txt"), str(out)]) == 2

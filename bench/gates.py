@@ -1,0 +1,85 @@
+"""Gate tracing speed, printed as ratios measured in one run: `trace_gates` / a plain `nn.LSTM`
+forward, and / a per-step Python loop that computes the gates one step at a time (the obvious way).
+
+On a 500-character text with the default char-LSTM (2 layers x 512). Target: trace <= 1.5x the plain
+forward. Run: `.venv/bin/python bench/gates.py` (or `make bench`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine import lstm
+from engine.senses import CORPUS_SAMPLE
+
+
+def median_seconds(fn, repeat: int = 15) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+@torch.inference_mode()
+def per_step_loop(module: torch.nn.LSTM, x: torch.Tensor) -> dict[str, np.ndarray]:
+    """The straightforward tracer: every gate of every step, a matrix product per step and layer."""
+    records = {k: [] for k in "ifgoch"}
+    layer_input = x[0]  # [T, in]
+    for layer in range(module.num_layers):
+        w_ih, w_hh = getattr(module, f"weight_ih_l{layer}"), getattr(module, f"weight_hh_l{layer}")
+        bias = getattr(module, f"bias_ih_l{layer}") + getattr(module, f"bias_hh_l{layer}")
+        h = torch.zeros(module.hidden_size)
+        c = torch.zeros(module.hidden_size)
+        outputs = []
+        for x_t in layer_input:
+            i, f, g, o = (w_ih @ x_t + w_hh @ h + bias).chunk(4)
+            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+            c = f * c + i * g
+            h = o * torch.tanh(c)
+            for name, value in zip("ifgoch", (i, f, g, o, c, h), strict=True):
+                records[name].append(value)
+            outputs.append(h)
+        layer_input = torch.stack(outputs)
+    return {k: torch.stack(v).numpy() for k, v in records.items()}
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    with gzip.open(CORPUS_SAMPLE, "rt", encoding="utf-8") as sample:
+        text = sample.read()[:500]
+    model = lstm.load_default()
+    module = model.model.lstm
+    with torch.inference_mode():
+        x = model.model.embedding(model.encode(text).unsqueeze(0))  # [1, 500, E]
+
+    trace = lstm.trace_gates(module, x)
+    looped = per_step_loop(module, x)
+    worst = max(float(np.abs(trace.c[:, 0, 0].reshape(-1) - looped["c"].reshape(-1)).max()), 0.0)
+
+    def plain() -> None:
+        with torch.inference_mode():
+            module(x)
+
+    traced = median_seconds(lambda: lstm.trace_gates(module, x))
+    forward = median_seconds(plain)
+    loop = median_seconds(lambda: per_step_loop(module, x), repeat=5)
+    print(f"500 characters, char-LSTM {module.num_layers} x {module.hidden_size} (loop agrees to {worst:.1e})")
+    print(f"   plain nn.LSTM forward  {forward * 1000:8.1f} ms")
+    print(f"   trace_gates            {traced * 1000:8.1f} ms  = {traced / forward:5.2f}x the plain forward")
+    print(f"   per-step Python loop   {loop * 1000:8.1f} ms  = {loop / traced:5.1f}x slower than trace_gates")
+
+
+if __name__ == "__main__":
+    main()
