@@ -26,6 +26,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_seconds  # noqa: E402
 from engine import transformer  # noqa: E402
 from engine.senses import CORPUS_SAMPLE  # noqa: E402
 from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
@@ -55,16 +56,6 @@ def text_of_tokens(model: transformer.TransformerModel, count: int, offset: int 
     while model.count_tokens(text) < count:  # pad with single-token words to hit the count exactly
         text += " the"
     return text
-
-
-def median_seconds(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def engine_overhead(model: transformer.TransformerModel) -> None:

@@ -8,9 +8,7 @@ forward. Run: `.venv/bin/python bench/gates.py` (or `make bench`).
 from __future__ import annotations
 
 import gzip
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +16,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import median_seconds
 from engine import lstm
 from engine.senses import CORPUS_SAMPLE
-
-
-def median_seconds(fn, repeat: int = 15) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 @torch.inference_mode()

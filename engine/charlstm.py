@@ -124,10 +124,7 @@ class CharLstm:
 
     @classmethod
     def random(cls, config: CharLstmConfig, seed: int = 0, name: str = "untrained char-LSTM") -> CharLstm:
-        generator_state = torch.random.get_rng_state()
-        torch.manual_seed(seed)
-        try:
+        with torch.random.fork_rng():  # seeded, without touching the caller's random state
+            torch.manual_seed(seed)
             model = CharLstmLM(config)
-        finally:
-            torch.random.set_rng_state(generator_state)
         return cls(model, name)

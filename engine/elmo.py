@@ -475,12 +475,9 @@ class Elmo:
     @classmethod
     def random(cls, options: ElmoOptions, seed: int = 0, name: str = "untrained ELMo") -> Elmo:
         """The same architecture with seeded random weights (PyTorch's default initialisation)."""
-        generator_state = torch.random.get_rng_state()
-        torch.manual_seed(seed)
-        try:
+        with torch.random.fork_rng():  # seeded, without touching the caller's random state
+            torch.manual_seed(seed)
             bilm = ElmoBiLm(options)
-        finally:
-            torch.random.set_rng_state(generator_state)
         return cls(options, bilm, name=name)
 
     def save_files(
@@ -633,6 +630,33 @@ class Elmo:
             forward_logprob=forward_logp[rows, torch.tensor(targets[2:])].numpy(),
             backward_logprob=backward_logp[rows, torch.tensor(targets[:n])].numpy(),
         )
+
+    @torch.inference_mode()
+    def perplexity(self, sentences: Sequence[Sequence[str]], batch_size: int = 64) -> dict[str, float]:
+        """Full-softmax perplexity of the forward LM, the backward LM and their average (as bilm-tf
+        reports it), stateless; words outside the vocabulary count as <UNK>."""
+        if not self.can_predict:
+            raise InputError(f"{self.name} has no softmax and vocabulary, so it has no perplexity.")
+        weight, bias = self.softmax
+        totals, count = {"forward": 0.0, "backward": 0.0}, 0
+        ordered = sorted((s for s in sentences if s), key=len)
+        for start in range(0, len(ordered), batch_size):
+            batch = ordered[start : start + batch_size]
+            output = self.bilm(batch_to_ids(batch))
+            targets = torch.tensor(
+                [[self.word_id(w) for w in [BOS, *s, EOS]] + [0] * (output.mask.shape[1] - len(s) - 2) for s in batch]
+            )
+            valid = output.mask[:, 1:]
+            for direction, hidden, target in (
+                ("forward", output.top_forward[:, :-1], targets[:, 1:]),  # at t, the word at t + 1
+                ("backward", output.top_backward[:, 1:], targets[:, :-1]),  # at t, the word at t - 1
+            ):
+                logits = hidden[valid] @ weight.T + bias
+                totals[direction] += float(F.cross_entropy(logits, target[valid], reduction="sum"))
+            count += int(valid.sum())
+        result = {k: float(np.exp(v / count)) for k, v in totals.items()}
+        result["average"] = float(np.exp((totals["forward"] + totals["backward"]) / (2 * count)))
+        return result
 
     def _top_k(self, logp: torch.Tensor, k: int) -> list[list[tuple[str, float]]]:
         values, indices = logp.exp().topk(min(k, logp.shape[-1]), dim=-1)

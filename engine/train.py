@@ -428,17 +428,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--export", type=Path, help="write the finished model here (its shipped format)")
     models = parser.add_subparsers(dest="model", required=True)
 
+    def optimizer_options(parser: argparse.ArgumentParser, steps: int, dropout: float, clip: float, every: int) -> None:
+        parser.add_argument("--steps", type=int, default=steps)
+        parser.add_argument("--dropout", type=float, default=dropout)
+        parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (warm-up, cosine decay)")
+        parser.add_argument("--clip", type=float, default=clip, help="gradient-norm clip")
+        parser.add_argument("--eval-every", type=int, default=every, help="steps between validations/checkpoints")
+
     bilm = models.add_parser("bilm", help="the ELMo biLM (the senses page's default)")
-    bilm.add_argument("--steps", type=int, default=6000)
+    optimizer_options(bilm, steps=6000, dropout=0.05, clip=5.0, every=500)
     bilm.add_argument("--tokens-per-batch", type=int, default=1600)
     bilm.add_argument("--vocab", type=int, default=25000)
     bilm.add_argument("--dim", type=int, default=512)
     bilm.add_argument("--projection-dim", type=int, default=128)
     bilm.add_argument("--num-sampled", type=int, default=2048)
-    bilm.add_argument("--dropout", type=float, default=0.05)
-    bilm.add_argument("--lr", type=float, default=2e-3)
-    bilm.add_argument("--clip", type=float, default=5.0)
-    bilm.add_argument("--eval-every", type=int, default=500)
     bilm.add_argument(
         "--oversample",
         type=lambda text: [(k, int(v)) for k, v in (item.split("=") for item in text.split(",") if item)],
@@ -448,17 +451,13 @@ def main(argv: list[str] | None = None) -> None:
     bilm.add_argument("--valid-sentences", type=int, default=3000)
 
     char = models.add_parser("charlstm", help="the char-LSTM (the LSTM page's default)")
-    char.add_argument("--steps", type=int, default=8000)
+    optimizer_options(char, steps=1800, dropout=0.0, clip=1.0, every=300)
     char.add_argument("--batch", type=int, default=64)
     char.add_argument("--seq-len", type=int, default=128)
     char.add_argument("--hidden", type=int, default=512)
     char.add_argument("--layers", type=int, default=2)
     char.add_argument("--embedding-dim", type=int, default=64)
-    char.add_argument("--dropout", type=float, default=0.0)
-    char.add_argument("--lr", type=float, default=2e-3)
-    char.add_argument("--clip", type=float, default=1.0)
     char.add_argument("--min-char-count", type=int, default=20)
-    char.add_argument("--eval-every", type=int, default=500)
     char.add_argument("--valid-chars", type=int, default=200_000)
 
     args = parser.parse_args(argv)

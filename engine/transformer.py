@@ -12,7 +12,6 @@ The default model is all-MiniLM-L6-v2 (a 6-layer, 12-head BERT) from the PyPI wh
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import time
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from engine.assets import sha256
 from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
@@ -221,14 +221,6 @@ def default_model_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def sha256_of(path: Path, chunk: int = 1 << 22) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> TransformerModel:
     """Load the default MiniLM, a local Hugging Face model folder, or (online only) a hub name.
 
@@ -240,7 +232,7 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
         weights = folder / "model.safetensors"
         if not weights.is_file():
             raise ModelLoadError(f"The default Transformer's weights {weights} are missing: reinstall with `make run`.")
-        digest = sha256_of(weights)
+        digest = sha256(weights)
         if digest != DEFAULT_SHA256:
             raise ModelLoadError(
                 f"The default Transformer's weights {weights} have sha256 {digest[:16]}…, not the expected "
@@ -307,10 +299,7 @@ def random_like(model: TransformerModel, seed: int = 0) -> TransformerModel:
     """The same architecture with seeded random weights (the untrained control)."""
     from transformers import AutoModel
 
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    try:
+    with torch.random.fork_rng():  # seeded, without touching the caller's random state
+        torch.manual_seed(seed)
         untrained = AutoModel.from_config(model.model.config, attn_implementation="eager")
-    finally:
-        torch.random.set_rng_state(state)
     return TransformerModel(untrained, model.tokenizer, f"untrained {model.name}", source="random")

@@ -242,3 +242,29 @@ def test_command_line_embeds_a_file(tmp_path):
     first = elmo.embed([[*SENTENCES[0][:4], "."]], stateful=True)[0]  # batch 1, row 0, fresh state
     np.testing.assert_allclose(saved["embedding_0"], first, atol=1e-6)
     assert main(["elmo", str(tmp_path / "missing.txt"), str(out)]) == 2
+
+
+def test_perplexity_and_predict_read_the_right_positions():
+    options = ElmoOptions.from_dict(TINY)
+    vocab = ["<S>", "</S>", "<UNK>", "the", "bank", "river"]
+    softmax = (torch.randn(len(vocab), 6), torch.randn(len(vocab)))
+    elmo = Elmo(options, Elmo.random(options).bilm, vocab, softmax, lowercase_vocab=True)
+    with torch.no_grad():  # <S> the </S>: forward predicts "the", </S>; backward predicts <S>, "the"
+        out = elmo.bilm(batch_to_ids([["The"]]))
+        logp = lambda h: torch.log_softmax(h @ softmax[0].T + softmax[1], -1)  # noqa: E731
+        f = [logp(out.top_forward[0, 0])[3], logp(out.top_forward[0, 1])[1]]
+        b = [logp(out.top_backward[0, 1])[0], logp(out.top_backward[0, 2])[3]]
+    result = elmo.perplexity([["The"]])
+    np.testing.assert_allclose(result["forward"], np.exp(-(f[0] + f[1]).item() / 2), rtol=1e-5)
+    np.testing.assert_allclose(result["backward"], np.exp(-(b[0] + b[1]).item() / 2), rtol=1e-5)
+    np.testing.assert_allclose(result["average"], np.exp(-(sum(f) + sum(b)).item() / 4), rtol=1e-5)
+    prediction = elmo.predict(["The"])
+    np.testing.assert_allclose(prediction.forward_logprob[0], f[1].item(), atol=1e-5)
+    np.testing.assert_allclose(prediction.backward_logprob[0], b[0].item(), atol=1e-5)
+    sentences = [["The"], ["the", "river", "bank"], ["zebra"]]  # padded together, and one at a time
+    batched = elmo.perplexity(sentences, batch_size=2)
+    counts = [len(s) + 1 for s in sentences]
+    alone = [elmo.perplexity([s]) for s in sentences]
+    for key in ("forward", "backward"):
+        combined = np.exp(sum(np.log(r[key]) * n for r, n in zip(alone, counts, strict=True)) / sum(counts))
+        np.testing.assert_allclose(batched[key], combined, rtol=1e-5)
