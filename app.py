@@ -5,7 +5,7 @@ import streamlit as st
 from engine import ASSETS
 from ui import inputs, page
 
-page.setup("Home", ":material/psychology:")
+page.setup("Home")
 text = inputs.text_input(max_chars=100_000, label="Your text (used on every page)")
 page.sidebar_footer()
 

@@ -93,7 +93,8 @@ def attention_heatmap(
     fig.update_xaxes(
         title="key (attends to)", tickangle=-60, type="category", side="bottom", tickfont=tick_font, **every_label
     )
-    if causal:
-        fig.update_layout(plot_bgcolor=MASKED)
     height = int(min(1500, max(460, 200 + (22 if size <= 40 else 14) * size)))
-    return base_layout(fig, title=title, height=height)
+    base_layout(fig, title=title, height=height)
+    if causal:  # the masked cells are gaps in the heatmap: the grey background shows through
+        fig.update_layout(plot_bgcolor=MASKED)
+    return fig

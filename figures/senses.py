@@ -63,8 +63,12 @@ def layer_maps(
                 row=1,
                 col=column,
             )
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True)
+    fig.update_xaxes(
+        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
+    )
+    fig.update_yaxes(
+        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
+    )
     fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan")
     return base_layout(fig, title=title, height=340)
 

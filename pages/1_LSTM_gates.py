@@ -18,7 +18,7 @@ MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
 MAX_CHARS_WORDS, MAX_WORDS = 5_000, 400  # ELMo's steps are words
 WINDOW = 200  # steps drawn at once: longer texts get a window slider
 
-page.setup("LSTM gates", ":material/memory:")
+page.setup("LSTM gates")
 text = inputs.text_input(
     max_chars=MAX_CHARS_WORDS,
     help=f"Up to {MAX_CHARS['char-LSTM']:,} characters for the char-LSTM, {MAX_WORDS} words for ELMo. "

@@ -32,7 +32,7 @@ def search_corpus() -> None:
         st.session_state["found"] = len(found)
 
 
-page.setup("ELMo senses", ":material/hub:")
+page.setup("ELMo senses")
 with st.sidebar:
     preset = st.selectbox(
         "Preset",

@@ -15,7 +15,7 @@ from ui.feedback import friendly_errors, show_problems
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 
-page.setup("Transformer attention", ":material/grid_view:")
+page.setup("Transformer attention")
 text = inputs.text_input(max_chars=MAX_CHARS)
 source_kind = inputs.choice(
     "Model",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine import ASSETS
+
 APP_TITLE = "NLP Model Explorer"
 
 
@@ -15,9 +17,12 @@ PAGES = [
 ]
 
 
-def setup(title: str, icon: str) -> None:
+FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page icon is fetched from Google's fonts
+
+
+def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
     with st.sidebar:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)

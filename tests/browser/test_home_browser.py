@@ -46,3 +46,15 @@ def test_query_param_url_round_trips(page, server, browser):
     wait_for_app(fresh)
     expect(text_box(fresh)).to_have_value("Money sits in the bank.")
     fresh.context.close()
+
+
+def test_no_page_asks_anything_of_the_internet(page, server):
+    """No CDN, no fonts, no telemetry: every request stays on the app's own server."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ("", "/LSTM_gates", "/ELMo_senses?compare=false", "/Transformer_attention"):
+        page.goto(server + path)
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img')
+    outside = [url for url in requested if not url.startswith((server, "data:", "blob:"))]
+    assert requested and not outside, outside
