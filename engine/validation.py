@@ -75,7 +75,7 @@ def clean_text(text: str) -> tuple[str, list[Problem]]:
 def check_text(text: str | None, *, max_chars: int, what: str = "text") -> list[Problem]:
     """Empty text and text over a page's character limit are errors; control characters a warning."""
     text = text or ""
-    if not text.strip():
+    if not clean_text(text)[0].strip():
         return [Problem("error", f"The {what} is empty: type at least one word.")]
     if len(text) > max_chars:
         return [

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import senses as S
-from engine.validation import Problem, check_text, has_errors
+from engine.validation import Problem, check_text, clean_text, has_errors
 from figures.senses import layer_maps, scores_chart
 from ui import cached, inputs, page
 from ui.feedback import friendly_errors, show_problems
@@ -87,6 +87,7 @@ if elmo_folder == "" and elmo_kind != "this app's biLM":
     ok = show_problems([Problem("error", "Type the folder that holds options.json and weights.hdf5.")]) and ok
 if not ok:
     st.stop()
+sentences = clean_text(sentences)[0]  # control characters read as spaces, as the warning says
 
 data = None
 with friendly_errors("embedding the sentences"):
@@ -131,6 +132,7 @@ def sense_view() -> None:
         help=f"auto: UMAP (cosine, fixed seed) from {S.UMAP_MIN_POINTS} points up, PCA below. The maps only "
         "illustrate; the scores are measured in the original space.",
     )
+    cached.umap_ready()
     maps = cached.sense_maps(parsed.word, sentences, elmo_folder, compare, mix, method)
     colours = labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
     hovers = [f"line {o.line}: {o.highlighted}" for o in parsed.occurrences]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import attention as A
-from engine.validation import check_model_dir, check_text
+from engine.validation import check_model_dir, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
 from ui import cached, inputs, page
@@ -51,6 +51,7 @@ if source_kind == "local folder":
     ok = show_problems(check_model_dir(folder, allow_pickle=allow_pickle)) and ok
 if not ok:
     st.stop()
+text = clean_text(text)[0]  # control characters read as spaces, as the warning says
 
 model = None
 with friendly_errors("loading the model"):

@@ -4,6 +4,8 @@ so concurrent sessions never see each other's activations."""
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 import torch
 
@@ -90,11 +92,26 @@ def transformer_control():
     return transformer.random_like(transformer_model(""), seed=0)
 
 
-@st.cache_resource(show_spinner="Preparing the 2-D maps (UMAP compiles once per server, about 10 s)…")
-def umap_ready() -> float:
+@st.cache_resource(show_spinner=False)
+def _umap_warm_up() -> threading.Thread:
+    """UMAP compiles with numba on its first fit (about 10 s): done once per server, in the background,
+    as soon as anyone opens any page, so the senses page's first map does not wait for it."""
     from engine import projection
 
-    return projection.warm_up()
+    thread = threading.Thread(target=projection.warm_up, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_warm_ups() -> None:
+    _umap_warm_up()
+
+
+def umap_ready() -> None:
+    thread = _umap_warm_up()
+    if thread.is_alive():
+        with st.spinner("Preparing the 2-D maps (UMAP compiles once per server, about 10 s)…"):
+            thread.join()
 
 
 @st.cache_data(show_spinner="Embedding the sentences…", max_entries=8)
@@ -124,7 +141,6 @@ def sense_maps(word: str, sentences: str, elmo_folder: str, with_transformer: bo
     """2-D maps per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
     from engine import projection, senses
 
-    umap_ready()
     data = sense_vectors(word, sentences, elmo_folder, with_transformer)
     maps: dict = {}
     elmo = senses.with_mix(data["elmo"], mix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ASSETS
+from ui import cached
 
 APP_TITLE = "NLP Model Explorer"
 
@@ -23,6 +24,7 @@ FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page ico
 def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
+    cached.start_warm_ups()
     with st.sidebar:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)
