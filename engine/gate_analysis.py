@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.lstm import GateTrace, previous_steps
+from engine.validation import InputError
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated
 ORDERS = ("text order", "variance", "mean", "saturation", "pattern")
@@ -137,8 +138,12 @@ def pattern_scores(values: np.ndarray, mask: np.ndarray, top: int = 10) -> list[
 
 def mask_from_regex(text: str, spans_of: Sequence[tuple[int, int]], pattern: str) -> np.ndarray:
     """Steps whose characters fall inside a match of `pattern` in `text` (`spans_of[k]` = step k's span)."""
+    try:
+        matches = list(re.finditer(pattern, text))
+    except re.error as exc:
+        raise InputError(f"The pattern {pattern!r} is not a valid regular expression: {exc}.") from exc
     marked = np.zeros(len(text) + 1, dtype=bool)
-    for match in re.finditer(pattern, text):
+    for match in matches:
         marked[match.start() : match.end()] = True
     return np.array([marked[a:b].any() if b > a else False for a, b in spans_of], dtype=bool)
 

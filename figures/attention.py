@@ -79,7 +79,7 @@ def attention_heatmap(
             zmin=0.0,
             zmax=float(np.nanmax(z)) if np.isfinite(z).any() else 1.0,
             colorbar={"title": {"text": value_name, "side": "right"}, "thickness": 14},
-            hovertemplate="query %{y}<br>key %{x}<br>" + value_name + " %{z:.6f}<extra></extra>",
+            hovertemplate="query %{y}<br>key %{x}<br>" + value_name + " %{z:.7g}<extra></extra>",
             hoverongaps=False,
             xgap=1 if size <= 40 else 0,
             ygap=1 if size <= 40 else 0,

@@ -29,6 +29,15 @@ def test_regex_marks_word_steps_by_their_character_spans():
     assert G.mask_from_regex(text, spans, G.INSIDE_QUOTES).tolist() == [0, 0, 1, 1, 1, 1, 0, 0]
 
 
+def test_a_broken_regex_is_a_clear_input_error():
+    import pytest
+
+    from engine.validation import InputError
+
+    with pytest.raises(InputError, match="not a valid regular expression"):
+        G.mask_from_regex("a (b", [(0, 1)], "(")
+
+
 def test_saturation_fractions_and_orders():
     gate = np.array([[0.05, 0.5, 0.95], [0.05, 0.5, 0.95], [0.95, 0.5, 0.95], [0.5, 0.5, 0.05]])
     left, right = G.saturation(gate)
