@@ -97,6 +97,22 @@ def sense_table() -> tuple[str, dict]:
     return table(header, rows), {"per_word": results, "mean": mean, "minilm_best": minilm_best}
 
 
+def repeats(args: dict) -> str:
+    return ",".join(f"{source}={times}" for source, times in args.get("oversample", [])) or "none"
+
+
+def adaptation_text(facts: dict) -> str:
+    if not facts:
+        return ""
+    args = facts.get("args", {})
+    return (
+        f"- Then adapted to modern English: `python -m engine.train --export assets/elmo bilm --init assets/elmo "
+        f"--name bilm-modern --only {args.get('only')} --oversample {repeats(args)} --steps "
+        f"{facts.get('steps')} --lr {args.get('lr')}`: {facts.get('steps')} more steps on the modern sources only "
+        f"({facts.get('train_seconds', 0) / 60:.0f} minutes), the same vocabulary and softmax.\n"
+    )
+
+
 def elmo_card() -> str:
     from engine import elmo
 
@@ -105,6 +121,7 @@ def elmo_card() -> str:
     trained, untrained = elmo.load_default(), elmo.load_default(untrained=True)
     options = json.loads((directory / "options.json").read_text())
     facts = training_facts("bilm")
+    adapted = training_facts("bilm-modern")  # the optional second phase on the modern sources
     valid, test = read_split("valid"), read_split("test")
     ppl = {
         "valid": trained.perplexity(valid),
@@ -143,7 +160,7 @@ measured by that run.
 The offline corpus built by `make corpus` from Debian packages with clean licences (see
 `assets/CORPUS_CARD.md`): about 5.1 M words of Jane Austen, Moby Dick, two Bible translations,
 WordNet glosses and examples, fortunes, the Jargon File, the Devil's Dictionary and a sample of the
-Open American National Corpus. In training the modern sources were repeated ({args.get("oversample", "")}).
+Open American National Corpus. In training the modern sources were repeated ({repeats(args)}).
 
 ## Training
 
@@ -155,7 +172,7 @@ Open American National Corpus. In training the modern sources were repeated ({ar
   app runs the model (stateless).
 - {facts.get("train_seconds", 0) / 60:.0f} minutes on {facts.get("threads", "?")} threads of a {cpu_name()}, no GPU
   (the machine was shared with other work while it trained).
-
+{adaptation_text(adapted)}
 ## Perplexity (full softmax; average of the forward and backward LMs, as bilm-tf reports it)
 
 {

@@ -48,18 +48,18 @@ def read_sentences(path: Path, max_len: int = 60) -> list[list[str]]:
     return [piece for line in lines for piece in _pieces(line.split(), max_len) if piece]
 
 
-def read_training_sentences(corpus: Path, oversample: dict[str, int]) -> list[list[str]]:
-    """train.txt, with the sentences of some sources repeated (e.g. {"oanc": 3}: modern English x3)."""
+def read_training_sentences(corpus: Path, oversample: dict[str, int], only: set[str] | None = None) -> list[list[str]]:
+    """train.txt's sentences, each source's repeated `oversample[source]` times (default once), and
+    only the sources in `only` when it is given (source names as in documents.tsv)."""
     sentences = read_sentences(corpus / "train.txt", max_len=10**9)
-    if not oversample:
-        return [p for s in sentences for p in _pieces(s)]
-    extra: list[list[str]] = []
+    chosen: list[list[str]] = []
     for row in (corpus / "documents.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         split, document, first_line, count = row.split("\t")[:4]
-        times = oversample.get(document.split("/")[0], 1)
-        if split == "train" and times > 1:
-            extra.extend(sentences[int(first_line) - 1 : int(first_line) - 1 + int(count)] * (times - 1))
-    return [p for s in sentences + extra for p in _pieces(s)]
+        source = document.split("/")[0]
+        if split != "train" or (only is not None and source not in only):
+            continue
+        chosen.extend(sentences[int(first_line) - 1 : int(first_line) - 1 + int(count)] * oversample.get(source, 1))
+    return [p for s in chosen for p in _pieces(s)]
 
 
 def _pieces(tokens: list[str], max_len: int = 60) -> list[list[str]]:
@@ -111,9 +111,11 @@ def cosine_lr(step: int, total: int, base: float, warmup: int = 200, floor: floa
 class BiLmData:
     """Sentences as arrays of word-type ids, the char ids of each type, and each type's softmax id."""
 
-    def __init__(self, sentences: list[list[str]], vocab_size: int) -> None:
-        counts = Counter(w.lower() for s in sentences for w in s)
-        self.vocab = [BOS, EOS, UNK] + [w for w, _ in counts.most_common(vocab_size - 3)]
+    def __init__(self, sentences: list[list[str]], vocab_size: int, vocab: list[str] | None = None) -> None:
+        if vocab is None:  # the most frequent words, most frequent first (the sampler assumes it)
+            counts = Counter(w.lower() for s in sentences for w in s)
+            vocab = [BOS, EOS, UNK] + [w for w, _ in counts.most_common(vocab_size - 3)]
+        self.vocab = vocab
         self.target_of = {w: k for k, w in enumerate(self.vocab)}
         self.type_index: dict[str, int] = {}
         self.char_ids = torch.zeros(0, 50, dtype=torch.long)  # [types, 50]
@@ -264,14 +266,25 @@ def bilm_options(args: argparse.Namespace) -> ElmoOptions:
 
 def train_bilm(args: argparse.Namespace) -> None:
     seed_everything(args.seed)
-    train_sentences = read_training_sentences(args.corpus, dict(args.oversample))
+    only = set(args.only.split(",")) if args.only else None
+    train_sentences = read_training_sentences(args.corpus, dict(args.oversample), only)
     valid_sentences = read_sentences(args.corpus / "valid.txt")[: args.valid_sentences]
-    data = BiLmData(train_sentences, args.vocab)
+    base = (
+        Elmo.from_files(args.init / "options.json", args.init / "weights.hdf5", args.init / "vocab.txt")
+        if args.init
+        else None
+    )
+    data = BiLmData(train_sentences, args.vocab, vocab=base.vocab if base else None)
     valid = data.encode(valid_sentences)
-    options = bilm_options(args)
+    options = base.options if base else bilm_options(args)
     trainer = BiLmTrainer(options, data, args.num_sampled, args.dropout)
+    if base is not None:  # continue from an exported model (e.g. adapt it to a register of English)
+        trainer.bilm.load_state_dict(base.bilm.state_dict())
+        with torch.no_grad():
+            trainer.softmax.weight.copy_(base.softmax[0])
+            trainer.softmax.bias.copy_(base.softmax[1])
     optimizer = torch.optim.Adam(trainer.parameters(), lr=args.lr)
-    out = args.checkpoints / "bilm"
+    out = args.checkpoints / args.name
     step, log = 0, []
     if args.resume and (out / "last.safetensors").is_file():
         state = load_checkpoint(out, trainer, optimizer)
@@ -449,6 +462,9 @@ def main(argv: list[str] | None = None) -> None:
         help="repeat the modern sources, e.g. oanc=3,fortunes=2 (source names as in documents.tsv)",
     )
     bilm.add_argument("--valid-sentences", type=int, default=3000)
+    bilm.add_argument("--only", help="train on these sources only, e.g. oanc,fortunes (names as in documents.tsv)")
+    bilm.add_argument("--init", type=Path, help="start from this exported model (options.json + weights.hdf5)")
+    bilm.add_argument("--name", default="bilm", help="checkpoint folder name under --checkpoints")
 
     char = models.add_parser("charlstm", help="the char-LSTM (the LSTM page's default)")
     optimizer_options(char, steps=1800, dropout=0.0, clip=1.0, every=300)
