@@ -16,6 +16,18 @@ st.markdown(
 )
 st.image(str(ASSETS / "overview.svg"), width="stretch")
 
+TRY = {  # one classroom question per page, opened with its settings in the link
+    "pages/1_LSTM_gates.py": (
+        "Which units track being inside quotes?",
+        {"text": 'She said "the bank is closed" and walked on. "Not again," he sighed.', "q": "c", "order": "pattern"},
+    ),
+    "pages/2_ELMo_senses.py": ("A play on stage, or a play in a game?", {"preset": "play", "word": "play"}),
+    "pages/3_Transformer_attention.py": (
+        "Which heads look at the previous word?",
+        {"text": "The river bank was steep, so we fished from the bridge.", "stat": "previous"},
+    ),
+}
+
 PAGES = [
     (
         "pages/1_LSTM_gates.py",
@@ -49,6 +61,8 @@ for column, (path, label, icon, blurb) in zip(st.columns(3), PAGES, strict=True)
         st.subheader(label)
         st.page_link(path, label=f"Open {label}", icon=icon)
         st.markdown(blurb)
+        question, params = TRY[path]
+        st.page_link(path, label=f"Try: {question}", icon=":material/school:", query_params=params)
 
 st.divider()
 st.caption(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import h5py
@@ -759,10 +759,6 @@ def save_hdf5_weights(bilm: ElmoBiLm, h5: h5py.File, dtype: np.dtype = np.float3
             bias[2 * c : 3 * c] -= 1.0
             put(f"{prefix}/B", bias)
             put(f"{prefix}/W_P_0", cell.state_projection.weight.T)
-
-
-def options_summary(options: ElmoOptions) -> dict:
-    return asdict(options)
 
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assets" / "elmo"

@@ -26,7 +26,6 @@ PRESETS = ("bank", "plant", "spring", "bat", "play")
 MAX_SENTENCES = 300
 MAX_SENTENCE_CHARS = 500
 MIN_POINTS = 3  # fewer occurrences cannot be compared
-UMAP_MIN_POINTS = 15  # below this UMAP's neighbourhood graph is unstable: use PCA
 
 
 @dataclass

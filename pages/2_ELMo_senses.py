@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import senses as S
+from engine.projection import UMAP_MIN_POINTS
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures.senses import layer_maps, scores_chart
 from ui import cached, inputs, page
@@ -129,7 +130,7 @@ def sense_view() -> None:
         key="map",
         sidebar=False,
         horizontal=True,
-        help=f"auto: UMAP (cosine, fixed seed) from {S.UMAP_MIN_POINTS} points up, PCA below. The maps only "
+        help=f"auto: UMAP (cosine, fixed seed) from {UMAP_MIN_POINTS} points up, PCA below. The maps only "
         "illustrate; the scores are measured in the original space.",
     )
     cached.umap_ready()

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
 
-def run_page(page: str | None = None, *, params: dict[str, str] | None = None, timeout: float = 120) -> AppTest:
+def run_page(page: str | None = None, *, params: dict[str, str] | None = None, timeout: float = 300) -> AppTest:
     """Run app.py, optionally switch to `page` (e.g. "pages/1_LSTM_gates.py"), with URL query params."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if page is not None:
