@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import MASKED, SEQUENTIAL, base_layout
+from figures.common import MASKED, SEQUENTIAL, base_layout, plotly_text
 
 
 def heads_grid(values: np.ndarray, statistic: str, selected: tuple[int, int] | None = None) -> go.Figure:
@@ -73,8 +73,8 @@ def attention_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(key_labels),
-            y=list(query_labels),
+            x=plotly_text(key_labels),
+            y=plotly_text(query_labels),
             colorscale=SEQUENTIAL,
             zmin=0.0,
             zmax=float(np.nanmax(z)) if np.isfinite(z).any() else 1.0,

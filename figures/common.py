@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
 SEQUENTIAL = "Blues"  # gates and attention weights (0..1)
-DIVERGING = "RdBu_r"  # cell states and outputs, centred on 0 (Karpathy's red/blue)
+DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
 QUALITATIVE = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"]
 MASKED = "#e5e7eb"  # cells a causal model can never attend to
 
@@ -16,6 +16,11 @@ MASKED = "#e5e7eb"  # cells a causal model can never attend to
 def token_labels(tokens: Sequence[str]) -> list[str]:
     """`i:token` labels: plotly merges equal category labels, so every label carries its position."""
     return [f"{i}:{visible(t)}" for i, t in enumerate(tokens)]
+
+
+def plotly_text(labels: Sequence[str]) -> list[str]:
+    """Plotly reads text as a little HTML: "<S>" would vanish as a tag. Escape it so it shows as typed."""
+    return [label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for label in labels]
 
 
 def visible(token: str) -> str:

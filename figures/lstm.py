@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.common import DIVERGING, QUALITATIVE, SEQUENTIAL, base_layout
+from figures.common import DIVERGING, QUALITATIVE, SEQUENTIAL, base_layout, plotly_text
 
 GATE_COLOURS = {"i": "#16a34a", "f": "#dc2626", "o": "#7c3aed", "g": "#d97706", "c": "#0369a1", "h": "#111827"}
 
@@ -33,7 +33,7 @@ def gates_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=np.asarray(values, dtype=np.float32).T,
-            x=list(step_labels),
+            x=plotly_text(step_labels),
             y=[f"unit {u}" for u in units],
             colorscale=scale,
             zmin=zmin,
@@ -55,7 +55,7 @@ def gates_heatmap(
 def unit_lines(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
     """One unit over the text: its gates (0..1) above, its cell state and output below."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.5, 0.5])
-    x = list(step_labels)
+    x = plotly_text(step_labels)
     names = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c", "h": "output h"}
     for quantity in ("f", "i", "o"):
         fig.add_trace(_line(x, view.get(quantity)[:, unit], names[quantity], quantity), row=1, col=1)
@@ -81,7 +81,7 @@ def _line(x, y, name: str, quantity: str) -> go.Scatter:
 
 def ledger(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
     """The memory ledger of one unit: c_t = f_t c_{t-1} (kept) + i_t g_t (written), at every step."""
-    x = list(step_labels)
+    x = plotly_text(step_labels)
     fig = go.Figure(
         [
             go.Bar(x=x, y=view.kept[:, unit], name="kept: f·c(t-1)", marker_color="#93c5fd"),
@@ -130,7 +130,7 @@ def saturation_scatter(
         fig.update_xaxes(range=[-0.02, 1.02], title="fraction > 0.9", row=1, col=column)
         fig.update_yaxes(range=[-0.02, 1.02], title="fraction < 0.1" if column == 1 else None, row=1, col=column)
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
-    return base_layout(fig, height=400)
+    return base_layout(fig, height=420).update_layout(margin={"t": 40})  # room for the panel titles
 
 
 def coloured_text(

@@ -41,7 +41,7 @@ def test_elmo_directions_use_words_as_steps(model):
     at = run_page(PAGE, params={"text": "The bank of the river flooded .", "model": model, "layer": "2"})
     assert not at.exception
     heatmap = charts(at)[0]
-    assert heatmap["data"][0]["x"][0] == "0:<S>" and heatmap["data"][0]["x"][-1] == "8:</S>"
+    assert heatmap["data"][0]["x"][0] == "0:&lt;S&gt;" and heatmap["data"][0]["x"][-1] == "8:&lt;/S&gt;"
     assert "9 steps (words" in at.caption[0].value
 
 

@@ -12,6 +12,11 @@ def test_token_labels_are_unique_even_for_repeated_tokens():
     assert len(set(labels)) == len(labels)
 
 
+def test_labels_with_angle_brackets_are_escaped_for_plotly():
+    fig = attention.attention_heatmap(np.eye(2, dtype=np.float32), ["0:<S>", "1:a&b"], ["0:<S>", "1:a&b"], title="t")
+    assert list(fig.data[0].x) == ["0:&lt;S&gt;", "1:a&amp;b"]
+
+
 def test_attention_heatmap_masks_the_future_for_causal_models():
     matrix = np.tril(np.full((4, 4), 0.25, dtype=np.float32))
     labels = token_labels(list("abcd"))
