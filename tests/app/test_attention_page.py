@@ -80,3 +80,18 @@ def test_emoji_is_a_warning_not_an_error():
     at = run_page(PAGE, params={"text": "I love 🍕 by the river bank."})
     assert any("🍕" in w for w in messages(at, "warning"))
     assert len(plotly_specs(at)) == 2
+
+
+def test_a_local_decoder_folder_draws_its_causal_mask(tmp_path):
+    import numpy as np
+
+    from tests.engine.test_transformer import tiny_gpt2_folder
+
+    folder = tiny_gpt2_folder(tmp_path)
+    at = run_page(PAGE, params={"text": "the bank of the river", "model": "local folder", "folder": str(folder)})
+    assert not at.exception, at.exception
+    z = array(heatmap(at)["data"][0]["z"]).astype(float)
+    assert z.shape == (5, 5)
+    assert np.isnan(z[np.triu_indices(5, k=1)]).all() and not np.isnan(z[np.tril_indices(5)]).any()
+    assert "causal" in at.caption[0].value
+    assert len(at.dataframe[0].value) == 2 * 2  # 2 layers x 2 heads
