@@ -43,6 +43,11 @@ def verify(path: Path, checksums: Path = CHECKSUMS) -> None:
         )
 
 
+def is_packaged(directory: Path, checksums: Path = CHECKSUMS) -> bool:
+    """Whether `directory` is inside assets/ (only shipped files get recorded checksums)."""
+    return directory.resolve().is_relative_to(checksums.parent.resolve())
+
+
 def record(paths: Iterable[Path], checksums: Path = CHECKSUMS) -> None:
     """Add or update the entries for `paths` (in `sha256sum` format, so `sha256sum -c` checks them too)."""
     table = _table(checksums)

@@ -9,6 +9,7 @@ reference), sizes and checksums. Training facts come from the checkpoint's train
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import time
@@ -101,15 +102,36 @@ def repeats(args: dict) -> str:
     return ",".join(f"{source}={times}" for source, times in args.get("oversample", [])) or "none"
 
 
+def segments(log: list[dict]) -> list[tuple[int, float]]:
+    """(last step, seconds) of each run in a training log; older runs restarted their clock on resume."""
+    ends = [(a["step"], a["seconds"]) for a, b in itertools.pairwise(log) if b["seconds"] < a["seconds"]]
+    return [*ends, (log[-1]["step"], log[-1]["seconds"])] if log else []
+
+
+def training_minutes(facts: dict) -> float:
+    runs = segments(facts.get("log", []))
+    if len(runs) > 1:
+        return sum(seconds for _, seconds in runs) / 60
+    return facts.get("train_seconds", 0) / 60
+
+
 def adaptation_text(facts: dict) -> str:
     if not facts:
         return ""
     args = facts.get("args", {})
+    runs = segments(facts.get("log", []))
+    resumed = (
+        f" The shipped weights come from {len(runs)} runs continued with `--resume` (ending at steps "
+        f"{', '.join(str(step) for step, _ in runs)}); each continuation re-planned the cosine schedule for the "
+        "longer run, so the one-go command above gives a close but not identical model."
+        if len(runs) > 1
+        else ""
+    )
     return (
         f"- Then adapted to modern English: `python -m engine.train --export assets/elmo bilm --init assets/elmo "
         f"--name bilm-modern --only {args.get('only')} --oversample {repeats(args)} --steps "
         f"{facts.get('steps')} --lr {args.get('lr')}`: {facts.get('steps')} more steps on the modern sources only "
-        f"({facts.get('train_seconds', 0) / 60:.0f} minutes), the same vocabulary and softmax.\n"
+        f"({training_minutes(facts):.0f} minutes), the same vocabulary and softmax.{resumed}\n"
     )
 
 
@@ -129,7 +151,7 @@ def elmo_card() -> str:
         "test_untrained": untrained.perplexity(test),
     }
     senses_md, senses = sense_table()
-    best = max(range(1, 4), key=lambda k: senses["mean"]["trained"][k])
+    best = max((1, 2), key=lambda k: senses["mean"]["trained"][k])  # the contextual layers
     margin = senses["mean"]["trained"][best] - senses["mean"]["untrained"][best]
     args = facts.get("args", {})
     lstm, cnn = options["lstm"], options["char_cnn"]
@@ -170,7 +192,7 @@ Open American National Corpus. In training the modern sources were repeated ({re
   before the softmax, about {args.get("tokens_per_batch", "?")} tokens per batch, sampled softmax with
   {args.get("num_sampled", "?")} log-uniform negatives. Every sentence starts from a zero state, which is how the
   app runs the model (stateless).
-- {facts.get("train_seconds", 0) / 60:.0f} minutes on {facts.get("threads", "?")} threads of a {cpu_name()}, no GPU
+- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} threads of a {cpu_name()}, no GPU
   (the machine was shared with other work while it trained).
 {adaptation_text(adapted)}
 ## Perplexity (full softmax; average of the forward and backward LMs, as bilm-tf reports it)
@@ -211,7 +233,7 @@ separate anything.
 
 {senses_md}
 
-Best contextual layer on average: {"the average of the layers" if best == 3 else f"layer {best}"},
+Best contextual layer on average: layer {best},
 {senses["mean"]["trained"][best]:.2f} against {senses["mean"]["untrained"][best]:.2f} for the control
 (+{margin:.2f}). The packaged MiniLM Transformer reaches {senses["minilm_best"]:.2f} at its best layers.
 
@@ -285,7 +307,7 @@ biblical English, WordNet definitions, fortunes and a modern American sample.
   {facts.get("steps", "?")}` (seed {args.get("seed", "?")}): Adam, learning rate {args.get("lr", "?")} with warm-up and
   cosine decay, gradient-norm clip {args.get("clip", "?")}, {args.get("batch", "?")} parallel streams of
   {args.get("seq_len", "?")} characters per step (truncated back-propagation, state carried between windows).
-- {facts.get("train_seconds", 0) / 60:.0f} minutes on {facts.get("threads", "?")} thread(s) of a {cpu_name()}, no
+- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} thread(s) of a {cpu_name()}, no
   GPU (the machine was shared with the biLM's training).
 
 ## Perplexity

@@ -72,6 +72,11 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def seconds_so_far(log: list[dict]) -> float:
+    """Training seconds already spent by the run being resumed (its logs' times are cumulative)."""
+    return float(log[-1]["seconds"]) if log else 0.0
+
+
 def save_checkpoint(directory: Path, model: nn.Module, optimizer: torch.optim.Optimizer, step: int, info: dict) -> None:
     """Weights and optimizer moments as safetensors, counters as JSON; written atomically."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -291,7 +296,8 @@ def train_bilm(args: argparse.Namespace) -> None:
         step, log = state["step"], state.get("log", [])
         print(f"resumed at step {step}")
     stream = itertools.islice(batch_stream(data, args.tokens_per_batch, args.seed), step, None)
-    started, tokens_seen = time.perf_counter(), 0
+    resumed_at, tokens_seen = time.perf_counter(), 0
+    started = resumed_at - seconds_so_far(log)  # a resumed run counts the time already spent
     progress = tqdm(total=args.steps, initial=step, desc="biLM", unit="step", dynamic_ncols=True)
     trainer.train()
     while step < args.steps:
@@ -309,7 +315,8 @@ def train_bilm(args: argparse.Namespace) -> None:
         tokens_seen += int(mask.sum())
         elapsed = time.perf_counter() - started
         progress.update(1)
-        progress.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{tokens_seen / elapsed:.0f}", epoch=epoch)
+        tokens_per_s = tokens_seen / (time.perf_counter() - resumed_at)
+        progress.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{tokens_per_s:.0f}", epoch=epoch)
         if step % args.eval_every == 0 or step == args.steps:
             ppl = bilm_perplexity(trainer, valid)
             log.append({"step": step, "seconds": round(elapsed), "tokens": tokens_seen, "valid_ppl": ppl})
@@ -334,7 +341,8 @@ def export_bilm(trainer: BiLmTrainer, data: BiLmData, options: ElmoOptions, dire
     elmo = Elmo(options, trainer.bilm, data.vocab, softmax, lowercase_vocab=True)
     training = {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": info["log"][-1]}
     elmo.save_files(directory, dtype=np.float16, extra_options={"training": training})
-    assets.record(directory / name for name in ("options.json", "weights.hdf5", "vocab.txt"))
+    if assets.is_packaged(directory):
+        assets.record(directory / name for name in ("options.json", "weights.hdf5", "vocab.txt"))
     print(f"exported the biLM to {directory}")
 
 
@@ -363,11 +371,13 @@ def train_charlstm(args: argparse.Namespace) -> None:
         state = load_checkpoint(out, model, optimizer)
         step, log = state["step"], state.get("log", [])
         print(f"resumed at step {step}")
+    resumed_at = time.perf_counter()
+    started = resumed_at - seconds_so_far(log)  # a resumed run counts the time already spent
     # the stream is cut into `batch` parallel rows read left to right; state carries across windows
     rows = len(data) // args.batch
     stream = data[: rows * args.batch].view(args.batch, rows)
     windows = (rows - 1) // args.seq_len
-    started, state = time.perf_counter(), None
+    state = None
     progress = tqdm(total=args.steps, initial=step, desc="char-LSTM", unit="step", dynamic_ncols=True)
     model.train()
     while step < args.steps:
@@ -388,7 +398,7 @@ def train_charlstm(args: argparse.Namespace) -> None:
         step += 1
         elapsed = time.perf_counter() - started
         progress.update(1)
-        chars_per_s = (step - progress.initial) * x.numel() / elapsed
+        chars_per_s = (step - progress.initial) * x.numel() / (time.perf_counter() - resumed_at)
         progress.set_postfix(loss=f"{loss.item():.3f}", chars_s=f"{chars_per_s:.0f}")
         if step % args.eval_every == 0 or step == args.steps:
             bpc = charlstm_bits_per_char(model, valid)
@@ -407,7 +417,8 @@ def train_charlstm(args: argparse.Namespace) -> None:
     if args.export:
         config.extra = {"training": {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": log[-1]}}
         CharLstm(model).save(args.export)
-        assets.record(args.export / name for name in ("config.json", "model.safetensors"))
+        if assets.is_packaged(args.export):
+            assets.record(args.export / name for name in ("config.json", "model.safetensors"))
         print(f"exported the char-LSTM to {args.export}")
 
 
