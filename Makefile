@@ -37,7 +37,7 @@ train: $(VENV)/.app-installed data/corpus/train.txt
 	$(BIN)/python -m engine.train --export assets/charlstm charlstm
 	$(BIN)/python -m engine.train --export assets/elmo bilm
 	$(BIN)/python -m engine.train --export assets/elmo bilm --init assets/elmo --name bilm-modern \
-		--only oanc,fortunes,jargon,wordnet,devil --oversample oanc=2 --lr 1e-3 --steps 4000
+		--only oanc,fortunes,jargon,wordnet,devil --oversample oanc=2 --lr 1e-3 --steps 7000
 	$(BIN)/python -m engine.modelcard
 
 data/corpus/train.txt:

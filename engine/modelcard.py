@@ -192,7 +192,7 @@ Open American National Corpus. In training the modern sources were repeated ({re
   before the softmax, about {args.get("tokens_per_batch", "?")} tokens per batch, sampled softmax with
   {args.get("num_sampled", "?")} log-uniform negatives. Every sentence starts from a zero state, which is how the
   app runs the model (stateless).
-- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} threads of a {cpu_name()}, no GPU
+- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} threads of an {cpu_name()}, no GPU
   (the machine was shared with other work while it trained).
 {adaptation_text(adapted)}
 ## Perplexity (full softmax; average of the forward and backward LMs, as bilm-tf reports it)
@@ -237,11 +237,29 @@ Best contextual layer on average: layer {best},
 {senses["mean"]["trained"][best]:.2f} against {senses["mean"]["untrained"][best]:.2f} for the control
 (+{margin:.2f}). The packaged MiniLM Transformer reaches {senses["minilm_best"]:.2f} at its best layers.
 
+What to beat, from the issue that asked for this model: a plain word-level biLM of the same LSTM
+size trained for 3 epochs on this corpus reached about 0.70 (control about 0.6). This model's best
+layer is within a few sentences of that, not above it.
+
+## What lifted it (measured while developing, mean 1-NN accuracy of layer 2 on the same sets)
+
+| model | layer 1 | layer 2 |
+|---|---:|---:|
+| phase 1: 6000 steps on the whole corpus (modern sources repeated) | 0.61 | 0.61 |
+| + 2000 steps on the modern sources only | 0.58 | 0.63 |
+| + 4000 steps | 0.58 | 0.66 |
+| + 7000 steps (shipped) | 0.59 | 0.68 |
+
+The adaptation to modern text (OANC, fortunes, the Jargon File, WordNet, the Devil's Dictionary)
+helped most with *bank* and *play*; *plant* (factory) and *bat* (sport) stay near chance because
+the corpus barely has those senses. Oversampling the modern sources in phase 1 and the char-CNN
+(which gives rare words a vector) were already in place from the start.
+
 ## What limits it
 
 - The corpus: mostly 19th-century novels and biblical English; modern senses are rare in it
   ("power plant", "hot spring", baseball bats), so the model has little evidence for them.
-- Size and time: a few million words and about an hour of two CPU cores, against the official
+- Size and time: a few million words and about three hours of two CPU cores, against the official
   model's 1 billion words, 10 epochs and two weeks on three GPUs. Its perplexity is far from the
   official 39.7, and its representations are correspondingly weaker.
 - The sense sets are small (32 sentences per word): one sentence moves the accuracy by 0.03.
@@ -307,7 +325,7 @@ biblical English, WordNet definitions, fortunes and a modern American sample.
   {facts.get("steps", "?")}` (seed {args.get("seed", "?")}): Adam, learning rate {args.get("lr", "?")} with warm-up and
   cosine decay, gradient-norm clip {args.get("clip", "?")}, {args.get("batch", "?")} parallel streams of
   {args.get("seq_len", "?")} characters per step (truncated back-propagation, state carried between windows).
-- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} thread(s) of a {cpu_name()}, no
+- {training_minutes(facts):.0f} minutes on {facts.get("threads", "?")} thread(s) of an {cpu_name()}, no
   GPU (the machine was shared with the biLM's training).
 
 ## Perplexity
@@ -338,10 +356,12 @@ biblical English, WordNet definitions, fortunes and a modern American sample.
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m engine.modelcard", description=__doc__.split("\n")[0])
-    parser.add_argument("models", nargs="*", choices=["elmo", "charlstm"], default=["elmo", "charlstm"])
+    parser.add_argument("models", nargs="*", help="elmo and/or charlstm (default: both)")
     args = parser.parse_args(argv)
+    if unknown := set(args.models) - {"elmo", "charlstm"}:
+        parser.error(f"unknown model(s) {sorted(unknown)}: choose elmo and/or charlstm")
     torch.set_num_threads(2)
-    for name in args.models:
+    for name in args.models or ["elmo", "charlstm"]:
         card = elmo_card() if name == "elmo" else charlstm_card()
         path = ASSETS / name / "MODEL_CARD.md"
         path.write_text(card, encoding="utf-8")
