@@ -22,13 +22,18 @@ DESCRIPTIONS = {
     "g": "cell candidate g: the new content offered to the memory (-1..1)",
     "o": "output gate o: how much of the memory is shown as output (0..1)",
     "c": "cell state c: the memory itself (unbounded; clipped at ±3 in ELMo)",
-    "h": "hidden state h: the output, o ⊙ tanh(c) (projected in ELMo)",
+    "h": "hidden state h: the output, o ⊙ tanh(c) (in ELMo each unit's own, before the projection)",
 }
 
 
 @dataclass
 class LayerView:
-    """One layer and direction of a trace: each quantity `[T, units]`, and the step labels."""
+    """One layer and direction of a trace: each quantity `[T, units]`, and the step labels.
+
+    Every quantity has one column per memory cell. In an LSTM with a projection (ELMo's LSTMP, or
+    `proj_size > 0`) `h` is each cell's own output o ⊙ tanh(c), and `projected_h` `[T, proj_size]`
+    the layer's actual output, a mix of all cells.
+    """
 
     i: np.ndarray
     f: np.ndarray
@@ -39,6 +44,7 @@ class LayerView:
     kept: np.ndarray  # f_t ⊙ c_{t-1}
     written: np.ndarray  # i_t ⊙ g_t
     tokens: list[str]
+    projected_h: np.ndarray | None = None
 
     def get(self, quantity: str) -> np.ndarray:
         return getattr(self, quantity)
@@ -52,16 +58,18 @@ def layer_view(trace: GateTrace, layer: int, direction: int = 0, row: int = 0) -
     """Cut one layer/direction/sequence out of a full trace (0-based indices)."""
     kept = trace.f * previous_steps(trace.c)
     pick = lambda a: np.ascontiguousarray(a[layer, direction, row])  # noqa: E731
+    projected = trace.h.shape[-1] != trace.c.shape[-1]
     return LayerView(
         i=pick(trace.i),
         f=pick(trace.f),
         g=pick(trace.g),
         o=pick(trace.o),
         c=pick(trace.c),
-        h=pick(trace.h),
+        h=pick(trace.o * np.tanh(trace.c)) if projected else pick(trace.h),
         kept=pick(kept),
         written=pick(trace.i * trace.g),
         tokens=list(trace.tokens),
+        projected_h=pick(trace.h) if projected else None,
     )
 
 

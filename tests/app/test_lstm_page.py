@@ -45,6 +45,17 @@ def test_elmo_directions_use_words_as_steps(model):
     assert "9 steps (words" in at.caption[0].value
 
 
+def test_elmo_output_of_a_unit_beyond_the_projection_size():
+    """ELMo's LSTMP projects 512 cells to 128 outputs; unit 300's own output o ⊙ tanh(c) is still shown."""
+    params = {"text": "The bank of the river flooded .", "model": "ELMo forward", "q": "h", "unit": "300"}
+    at = run_page(PAGE, params=params)
+    assert not at.exception
+    heatmap, lines, _, _ = charts(at)
+    assert "of 512 units" in heatmap["layout"]["title"]["text"]
+    output = array(next(trace["y"] for trace in lines["data"] if trace["name"] == "output h"))
+    assert output.shape == (9,) and (abs(output) <= 1).all()
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [

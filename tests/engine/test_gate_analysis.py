@@ -57,3 +57,16 @@ def test_layer_view_ledger_adds_up_to_the_cell_state():
         view = G.layer_view(trace, 1, direction)
         assert view.i.shape == (7, 5) and view.steps == 7
         np.testing.assert_allclose(view.kept + view.written, view.c, atol=1e-6)
+
+
+def test_projected_layer_view_has_one_output_per_cell():
+    """With a projection, the view's h is each cell's o ⊙ tanh(c); projecting it gives the layer's output."""
+    torch.manual_seed(0)
+    module = nn.LSTM(3, 6, num_layers=2, proj_size=2)
+    trace = trace_gates(module, torch.randn(5, 1, 3))
+    view = G.layer_view(trace, 1)
+    assert view.h.shape == view.c.shape == (5, 6)
+    np.testing.assert_allclose(view.projected_h, trace.h[1, 0, 0], atol=0)
+    projection = module.weight_hr_l1.detach().numpy()  # [proj_size, hidden_size]
+    np.testing.assert_allclose(view.h @ projection.T, view.projected_h, atol=1e-5)
+    assert G.layer_view(trace_gates(nn.LSTM(3, 4), torch.randn(5, 1, 3)), 0).projected_h is None
