@@ -60,10 +60,12 @@ def engine_share(text: str) -> None:
     )
 
 
-# every chart drawn, and the maps show this round's sentences (each carries a "(round." marker)
+# every chart drawn, and the maps show this round's sentences (each carries a "(round." marker; hover
+# text shows the tokenized sentence, so spaces are ignored)
 DRAWN = """([count, marker]) => {
     const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
-    const fresh = plots.length > 0 && (plots[0].data || []).some(t => (t.text || []).some(s => s.includes(marker)));
+    const shows = s => s.replace(/ /g, '').includes(marker);
+    const fresh = plots.length > 0 && (plots[0].data || []).some(t => (t.text || []).some(shows));
     return plots.length === count && fresh && plots.every(p => p.querySelector('.main-svg'));
 }"""
 

@@ -296,7 +296,9 @@ class ElmoBiLm(nn.Module):
     ) -> BiLmOutput:
         batch, steps, _ = char_ids.shape
         mask = (char_ids > 0).any(dim=-1)  # [B, T + 2]
-        tokens = self.char_cnn(char_ids.view(-1, char_ids.shape[-1])).view(batch, steps, -1)  # [B, T + 2, P]
+        # layer 0 depends on the word alone: run the CNN once per distinct word (padding included), then gather
+        distinct, where = torch.unique(char_ids.view(-1, char_ids.shape[-1]), dim=0, return_inverse=True)
+        tokens = self.char_cnn(distinct)[where].view(batch, steps, -1)  # [B, T + 2, P]
         return self.contextualize(tokens, mask, states, record_gates, dropout)
 
     def contextualize(

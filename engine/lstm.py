@@ -111,7 +111,7 @@ def _single_layer(lstm: nn.LSTM, layer: int) -> nn.LSTM:
         batch_first=False,
         bidirectional=lstm.bidirectional,
         proj_size=lstm.proj_size,
-        device=lstm.weight_ih_l0.device,
+        device="meta",  # no storage and no random initialisation: the parameters are replaced below
         dtype=lstm.weight_ih_l0.dtype,
     )
     for name in single._flat_weights_names:
@@ -179,20 +179,16 @@ def _gates_from_h(
     z = inputs @ w["weight_ih"].T + h_prev @ w["weight_hh"].T + w["bias"]
     i, f, g, o = z.chunk(4, dim=-1)
     i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-    c = torch.empty_like(i)
-    c_prev = c0
+    i, f, g, o = (gate.float().numpy() for gate in (i, f, g, o))
+    written = i * g  # i_t ⊙ g_t for all steps at once
+    c = np.empty_like(written)
+    c_prev = c0.float().numpy()
     order = range(len(i)) if direction == 0 else range(len(i) - 1, -1, -1)
-    for t in order:  # elementwise only: c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
-        c_prev = f[t] * c_prev + i[t] * g[t]
-        c[t] = c_prev
-    return {
-        "i": i.float().numpy(),
-        "f": f.float().numpy(),
-        "g": g.float().numpy(),
-        "o": o.float().numpy(),
-        "c": c.float().numpy(),
-        "h": hs.float().numpy(),
-    }
+    for t in order:  # elementwise only: c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t (numpy: little per-step overhead)
+        np.multiply(f[t], c_prev, out=c[t])
+        c[t] += written[t]
+        c_prev = c[t]
+    return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": hs.float().numpy()}
 
 
 def load_default(untrained: bool = False):
