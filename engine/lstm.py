@@ -173,11 +173,13 @@ def _gates_from_h(
 ) -> dict[str, np.ndarray]:
     """All gates of one layer and direction at once from (x_t, h_{t-1}); then c by its recurrence."""
     w = _layer_weights(lstm, layer, direction)
+    steps, batch = inputs.shape[:2]
     # h_{t-1}: the backward direction's previous step is t+1
     h_prev = torch.cat([h0.unsqueeze(0), hs[:-1]]) if direction == 0 else torch.cat([hs[1:], h0.unsqueeze(0)])
-    # one batched matmul per weight for all steps: [T, B, 4*hidden]
-    z = inputs @ w["weight_ih"].T + h_prev @ w["weight_hh"].T + w["bias"]
-    i, f, g, o = z.chunk(4, dim=-1)
+    # one batched matmul per weight for all steps: z = b + x W_ih^T + h_{t-1} W_hh^T, [T * B, 4*hidden]
+    z = torch.addmm(w["bias"], inputs.reshape(steps * batch, -1), w["weight_ih"].T)
+    z.addmm_(h_prev.reshape(steps * batch, -1), w["weight_hh"].T)
+    i, f, g, o = z.view(steps, batch, -1).chunk(4, dim=-1)
     i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
     i, f, g, o = (gate.float().numpy() for gate in (i, f, g, o))
     written = i * g  # i_t ⊙ g_t for all steps at once
