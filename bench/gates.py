@@ -16,7 +16,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.timing import median_seconds
+from bench.timing import median_seconds, paired_ratio
 from engine import lstm
 from engine.senses import CORPUS_SAMPLE
 
@@ -61,12 +61,11 @@ def main() -> None:
         with torch.inference_mode():
             module(x)
 
-    traced = median_seconds(lambda: lstm.trace_gates(module, x))
-    forward = median_seconds(plain)
+    traced, forward, ratio = paired_ratio(lambda: lstm.trace_gates(module, x), plain)
     loop = median_seconds(lambda: per_step_loop(module, x), repeat=5)
     print(f"500 characters, char-LSTM {module.num_layers} x {module.hidden_size} (loop agrees to {worst:.1e})")
     print(f"   plain nn.LSTM forward  {forward * 1000:8.1f} ms")
-    print(f"   trace_gates            {traced * 1000:8.1f} ms  = {traced / forward:5.2f}x the plain forward")
+    print(f"   trace_gates            {traced * 1000:8.1f} ms  = {ratio:5.2f}x the plain forward (paired runs)")
     print(f"   per-step Python loop   {loop * 1000:8.1f} ms  = {loop / traced:5.1f}x slower than trace_gates")
 
 
