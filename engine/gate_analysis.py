@@ -65,7 +65,7 @@ def layer_view(trace: GateTrace, layer: int, direction: int = 0, row: int = 0) -
         g=pick(trace.g),
         o=pick(trace.o),
         c=pick(trace.c),
-        h=pick(trace.o * np.tanh(trace.c)) if projected else pick(trace.h),
+        h=pick(trace.o) * np.tanh(pick(trace.c)) if projected else pick(trace.h),
         kept=pick(kept),
         written=pick(trace.i * trace.g),
         tokens=list(trace.tokens),
