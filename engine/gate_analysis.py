@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.lstm import GateTrace, previous_steps
+from engine.lstm import GateTrace
 from engine.validation import InputError
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated
@@ -56,7 +56,6 @@ class LayerView:
 
 def layer_view(trace: GateTrace, layer: int, direction: int = 0, row: int = 0) -> LayerView:
     """Cut one layer/direction/sequence out of a full trace (0-based indices)."""
-    kept = trace.f * previous_steps(trace.c)
     pick = lambda a: np.ascontiguousarray(a[layer, direction, row])  # noqa: E731
     projected = trace.h.shape[-1] != trace.c.shape[-1]
     return LayerView(
@@ -66,8 +65,8 @@ def layer_view(trace: GateTrace, layer: int, direction: int = 0, row: int = 0) -
         o=pick(trace.o),
         c=pick(trace.c),
         h=pick(trace.o) * np.tanh(pick(trace.c)) if projected else pick(trace.h),
-        kept=pick(kept),
-        written=pick(trace.i * trace.g),
+        kept=pick(trace.kept),
+        written=pick(trace.written),
         tokens=list(trace.tokens),
         projected_h=pick(trace.h) if projected else None,
     )

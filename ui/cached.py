@@ -93,7 +93,7 @@ def transformer_control():
 
 
 @st.cache_resource(show_spinner=False)
-def _umap_warm_up() -> threading.Thread:
+def umap_warm_up() -> threading.Thread:
     """UMAP compiles with numba on its first fit (about 10 s): done once per server, in the background,
     as soon as anyone opens any page, so the senses page's first map does not wait for it."""
     from engine import projection
@@ -103,12 +103,8 @@ def _umap_warm_up() -> threading.Thread:
     return thread
 
 
-def start_warm_ups() -> None:
-    _umap_warm_up()
-
-
 def umap_ready() -> None:
-    thread = _umap_warm_up()
+    thread = umap_warm_up()
     if thread.is_alive():
         with st.spinner("Preparing the 2-D maps (UMAP compiles once per server, about 10 s)…"):
             thread.join()

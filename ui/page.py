@@ -24,7 +24,7 @@ FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page ico
 def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
-    cached.start_warm_ups()
+    cached.umap_warm_up()  # in the background, as soon as any page opens
     with st.sidebar:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)
