@@ -146,20 +146,25 @@ def trace_gates(
     else:
         h0, c0 = state
 
-    per_layer: list[dict[str, np.ndarray]] = []
+    # every quantity is written in place into its final [layers, directions, batch, T, units] array
+    shape = (lstm.num_layers, directions, batch, steps)
+    trace = GateTrace(
+        **{k: np.empty((*shape, lstm.hidden_size), np.float32) for k in ("i", "f", "g", "o", "c")},
+        h=np.empty((*shape, out_size), np.float32),
+    )
     layer_input = seq
     for layer in range(lstm.num_layers):
         rows = slice(layer * directions, (layer + 1) * directions)
         # 1. the fused kernel gives h for every step of this layer (both directions)
         layer_output, _ = _single_layer(lstm, layer)(layer_input, (h0[rows], c0[rows]))  # [T, B, D*out]
         hs = layer_output.view(steps, batch, directions, out_size)
-        gates = [
-            _gates_from_h(lstm, layer, d, layer_input, hs[:, :, d], h0[rows][d], c0[rows][d]) for d in range(directions)
-        ]
-        per_layer.append({k: np.stack([g[k] for g in gates]) for k in QUANTITIES})
+        for d in range(directions):
+            # 2. every gate at once, 3. c by its elementwise recurrence
+            into = {k: torch.from_numpy(getattr(trace, k)[layer, d]).transpose(0, 1) for k in QUANTITIES}  # [T, B, n]
+            into["h"].copy_(hs[:, :, d])
+            _gates_from_h(lstm, layer, d, layer_input, hs[:, :, d], into, h0[rows][d], c0[rows][d])
         layer_input = layer_output
-    arrays = {k: np.stack([p[k] for p in per_layer]) for k in QUANTITIES}  # [L, D, T, B, n]
-    return GateTrace(**{k: np.ascontiguousarray(v.transpose(0, 1, 3, 2, 4)) for k, v in arrays.items()})
+    return trace
 
 
 def _gates_from_h(
@@ -168,29 +173,32 @@ def _gates_from_h(
     direction: int,
     inputs: torch.Tensor,  # [T, B, in]
     hs: torch.Tensor,  # [T, B, out]: h_t of this direction, in text order
+    into: dict[str, torch.Tensor],  # [T, B, n] float32 views of the trace's arrays, written here
     h0: torch.Tensor,  # [B, out]
     c0: torch.Tensor,  # [B, hidden]
-) -> dict[str, np.ndarray]:
+) -> None:
     """All gates of one layer and direction at once from (x_t, h_{t-1}); then c by its recurrence."""
     w = _layer_weights(lstm, layer, direction)
     steps, batch = inputs.shape[:2]
-    # h_{t-1}: the backward direction's previous step is t+1
-    h_prev = torch.cat([h0.unsqueeze(0), hs[:-1]]) if direction == 0 else torch.cat([hs[1:], h0.unsqueeze(0)])
-    # one batched matmul per weight for all steps: z = b + x W_ih^T + h_{t-1} W_hh^T, [T * B, 4*hidden]
-    z = torch.addmm(w["bias"], inputs.reshape(steps * batch, -1), w["weight_ih"].T)
-    z.addmm_(h_prev.reshape(steps * batch, -1), w["weight_hh"].T)
-    i, f, g, o = z.view(steps, batch, -1).chunk(4, dim=-1)
-    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-    i, f, g, o = (gate.float().numpy() for gate in (i, f, g, o))
+    # one batched matmul per weight for all steps: z = b + x W_ih^T + h_{t-1} W_hh^T, [T, B, 4*hidden]
+    z = torch.addmm(w["bias"], inputs.reshape(steps * batch, -1), w["weight_ih"].T).view(steps, batch, -1)
+    # h_{t-1}: the forward direction's previous step is t-1, the backward direction's is t+1
+    first, rest, previous = (0, slice(1, None), hs[:-1]) if direction == 0 else (-1, slice(None, -1), hs[1:])
+    z[rest].view(-1, z.shape[-1]).addmm_(previous.reshape(-1, previous.shape[-1]), w["weight_hh"].T)
+    z[first].addmm_(h0, w["weight_hh"].T)
+    i, f, g, o = z.chunk(4, dim=-1)
+    torch.sigmoid(i, out=into["i"])
+    torch.sigmoid(f, out=into["f"])
+    torch.tanh(g, out=into["g"])
+    torch.sigmoid(o, out=into["o"])
+    i, f, g, c = (into[k].numpy() for k in ("i", "f", "g", "c"))
     written = i * g  # i_t ⊙ g_t for all steps at once
-    c = np.empty_like(written)
     c_prev = c0.float().numpy()
-    order = range(len(i)) if direction == 0 else range(len(i) - 1, -1, -1)
+    order = range(steps) if direction == 0 else range(steps - 1, -1, -1)
     for t in order:  # elementwise only: c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t (numpy: little per-step overhead)
         np.multiply(f[t], c_prev, out=c[t])
         c[t] += written[t]
         c_prev = c[t]
-    return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": hs.float().numpy()}
 
 
 def load_default(untrained: bool = False):
