@@ -180,13 +180,12 @@ class CharCNN(nn.Module):
 
 
 class LstmCellWithProjection(nn.Module):
-    """One direction of one ELMo layer: an LSTM of C cells whose output is projected to P (LSTMP).
+    """The parameters of one direction of one ELMo layer: an LSTM of C cells whose output is
+    projected to P (LSTMP). `run_lstmp` steps it (both directions of a layer at once):
 
         z = W_x x_t + W_h h_{t-1} + b                 blocks: i, f, g (cell candidate), o
         c_t = clip(σ(i) ⊙ tanh(g) + σ(f) ⊙ c_{t-1}, cell_clip)
         h_t = clip(W_p (σ(o) ⊙ tanh(c_t)), proj_clip)
-
-    The input part W_x x_t is computed for all steps in one matmul; only W_h h_{t-1} steps in time.
     """
 
     def __init__(
@@ -199,48 +198,83 @@ class LstmCellWithProjection(nn.Module):
         self.state_linearity = nn.Linear(projection_size, 4 * cell_size, bias=True)
         self.state_projection = nn.Linear(cell_size, projection_size, bias=False)
 
-    def forward(
-        self,
-        x: torch.Tensor,  # [B, T, input]; each row's valid steps first
-        mask: torch.Tensor,  # [B, T] bool
-        state: tuple[torch.Tensor, torch.Tensor] | None = None,  # h [B, P], c [B, C]
-        record_gates: bool = False,
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor], dict[str, torch.Tensor] | None]:
-        """Returns outputs `[B, T, P]` (zero past each row's length), the state after each row's last
-        valid step, and, with `record_gates`, i, f, g, o, c `[B, T, C]` and h `[B, T, P]`."""
-        batch, steps = mask.shape
-        if state is None:
-            h = x.new_zeros(batch, self.projection_size)
-            c = x.new_zeros(batch, self.cell_size)
-        else:
-            h, c = state
-        x_part = self.input_linearity(x) + self.state_linearity.bias  # [B, T, 4C]: W_x x_t + b, all steps at once
-        w_h = self.state_linearity.weight.t()  # [P, 4C]
-        outputs, records = [], []
-        for t in range(steps):
-            z = torch.addmm(x_part[:, t], h, w_h)  # [B, 4C] = W_x x_t + b + W_h h_{t-1}
-            i, f, g, o = z.chunk(4, dim=-1)
-            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-            c_new = i * g + f * c
-            if self.cell_clip:
-                c_new = torch.clamp(c_new, -self.cell_clip, self.cell_clip)
-            h_new = self.state_projection(o * torch.tanh(c_new))
-            if self.proj_clip:
-                h_new = torch.clamp(h_new, -self.proj_clip, self.proj_clip)
-            valid = mask[:, t : t + 1]
-            if bool(valid.all()):
-                h, c = h_new, c_new
-                outputs.append(h_new)
-            else:  # rows past their length keep their state and output zeros
-                h, c = torch.where(valid, h_new, h), torch.where(valid, c_new, c)
-                outputs.append(h_new * valid)
-            if record_gates:
-                records.append((i, f, g, o, c_new, h_new))
-        output = torch.stack(outputs, dim=1) if outputs else x.new_zeros(batch, 0, self.projection_size)
-        gates = None
+
+def run_lstmp(
+    cells: Sequence[LstmCellWithProjection],
+    x: torch.Tensor,  # [D, B, T, input]: one input per cell (direction); each row's valid steps first
+    lengths: Sequence[int],  # [B] valid steps per row, longest first
+    state: tuple[torch.Tensor, torch.Tensor] | None = None,  # h [D, B, P], c [D, B, C]
+    record_gates: bool = False,
+) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor], dict[str, torch.Tensor] | None]:
+    """Step D same-sized LSTMP cells side by side over their inputs (the forward and the backward
+    direction of a layer: independent, so one batched matmul serves both).
+
+    The input part W_x x_t + b is computed for all steps in one matmul; only W_h h_{t-1} steps in
+    time. Rows are sorted longest first, so at step t only the rows still inside their sentence are
+    computed, and a finished row keeps its last state. Returns outputs `[D, B, T, P]` (zero past each
+    row's length), the state after each row's last valid step, and, with `record_gates`, i, f, g, o,
+    c `[D, B, T, C]` and h `[D, B, T, P]` (zero past each row's length).
+    """
+    directions, batch, steps, _ = x.shape
+    cell_size, projection_size = cells[0].cell_size, cells[0].projection_size
+    cell_clip, proj_clip = cells[0].cell_clip, cells[0].proj_clip
+    if state is None:
+        h, c = x.new_zeros(directions, batch, projection_size), x.new_zeros(directions, batch, cell_size)
+    else:
+        h, c = state
+    # the gate blocks reordered to i, f, o, g: one sigmoid covers the three gates
+    order = torch.cat([torch.arange(2 * cell_size), torch.arange(3 * cell_size, 4 * cell_size),
+                       torch.arange(2 * cell_size, 3 * cell_size)])  # fmt: skip
+    w_x = torch.stack([cell.input_linearity.weight[order].t() for cell in cells])  # [D, input, 4C]
+    w_h = torch.stack([cell.state_linearity.weight[order].t() for cell in cells])  # [D, P, 4C]
+    bias = torch.stack([cell.state_linearity.bias[order] for cell in cells]).unsqueeze(1)  # [D, 1, 4C]
+    w_p = torch.stack([cell.state_projection.weight.t() for cell in cells])  # [D, C, P]
+    x_time_major = x.transpose(1, 2).reshape(directions, steps * batch, -1)  # [D, T * B, input]
+    x_part = torch.baddbmm(bias, x_time_major, w_x).view(directions, steps, batch, 4 * cell_size)
+
+    finished: list[tuple[torch.Tensor, torch.Tensor]] = []  # states of rows past their end, last rows first
+    outputs, records = [], []
+    active = batch
+    for t in range(steps):
+        still = active
+        while still > 0 and lengths[still - 1] <= t:
+            still -= 1
+        if still < active:  # the shortest rows ended: set their final state aside
+            finished.append((h[:, still:active], c[:, still:active]))
+            h, c, active = h[:, :still], c[:, :still], still
+        if active == 0:
+            break
+        z = torch.baddbmm(x_part[:, t, :active], h, w_h)  # [D, n, 4C] = W_x x_t + b + W_h h_{t-1}
+        gates = torch.sigmoid(z[..., : 3 * cell_size])
+        i, f, o = gates.chunk(3, dim=-1)
+        g = torch.tanh(z[..., 3 * cell_size :])
+        c = torch.addcmul(f * c, i, g)
+        if cell_clip:
+            c = torch.clamp(c, -cell_clip, cell_clip)
+        h = torch.bmm(o * torch.tanh(c), w_p)  # [D, n, P]
+        if proj_clip:
+            h = torch.clamp(h, -proj_clip, proj_clip)
+        outputs.append(h)
         if record_gates:
-            gates = {name: torch.stack([r[k] for r in records], dim=1) for k, name in enumerate("ifgoch")}
-        return output, (h, c), gates
+            records.append((i, f, g, o, c, h))
+    finished.append((h, c))
+    final_h = torch.cat([part[0] for part in reversed(finished)], dim=1)
+    final_c = torch.cat([part[1] for part in reversed(finished)], dim=1)
+
+    def over_time(per_step: list[torch.Tensor], size: int) -> torch.Tensor:
+        """Steps of shrinking row counts -> `[D, B, T, size]`, zeros where a row had ended."""
+        padded = [F.pad(v, (0, 0, 0, batch - v.shape[1])) if v.shape[1] < batch else v for v in per_step]
+        padded += [x.new_zeros(directions, batch, size)] * (steps - len(per_step))
+        return torch.stack(padded, dim=2) if padded else x.new_zeros(directions, batch, 0, size)
+
+    output = over_time(outputs, projection_size)
+    recorded = None
+    if record_gates:
+        sizes = {"h": projection_size}
+        recorded = {
+            name: over_time([r[k] for r in records], sizes.get(name, cell_size)) for k, name in enumerate("ifgoch")
+        }
+    return output, (final_h, final_c), recorded
 
 
 def reverse_index(mask: torch.Tensor) -> torch.Tensor:
@@ -310,28 +344,52 @@ class ElmoBiLm(nn.Module):
         dropout: float = 0.0,
     ) -> BiLmOutput:
         """Run the forward and backward LSTM stacks over token vectors (training feeds them directly)."""
+        # longest rows first, so each step computes only the rows still inside their sentence
+        lengths = mask.sum(dim=1)
+        order = torch.argsort(lengths, descending=True, stable=True)
+        sorted_already = bool(torch.equal(order, torch.arange(len(order))))
+        restore = torch.argsort(order)
+        if not sorted_already:
+            tokens, mask = tokens[order], mask[order]
+            if states is not None:
+                states = [tuple((h[order], c[order]) for h, c in layer) for layer in states]
+        lengths_list = lengths[order].tolist()
         keep = mask.unsqueeze(-1).to(tokens.dtype)
         rev = reverse_index(mask)
         layers = [torch.cat([tokens, tokens], dim=-1) * keep]
         forward_in = backward_in = tokens
         new_states, gates = [], [] if record_gates else None
         for k in range(self.options.n_layers):
-            f_state, b_state = states[k] if states is not None else (None, None)
             if dropout and self.training:  # bilm-tf: dropout on each layer's input, before the residual
                 forward_in, backward_in = F.dropout(forward_in, dropout, True), F.dropout(backward_in, dropout, True)
-            f_out, f_final, f_gates = self.forward_layers[k](forward_in, mask, f_state, record_gates)
-            b_out, b_final, b_gates = self.backward_layers[k](
-                reverse_rows(backward_in, rev), mask, b_state, record_gates
-            )
-            b_out = reverse_rows(b_out, rev)
+            state = None
+            if states is not None:  # (forward, backward) -> stacked per direction
+                (f_h, f_c), (b_h, b_c) = states[k]
+                state = (torch.stack([f_h, b_h]), torch.stack([f_c, b_c]))
+            both_in = torch.stack([forward_in, reverse_rows(backward_in, rev)])  # [2, B, T, P]
+            cells = (self.forward_layers[k], self.backward_layers[k])
+            out, (final_h, final_c), layer_gates = run_lstmp(cells, both_in, lengths_list, state, record_gates)
+            f_out, b_out = out[0], reverse_rows(out[1], rev)
             if record_gates:
-                gates.append((f_gates, {name: reverse_rows(v, rev) for name, v in b_gates.items()}))
+                gates.append(
+                    (
+                        {name: v[0] for name, v in layer_gates.items()},
+                        {name: reverse_rows(v[1], rev) for name, v in layer_gates.items()},
+                    )
+                )
             if k > 0 and self.options.use_skip_connections:  # residual from the second layer up
                 f_out, b_out = f_out + forward_in, b_out + backward_in
             layers.append(torch.cat([f_out, b_out], dim=-1) * keep)
-            new_states.append((f_final, b_final))
+            new_states.append(((final_h[0], final_c[0]), (final_h[1], final_c[1])))
             forward_in, backward_in = f_out, b_out
-        return BiLmOutput(layers, mask, forward_in * keep, backward_in * keep, new_states, gates)
+        top_forward, top_backward = forward_in * keep, backward_in * keep
+        if not sorted_already:  # back to the caller's row order
+            layers = [layer[restore] for layer in layers]
+            mask, top_forward, top_backward = mask[restore], top_forward[restore], top_backward[restore]
+            new_states = [tuple((h[restore], c[restore]) for h, c in layer) for layer in new_states]
+            if gates is not None:
+                gates = [tuple({n: v[restore] for n, v in d.items()} for d in layer) for layer in gates]
+        return BiLmOutput(layers, mask, top_forward, top_backward, new_states, gates)
 
 
 class ScalarMix(nn.Module):
