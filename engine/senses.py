@@ -236,15 +236,18 @@ def silhouette(x: np.ndarray, labels: Sequence[str]) -> float | None:
         return None
     distances = np.clip(1.0 - cosine_similarities(x), 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
-    scores = []
-    for k in range(len(labels)):
-        same = labels == labels[k]
-        if same.sum() == 1:
-            scores.append(0.0)  # sklearn's convention for singleton clusters
-            continue
-        a = distances[k, same].sum() / (same.sum() - 1)
-        b = min(distances[k, labels == other].mean() for other in set(labels) - {labels[k]})
-        scores.append(0.0 if max(a, b) == 0 else (b - a) / max(a, b))
+    _, codes = np.unique(labels, return_inverse=True)
+    members = np.eye(codes.max() + 1)[codes]  # [n, K] one-hot
+    sizes = members.sum(axis=0)  # [K]
+    sums = distances @ members  # [n, K]: each point's summed distance to each cluster
+    rows, own_size = np.arange(len(codes)), sizes[codes]
+    a = sums[rows, codes] / np.maximum(own_size - 1, 1)  # mean distance to the rest of its own cluster
+    others = sums / sizes
+    others[rows, codes] = np.inf
+    b = others.min(axis=1)  # mean distance to the nearest other cluster
+    larger = np.maximum(a, b)
+    scores = np.where(larger > 0, (b - a) / np.where(larger > 0, larger, 1), 0.0)
+    scores[own_size == 1] = 0.0  # sklearn's convention for singleton clusters
     return float(np.mean(scores))
 
 

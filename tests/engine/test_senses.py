@@ -42,6 +42,9 @@ def test_silhouette_matches_sklearn():
 
     x, labels = two_senses(8, separation=1.5, seed=3)
     assert S.silhouette(x, labels) == pytest.approx(silhouette_score(x, labels, metric="cosine"), abs=1e-9)
+    # three senses, one of them a single sentence (its silhouette is 0 by sklearn's convention)
+    three = [*labels[:-1], "c"]
+    assert S.silhouette(x, three) == pytest.approx(silhouette_score(x, three, metric="cosine"), abs=1e-9)
 
 
 def test_projection_uses_pca_below_fifteen_points_and_refuses_fewer_than_three():
