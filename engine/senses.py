@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import ASSETS
+from engine.projection import Projection
 from engine.text import normalize, tokenize_with_spans
 from engine.validation import InputError, Problem
 
@@ -318,17 +319,17 @@ def with_mix(vectors: LayerVectors, weights: Sequence[float]) -> LayerVectors:
     return LayerVectors(vectors.model, [*vectors.layer_names, name], np.concatenate([vectors.vectors, mixed[None]]))
 
 
-def layer_projections(vectors: LayerVectors, method: str = "auto") -> list[tuple[str, np.ndarray]]:
-    """(layer name, 2-D coordinates) per layer; each map aligned to the previous one."""
+def layer_projections(vectors: LayerVectors, method: str = "auto") -> list[tuple[str, Projection]]:
+    """(layer name, its 2-D map) per layer; each map's coordinates aligned to the previous map's."""
     from engine.projection import align, project
 
-    maps: list[tuple[str, np.ndarray]] = []
+    maps: list[tuple[str, Projection]] = []
     previous = None
     for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True):
-        coords = project(layer, method).coords
+        projection = project(layer, method)
         if previous is not None:
-            coords = align(previous, coords)
-        if np.ptp(coords) > 0:
-            previous = coords
-        maps.append((name, coords))
+            projection.coords = align(previous, projection.coords)
+        if np.ptp(projection.coords) > 0:
+            previous = projection.coords
+        maps.append((name, projection))
     return maps

@@ -92,7 +92,7 @@ sentences = clean_text(sentences)[0]  # control characters read as spaces, as th
 
 data = None
 with friendly_errors("embedding the sentences"):
-    data = cached.sense_vectors(word, sentences, elmo_folder, compare)
+    data = cached.sense_vectors(word, sentences, elmo_folder)
 if data is None:
     st.stop()
 parsed = data["input"]
@@ -133,46 +133,52 @@ def sense_view() -> None:
         help=f"auto: UMAP (cosine, fixed seed) from {UMAP_MIN_POINTS} points up, PCA below. The maps only "
         "illustrate; the scores are measured in the original space.",
     )
+    # ELMo first: its maps and scores are drawn while the Transformer comparison is still running
     cached.umap_ready()
-    maps = cached.sense_maps(parsed.word, sentences, elmo_folder, compare, mix, method)
+    elmo_maps = cached.sense_maps(parsed.word, sentences, elmo_folder, mix, method)
     colours = labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
     hovers = [f"line {o.line}: {o.highlighted}" for o in parsed.occurrences]
     selected = _selected_point(n)
     st.plotly_chart(
-        layer_maps(maps["elmo"], colours, hovers, selected=selected, title=data["elmo"].model),
+        layer_maps(elmo_maps["maps"], colours, hovers, selected=selected, title=data["elmo"].model),
         key="elmo_maps",
         on_select="rerun",
         selection_mode="points",
     )
     if np.allclose(data["elmo"].vectors[0], data["elmo"].vectors[0][0]):
         st.caption(f"Layer 0 puts all {n} occurrences on one point: it sees only the word's characters.")
-    if "transformer" in maps:
-        st.plotly_chart(
-            layer_maps(maps["transformer"], colours, hovers, selected=selected, title=data["transformer"].model),
-            key="transformer_maps",
-            on_select="rerun",
-            selection_mode="points",
-        )
+    transformer_slot = st.container()
     st.caption(
-        f"Maps: {maps['method']}; consecutive layers are rotated to line up. Click a point to see its neighbours."
+        f"Maps: {elmo_maps['method']}; consecutive layers are rotated to line up. Click a point to see its neighbours."
     )
-
     if labels:
         st.subheader("Sense scores per layer (measured in the original space)")
         metric = inputs.choice("Score", ["1-NN accuracy", "silhouette"], key="metric", sidebar=False, horizontal=True)
-        rows = _scores(mix)
-        columns = st.columns(2 if "transformer" in data else 1)
-        columns[0].plotly_chart(
-            scores_chart([r for r in rows if "ELMo" in r["model"]], metric, title="ELMo vs its untrained control"),
-            key="elmo_scores",
+        score_columns = st.columns(2 if compare else 1)
+        score_columns[0].plotly_chart(
+            scores_chart(_scores(mix, "elmo"), metric, title="ELMo vs its untrained control"), key="elmo_scores"
         )
-        if "transformer" in data:
-            columns[1].plotly_chart(
-                scores_chart(
-                    [r for r in rows if "ELMo" not in r["model"]], metric, title="MiniLM vs its untrained control"
+    if compare:
+        with transformer_slot, friendly_errors("running the Transformer"):
+            data.update(cached.transformer_sense_vectors(parsed.word, sentences))
+            st.plotly_chart(
+                layer_maps(
+                    cached.transformer_sense_maps(parsed.word, sentences, method),
+                    colours,
+                    hovers,
+                    selected=selected,
+                    title=data["transformer"].model,
                 ),
+                key="transformer_maps",
+                on_select="rerun",
+                selection_mode="points",
+            )
+        if labels and "transformer" in data:
+            score_columns[1].plotly_chart(
+                scores_chart(_scores(mix, "transformer"), metric, title="MiniLM vs its untrained control"),
                 key="transformer_scores",
             )
+    if labels:
         st.caption(
             "1-NN accuracy: for each occurrence, does its most similar other occurrence (cosine) have the same "
             "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated senses."
@@ -192,13 +198,18 @@ def _selected_point(n: int) -> int | None:
     return point if point is not None and 0 <= point < n else None
 
 
-def _layers(mix: tuple) -> list:
-    layers = [S.with_mix(data["elmo"], mix), S.with_mix(data["elmo_control"], mix)]
-    return layers + [data[k] for k in ("transformer", "transformer_control") if k in data]
+def _layers(mix: tuple, model: str | None = None) -> list:
+    """The vectors of ELMo and its control (the mix appended), then the Transformer's and its control's
+    when computed; `model` ("elmo" or "transformer") keeps one of the two pairs."""
+    pairs = {
+        "elmo": [S.with_mix(data["elmo"], mix), S.with_mix(data["elmo_control"], mix)],
+        "transformer": [data[k] for k in ("transformer", "transformer_control") if k in data],
+    }
+    return [v for name, vectors in pairs.items() if model in (None, name) for v in vectors]
 
 
-def _scores(mix: tuple) -> list[dict]:
-    return [row for vectors in _layers(mix) for row in S.layer_scores(vectors, labels)]
+def _scores(mix: tuple, model: str | None = None) -> list[dict]:
+    return [row for vectors in _layers(mix, model) for row in S.layer_scores(vectors, labels)]
 
 
 def _neighbours(index: int, mix: tuple) -> None:

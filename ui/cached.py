@@ -110,9 +110,9 @@ def umap_ready() -> None:
             thread.join()
 
 
-@st.cache_data(show_spinner="Embedding the sentences…", max_entries=8)
-def sense_vectors(word: str, sentences: str, elmo_folder: str, with_transformer: bool) -> dict:
-    """The word's vectors at every layer of ELMo, its control and (optionally) the Transformer and its control."""
+@st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8)
+def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
+    """The parsed input and the word's vectors at every layer of ELMo and of its untrained control."""
     from engine import senses
 
     parsed = senses.parse_sentences(sentences, word)
@@ -123,28 +123,40 @@ def sense_vectors(word: str, sentences: str, elmo_folder: str, with_transformer:
     result["elmo"] = senses.elmo_layer_vectors(elmo.embed, parsed.occurrences, elmo.name)
     control = elmo_control(elmo_folder)
     result["elmo_control"] = senses.elmo_layer_vectors(control.embed, parsed.occurrences, control.name)
-    if with_transformer:
-        tokens, indices = [o.tokens for o in parsed.occurrences], [o.index for o in parsed.occurrences]
-        for key, model in (("transformer", transformer_model("")), ("transformer_control", transformer_control())):
-            vectors = model.word_vectors(tokens, indices)
-            names = ["embeddings"] + [f"layer {k}" for k in range(1, len(vectors))]
-            result[key] = senses.LayerVectors(model.name, names, vectors)
+    return result
+
+
+@st.cache_data(show_spinner="Running the Transformer for comparison…", max_entries=8)
+def transformer_sense_vectors(word: str, sentences: str) -> dict:
+    """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
+    from engine import senses
+
+    occurrences = senses.parse_sentences(sentences, word).occurrences
+    tokens, indices = [o.tokens for o in occurrences], [o.index for o in occurrences]
+    result = {}
+    for key, model in (("transformer", transformer_model("")), ("transformer_control", transformer_control())):
+        vectors = model.word_vectors(tokens, indices)
+        names = ["embeddings"] + [f"layer {k}" for k in range(1, len(vectors))]
+        result[key] = senses.LayerVectors(model.name, names, vectors)
     return result
 
 
 @st.cache_data(show_spinner="Drawing the maps…", max_entries=16)
-def sense_maps(word: str, sentences: str, elmo_folder: str, with_transformer: bool, mix: tuple, method: str) -> dict:
-    """2-D maps per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
-    from engine import projection, senses
+def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
+    """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
+    from engine import senses
 
-    data = sense_vectors(word, sentences, elmo_folder, with_transformer)
-    maps: dict = {}
-    elmo = senses.with_mix(data["elmo"], mix)
-    maps["elmo"] = senses.layer_projections(elmo, method)
-    if "transformer" in data:
-        shown = data["transformer"]
-        picks = [0, 2, 4, len(shown.layer_names) - 1]
-        subset = senses.LayerVectors(shown.model, [shown.layer_names[k] for k in picks], shown.vectors[picks])
-        maps["transformer"] = senses.layer_projections(subset, method)
-    maps["method"] = projection.project(elmo.vectors[-1], method).description
-    return maps
+    elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
+    projections = senses.layer_projections(elmo, method)
+    return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].description}
+
+
+@st.cache_data(show_spinner="Drawing the Transformer's maps…", max_entries=16)
+def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
+    """Maps of the Transformer's embeddings and layers 2, 4 and the last, aligned like ELMo's."""
+    from engine import senses
+
+    shown = transformer_sense_vectors(word, sentences)["transformer"]
+    picks = [0, 2, 4, len(shown.layer_names) - 1]
+    subset = senses.LayerVectors(shown.model, [shown.layer_names[k] for k in picks], shown.vectors[picks])
+    return [(name, p.coords) for name, p in senses.layer_projections(subset, method)]

@@ -34,6 +34,20 @@ def test_preset_bank_draws_a_map_per_layer_and_the_scores(bank):
     assert "32 occurrences of 'bank'" in bank.caption[0].value
 
 
+def test_transformer_comparison_draws_its_maps_and_scores_after_elmo():
+    at = run_page(PAGE, params={"compare": "true", "preset": "play", "word": "play", "map": "PCA"}, timeout=300)
+    assert not at.exception and not messages(at, "error")
+    elmo_maps, transformer_maps, elmo_scores, transformer_scores = plotly_specs(at)
+    assert [a["text"] for a in transformer_maps["layout"]["annotations"]][:4] == [
+        "embeddings", "layer 2", "layer 4", "layer 6",
+    ]  # fmt: skip
+    assert len(map_points(transformer_maps, 4)) == 32 and np.ptp(map_points(transformer_maps, 4)) > 0
+    assert {t["name"] for t in elmo_scores["data"]} == {"ELMo (this project's biLM)", "untrained ELMo (control)"}
+    names = {t["name"] for t in transformer_scores["data"]}
+    assert len(names) == 2 and any("untrained" in name for name in names)
+    assert [t["x"] for t in transformer_scores["data"]][0][-1] == "layer 6"
+
+
 def test_mix_weights_and_projection_come_from_the_url():
     at = run_page(PAGE, params={"compare": "false", "w0": "0.0", "w1": "0.0", "w2": "1.0", "map": "PCA"}, timeout=300)
     maps = plotly_specs(at)[0]
