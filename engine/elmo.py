@@ -209,8 +209,7 @@ def run_lstmp(
     """Step D same-sized LSTMP cells side by side over their inputs (the forward and the backward
     direction of a layer: independent, so one batched matmul serves both).
 
-    The input part W_x x_t + b is computed for all steps in one matmul; only W_h h_{t-1} steps in
-    time. Rows are sorted longest first, so at step t only the rows still inside their sentence are
+    Rows are sorted longest first, so at step t only the rows still inside their sentence are
     computed, and a finished row keeps its last state. Returns outputs `[D, B, T, P]` (zero past each
     row's length), the state after each row's last valid step, and, with `record_gates`, i, f, g, o,
     c `[D, B, T, C]` and h `[D, B, T, P]` (zero past each row's length).
@@ -229,8 +228,14 @@ def run_lstmp(
     w_h = torch.stack([cell.state_linearity.weight[order].t() for cell in cells])  # [D, P, 4C]
     bias = torch.stack([cell.state_linearity.bias[order] for cell in cells]).unsqueeze(1)  # [D, 1, 4C]
     w_p = torch.stack([cell.state_projection.weight.t() for cell in cells])  # [D, C, P]
-    x_time_major = x.transpose(1, 2).reshape(directions, steps * batch, -1)  # [D, T * B, input]
-    x_part = torch.baddbmm(bias, x_time_major, w_x).view(directions, steps, batch, 4 * cell_size)
+    x_steps = x.transpose(1, 2).contiguous()  # [D, T, B, input]
+    # W_x x_t + b: for all steps in one matmul when rows are few (W_x is then read once), else per step,
+    # since the [D, T, B, 4C] buffer costs more memory traffic than W_x (100 MB at 200 sentences)
+    all_at_once = x.shape[-1] >= 2 * batch
+    if all_at_once:
+        x_part = torch.baddbmm(bias, x_steps.view(directions, steps * batch, -1), w_x).view(
+            directions, steps, batch, 4 * cell_size
+        )
 
     finished: list[tuple[torch.Tensor, torch.Tensor]] = []  # states of rows past their end, last rows first
     outputs, records = [], []
@@ -244,7 +249,10 @@ def run_lstmp(
             h, c, active = h[:, :still], c[:, :still], still
         if active == 0:
             break
-        z = torch.baddbmm(x_part[:, t, :active], h, w_h)  # [D, n, 4C] = W_x x_t + b + W_h h_{t-1}
+        if all_at_once:  # z = W_x x_t + b + W_h h_{t-1}, [D, n, 4C]
+            z = torch.baddbmm(x_part[:, t, :active], h, w_h)
+        else:
+            z = torch.baddbmm(bias, x_steps[:, t, :active], w_x).baddbmm_(h, w_h)
         gates = torch.sigmoid(z[..., : 3 * cell_size])
         i, f, o = gates.chunk(3, dim=-1)
         g = torch.tanh(z[..., 3 * cell_size :])
