@@ -172,17 +172,23 @@ class TransformerModel:
     @torch.inference_mode()
     def word_vectors(self, sentences: list[list[str]], indices: list[int], batch_size: int = 64) -> np.ndarray:
         """`[layers + 1, n, dim]`: word `sentences[k][indices[k]]`'s hidden state at every layer (the
-        embeddings first), averaged over its subword tokens. Sentences come split into words."""
-        vectors = []
-        for start in range(0, len(sentences), batch_size):
-            batch = sentences[start : start + batch_size]
-            encoding = self.tokenizer(batch, is_split_into_words=True, padding=True, return_tensors="pt")
-            if encoding["input_ids"].shape[1] > self.max_tokens:
-                raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
+        embeddings first), averaged over its subword tokens. Sentences come split into words.
+
+        Batches group sentences of similar length, so little is spent on padding."""
+        lengths = [len(ids) for ids in self.tokenizer(sentences, is_split_into_words=True)["input_ids"]]
+        if max(lengths, default=0) > self.max_tokens:
+            raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
+        order = sorted(range(len(sentences)), key=lambda k: lengths[k])
+        vectors: list[np.ndarray] = [np.empty(0)] * len(sentences)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            encoding = self.tokenizer(
+                [sentences[k] for k in rows], is_split_into_words=True, padding=True, return_tensors="pt"
+            )
             hidden = torch.stack(self.model(**encoding, output_hidden_states=True).hidden_states)  # [L+1, B, T, D]
-            for row, index in enumerate(indices[start : start + batch_size]):
-                pieces = [k for k, w in enumerate(encoding.word_ids(row)) if w == index]
-                vectors.append(hidden[:, row, pieces].mean(dim=1).float().numpy())
+            for row, k in enumerate(rows):
+                pieces = [j for j, w in enumerate(encoding.word_ids(row)) if w == indices[k]]
+                vectors[k] = hidden[:, row, pieces].mean(dim=1).float().numpy()
         return np.stack(vectors, axis=1)
 
 

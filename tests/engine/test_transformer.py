@@ -193,3 +193,7 @@ def test_word_vectors_are_the_mean_of_the_word_pieces(minilm):
     alone = minilm.run("Unbelievably , the bank flooded")  # the same words, one sentence
     pieces = [k for k, w in enumerate(alone.word_ids) if w == 0]
     np.testing.assert_allclose(vectors[:, 0], alone.hidden_states[:, pieces].mean(axis=1), atol=1e-4)
+    # the shorter sentence is batched first: its vector still comes back in its own place
+    second = minilm.run("My bank account")
+    pieces = [k for k, w in enumerate(second.word_ids) if w == 1]
+    np.testing.assert_allclose(vectors[:, 1], second.hidden_states[:, pieces].mean(axis=1), atol=1e-4)
