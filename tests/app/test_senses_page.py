@@ -38,6 +38,7 @@ def test_transformer_comparison_draws_its_maps_and_scores_after_elmo():
     at = run_page(PAGE, params={"compare": "true", "preset": "play", "word": "play", "map": "PCA"}, timeout=300)
     assert not at.exception and not messages(at, "error")
     elmo_maps, transformer_maps, elmo_scores, transformer_scores = plotly_specs(at)
+    assert "ELMo" in elmo_maps["layout"]["title"]["text"] and len(map_points(elmo_maps, 3)) == 32
     assert [a["text"] for a in transformer_maps["layout"]["annotations"]][:4] == [
         "embeddings", "layer 2", "layer 4", "layer 6",
     ]  # fmt: skip
@@ -45,7 +46,7 @@ def test_transformer_comparison_draws_its_maps_and_scores_after_elmo():
     assert {t["name"] for t in elmo_scores["data"]} == {"ELMo (this project's biLM)", "untrained ELMo (control)"}
     names = {t["name"] for t in transformer_scores["data"]}
     assert len(names) == 2 and any("untrained" in name for name in names)
-    assert [t["x"] for t in transformer_scores["data"]][0][-1] == "layer 6"
+    assert transformer_scores["data"][0]["x"][-1] == "layer 6"
 
 
 def test_mix_weights_and_projection_come_from_the_url():
