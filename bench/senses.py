@@ -1,9 +1,10 @@
 """ELMo senses page speed: 200 labelled sentences -> every layer's map and the scores drawn, warm.
 
 Measured in the real browser (Chromium) against a running server whose models are loaded and whose
-UMAP is compiled: the time from committing 200 new sentences to the last chart drawn, with and
-without the Transformer comparison, plus the engine's share of it measured in-process. Target:
-under 3 s warm. Run: `.venv/bin/python bench/senses.py` (or `make bench`).
+UMAP is compiled: the time from committing 200 new sentences to ELMo's maps and scores drawn (the
+page draws them first), and, with the Transformer comparison on, to every chart drawn; plus each
+step of the server's share measured in-process. Target: ELMo's charts under 3 s warm.
+Run: `.venv/bin/python bench/senses.py` (or `make bench`).
 """
 
 from __future__ import annotations
