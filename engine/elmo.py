@@ -222,11 +222,11 @@ def run_lstmp(
     else:
         h, c = state
     # the gate blocks reordered to i, f, o, g: one sigmoid covers the three gates
-    order = torch.cat([torch.arange(2 * cell_size), torch.arange(3 * cell_size, 4 * cell_size),
-                       torch.arange(2 * cell_size, 3 * cell_size)])  # fmt: skip
-    w_x = torch.stack([cell.input_linearity.weight[order].t() for cell in cells])  # [D, input, 4C]
-    w_h = torch.stack([cell.state_linearity.weight[order].t() for cell in cells])  # [D, P, 4C]
-    bias = torch.stack([cell.state_linearity.bias[order] for cell in cells]).unsqueeze(1)  # [D, 1, 4C]
+    ifog = torch.cat([torch.arange(2 * cell_size), torch.arange(3 * cell_size, 4 * cell_size),
+                      torch.arange(2 * cell_size, 3 * cell_size)])  # fmt: skip
+    w_x = torch.stack([cell.input_linearity.weight[ifog].t() for cell in cells])  # [D, input, 4C]
+    w_h = torch.stack([cell.state_linearity.weight[ifog].t() for cell in cells])  # [D, P, 4C]
+    bias = torch.stack([cell.state_linearity.bias[ifog] for cell in cells]).unsqueeze(1)  # [D, 1, 4C]
     w_p = torch.stack([cell.state_projection.weight.t() for cell in cells])  # [D, C, P]
     x_steps = x.transpose(1, 2).contiguous()  # [D, T, B, input]
     # W_x x_t + b: for all steps in one matmul when rows are few (W_x is then read once), else per step,
@@ -360,7 +360,7 @@ class ElmoBiLm(nn.Module):
         if not sorted_already:
             tokens, mask = tokens[order], mask[order]
             if states is not None:
-                states = [tuple((h[order], c[order]) for h, c in layer) for layer in states]
+                states = _take_rows(states, order)
         lengths_list = lengths[order].tolist()
         keep = mask.unsqueeze(-1).to(tokens.dtype)
         rev = reverse_index(mask)
@@ -394,10 +394,15 @@ class ElmoBiLm(nn.Module):
         if not sorted_already:  # back to the caller's row order
             layers = [layer[restore] for layer in layers]
             mask, top_forward, top_backward = mask[restore], top_forward[restore], top_backward[restore]
-            new_states = [tuple((h[restore], c[restore]) for h, c in layer) for layer in new_states]
+            new_states = _take_rows(new_states, restore)
             if gates is not None:
                 gates = [tuple({n: v[restore] for n, v in d.items()} for d in layer) for layer in gates]
         return BiLmOutput(layers, mask, top_forward, top_backward, new_states, gates)
+
+
+def _take_rows(states: list[tuple[LayerState, LayerState]], rows: torch.Tensor) -> list[tuple[LayerState, LayerState]]:
+    """Per-layer (forward, backward) states with their batch rows reordered."""
+    return [tuple((h[rows], c[rows]) for h, c in layer) for layer in states]
 
 
 class ScalarMix(nn.Module):
