@@ -40,14 +40,27 @@ class Projection:
         return f"PCA of {self.n} points{share} (UMAP needs at least {UMAP_MIN_POINTS})"
 
 
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """The rows of `x` scaled to length 1 (float64; all-zero rows stay zero)."""
+    x = np.asarray(x, dtype=np.float64)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
+
+def cosine_distances(x: np.ndarray) -> np.ndarray:
+    """1 - cosine similarity for every pair of rows, clipped to [0, 2], exactly 0 on the diagonal."""
+    u = unit_rows(x)
+    distances = np.clip(1.0 - u @ u.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return distances
+
+
 def project(x: np.ndarray, method: str = "auto") -> Projection:
     """A 2-D map of the rows of `x` (compared by cosine: rows are normalized first)."""
-    x = np.asarray(x, dtype=np.float64)
     n = len(x)
     if n < 3:
         raise InputError(f"Only {n} occurrence{'s' if n != 1 else ''}: a map needs at least 3.")
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    unit = x / np.where(norms == 0, 1, norms)
+    unit = unit_rows(x)
     if method == "UMAP" or (method == "auto" and n >= UMAP_MIN_POINTS):
         return _umap(unit)
     return _pca(unit)
@@ -77,8 +90,7 @@ def _umap(unit: np.ndarray) -> Projection:
         return Projection(np.zeros((len(unit), 2)), "UMAP", len(unit), neighbours)
     # cosine distances computed here in one matmul: given a metric, UMAP would call it once per pair
     # from Python (half of its time at 200 points)
-    distances = np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
-    np.fill_diagonal(distances, 0.0)
+    distances = cosine_distances(unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # n_jobs overridden by random_state; spectral fallback notes
         settings = {"n_neighbors": neighbours, "metric": "precomputed", "random_state": SEED, "n_epochs": 200}

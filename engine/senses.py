@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import ASSETS
-from engine.projection import Projection
+from engine.projection import Projection, cosine_distances, unit_rows
 from engine.text import normalize, tokenize_with_spans
 from engine.validation import InputError, Problem
 
@@ -207,13 +207,8 @@ def search_corpus(word: str, limit: int = 60, path: Path = CORPUS_SAMPLE) -> lis
 # ---------------------------------------------------------------------------------------------
 # scores, measured in the original space
 # ---------------------------------------------------------------------------------------------
-def unit_rows(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)
-
-
 def cosine_similarities(x: np.ndarray) -> np.ndarray:
-    u = unit_rows(np.asarray(x, dtype=np.float64))
+    u = unit_rows(x)
     return u @ u.T
 
 
@@ -235,8 +230,7 @@ def silhouette(x: np.ndarray, labels: Sequence[str]) -> float | None:
     labels = np.asarray(labels)
     if not 2 <= len(set(labels)) <= len(labels) - 1:
         return None
-    distances = np.clip(1.0 - cosine_similarities(x), 0.0, 2.0)
-    np.fill_diagonal(distances, 0.0)
+    distances = cosine_distances(x)
     _, codes = np.unique(labels, return_inverse=True)
     members = np.eye(codes.max() + 1)[codes]  # [n, K] one-hot
     sizes = members.sum(axis=0)  # [K]
@@ -265,7 +259,7 @@ def cluster_labels(x: np.ndarray, k: int = 2, seed: int = 0) -> list[str]:
     from sklearn.cluster import KMeans
 
     k = max(1, min(k, len(x)))
-    found = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(unit_rows(np.asarray(x, np.float64)))
+    found = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(unit_rows(x))
     return [f"cluster {c + 1}" for c in found]
 
 
