@@ -9,10 +9,18 @@
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)            (then h_t = W_hr h_t when proj_size > 0)
 
-but returns only h (and the last c). `trace_gates` gets every gate back exactly: it runs the fused
-`nn.LSTM` one layer at a time to get h for all steps (that is the only sequential part, and it runs
-in torch's own kernel), then computes all gates of a layer at once from (x_t, h_{t-1}) with one
-batched matmul per direction, and finally c from the gates by the elementwise recurrence above.
+but returns only h (and the last c). `trace_gates` gets every gate back exactly. It runs the fused
+`nn.LSTM` kernel one layer at a time to get h for all steps (the only sequential part, in torch's own
+kernel), and then
+
+- on CPU float32 without projection (torch's oneDNN kernel, the usual case), reads i, f, g and o
+  straight from the kernel: asked for its training workspace, oneDNN keeps every gate it computed,
+  so nothing is recomputed; a consistency check (h_t = o_t ⊙ tanh(c_t) against the kernel's own h)
+  guards the reading, and any mismatch falls back to the next way;
+- elsewhere (proj_size > 0, float64, another device, no oneDNN) computes all gates of a layer at
+  once from (x_t, h_{t-1}) with one batched matmul per direction.
+
+Either way c then follows from the gates by the elementwise recurrence above.
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ class GateTrace:
     h:             float32 `[layers, directions, batch, T, proj_size or hidden_size]`
     Direction 1 (backward) is stored in the text's own order: step t of it has read t..T-1.
     `tokens` (optional) labels the T steps; `layer_names` and `direction_names` label the axes.
+    `gate_source` says how `trace_gates` got the gates: "kernel" (read from the fused kernel) or
+    "recomputed" (from h, one matmul per layer and direction); other engines leave it empty.
     """
 
     i: np.ndarray
@@ -46,6 +56,7 @@ class GateTrace:
     tokens: list[str] = field(default_factory=list)
     layer_names: list[str] = field(default_factory=list)
     direction_names: list[str] = field(default_factory=list)
+    gate_source: str = ""
 
     def __post_init__(self) -> None:
         layers, directions = self.i.shape[:2]
@@ -126,6 +137,8 @@ def trace_gates(
     lstm: nn.LSTM,
     x: torch.Tensor,
     state: tuple[torch.Tensor, torch.Tensor] | None = None,
+    *,
+    kernel_gates: bool = True,
 ) -> GateTrace:
     """Input, forget, cell-candidate and output gates, c and h of `lstm` on `x`, for every step and unit.
 
@@ -133,6 +146,7 @@ def trace_gates(
     `state` is the optional `(h_0, c_0)` of shapes `[layers * directions, batch, proj_size or hidden]`
     and `[layers * directions, batch, hidden]`, zeros when omitted, exactly as `nn.LSTM` takes it.
     The trace's h and c equal what `lstm(x, state)` computes (to float32 rounding).
+    `kernel_gates=False` always recomputes the gates (the portable way; for tests and the bench).
     """
     if x.dim() != 3:
         raise ValueError(f"x must be batched, [T, batch, input] or [batch, T, input]; got shape {tuple(x.shape)}")
@@ -146,25 +160,149 @@ def trace_gates(
     else:
         h0, c0 = state
 
-    # every quantity is written in place into its final [layers, directions, batch, T, units] array
-    shape = (lstm.num_layers, directions, batch, steps)
-    trace = GateTrace(
-        **{k: np.empty((*shape, lstm.hidden_size), np.float32) for k in ("i", "f", "g", "o", "c")},
-        h=np.empty((*shape, out_size), np.float32),
-    )
+    trace = _empty_trace(lstm.num_layers, directions, batch, steps, lstm.hidden_size, out_size)
+    read_from_kernel = kernel_gates and _kernel_keeps_gates(lstm, seq)
     layer_input = seq
     for layer in range(lstm.num_layers):
         rows = slice(layer * directions, (layer + 1) * directions)
-        # 1. the fused kernel gives h for every step of this layer (both directions)
-        layer_output, _ = _single_layer(lstm, layer)(layer_input, (h0[rows], c0[rows]))  # [T, B, D*out]
-        hs = layer_output.view(steps, batch, directions, out_size)
-        for d in range(directions):
-            # 2. every gate at once, 3. c by its elementwise recurrence
-            into = {k: torch.from_numpy(getattr(trace, k)[layer, d]).transpose(0, 1) for k in QUANTITIES}  # [T, B, n]
-            into["h"].copy_(hs[:, :, d])
-            _gates_from_h(lstm, layer, d, layer_input, hs[:, :, d], into, h0[rows][d], c0[rows][d])
+        views = [_trace_views(trace, layer, d) for d in range(directions)]
+        layer_output = None
+        if read_from_kernel:
+            layer_output = _layer_from_kernel(lstm, layer, layer_input, h0[rows], c0[rows], views)
+            read_from_kernel = layer_output is not None
+        if layer_output is None:
+            layer_output = _layer_recomputed(lstm, layer, layer_input, h0[rows], c0[rows], views)
         layer_input = layer_output
+    trace.gate_source = "kernel" if read_from_kernel else "recomputed"
     return trace
+
+
+def _empty_trace(layers: int, directions: int, batch: int, steps: int, hidden: int, out: int) -> GateTrace:
+    """The trace's arrays, to be written in place. One block for all six: numpy backs a block of
+    4 MB or more with huge pages, which spares thousands of page faults on a fresh trace."""
+    shape = (layers, directions, batch, steps)
+    block = np.empty((6 if out == hidden else 5, *shape, hidden), np.float32)
+    arrays = dict(zip(QUANTITIES, block, strict=False))
+    if out != hidden:
+        arrays["h"] = np.empty((*shape, out), np.float32)
+    return GateTrace(**arrays)
+
+
+def _trace_views(trace: GateTrace, layer: int, direction: int) -> dict[str, torch.Tensor]:
+    """Torch views `[T, B, n]` of one layer and direction of the trace's arrays, written in place."""
+    return {k: torch.from_numpy(trace.get(k)[layer, direction]).transpose(0, 1) for k in QUANTITIES}
+
+
+# -- gates read from the fused kernel ------------------------------------------------------------
+
+
+def _kernel_keeps_gates(lstm: nn.LSTM, seq: torch.Tensor) -> bool:
+    """Whether torch's oneDNN LSTM kernel runs this LSTM, so that its gates can be read back."""
+    return (
+        seq.device.type == "cpu"
+        and seq.dtype == torch.float32
+        and lstm.weight_ih_l0.dtype == torch.float32
+        and lstm.proj_size == 0
+        and seq.shape[0] > 0
+        and torch.backends.mkldnn.is_available()
+        and hasattr(torch.ops.aten, "mkldnn_rnn_layer")
+    )
+
+
+def _workspace_gates_row(gates: int) -> int:
+    """Floats per row of oneDNN's gates workspace: rounded up to 64 bytes, plus 64 more when a
+    multiple of 256 floats (against 4K aliasing), as oneDNN's `rnn_utils::get_good_ld` pads it."""
+    row = -(-gates // 16) * 16
+    return row + 16 if row % 256 == 0 else row
+
+
+def _layer_from_kernel(
+    lstm: nn.LSTM,
+    layer: int,
+    inputs: torch.Tensor,  # [T, B, in]
+    h0: torch.Tensor,  # [D, B, hidden]
+    c0: torch.Tensor,  # [D, B, hidden]
+    views: list[dict[str, torch.Tensor]],  # per direction, [T, B, hidden] views written here
+) -> torch.Tensor | None:
+    """One layer, every direction: h and the gates as the oneDNN kernel computed them, then c.
+    Returns the layer's output `[T, B, D*hidden]`, or None if the kernel's gates failed the check."""
+    steps, batch = inputs.shape[:2]
+    hidden = lstm.hidden_size
+    outputs = []
+    for direction, into in enumerate(views):
+        w = _layer_weights(lstm, layer, direction)
+        # the kernel adds b_ih and b_hh; their sum and zeros give it the same bias, bit for bit
+        bias_ih, bias_hh = w["bias"], torch.zeros_like(w["bias"])
+        # oneDNN keeps its gates in the workspace of a training-mode forward, which torch asks for
+        # only while grad mode is on; nothing here requires grad, so no autograd graph is built.
+        try:
+            with torch.enable_grad():
+                hs, _, c_last, workspace = torch.ops.aten.mkldnn_rnn_layer(
+                    inputs.contiguous(),
+                    w["weight_ih"].detach(),
+                    w["weight_hh"].detach(),
+                    bias_ih.detach(),
+                    bias_hh,
+                    h0[direction].contiguous(),
+                    c0[direction].contiguous(),
+                    direction == 1,  # reverse
+                    [],  # batch_sizes: not a packed sequence
+                    2,  # oneDNN's LSTM cell kind
+                    hidden,
+                    1,  # one layer
+                    True,  # has biases
+                    False,  # bidirectional: each direction is its own call
+                    False,  # batch_first: inputs are [T, B, in]
+                    True,  # train: keep the workspace
+                )
+        except RuntimeError:  # a configuration this private kernel entry point refuses
+            return None
+        row = _workspace_gates_row(4 * hidden)
+        if workspace is None or workspace.numel() < steps * batch * row * 4:
+            return None
+        # [T, B, row] floats in the kernel's step order (the backward direction steps from T-1 down)
+        gates = workspace[: steps * batch * row * 4].view(torch.float32).view(steps, batch, row)
+        gates = gates[:, :, : 4 * hidden].view(steps, batch, 4, hidden)
+        if direction == 1:
+            gates = gates.flip(0)
+        for k, name in enumerate(GATE_NAMES):
+            into[name].copy_(gates[:, :, k])
+        into["h"].copy_(hs)
+        _cell_states(into, c0[direction], direction)
+        if not _consistent_with_kernel(into, c_last, direction):
+            return None
+        outputs.append(hs)
+    return torch.cat(outputs, dim=-1)
+
+
+def _consistent_with_kernel(into: dict[str, torch.Tensor], c_last: torch.Tensor, direction: int) -> bool:
+    """Gates read from the kernel must give back its own h at every step and its own final c."""
+    last = -1 if direction == 0 else 0
+    h_error = (into["o"] * torch.tanh(into["c"]) - into["h"]).abs().max()
+    c_error = (into["c"][last] - c_last).abs().max()
+    return bool(h_error <= 1e-5 and c_error <= 1e-4 * (1 + c_last.abs().max()))
+
+
+# -- gates recomputed from h ---------------------------------------------------------------------
+
+
+def _layer_recomputed(
+    lstm: nn.LSTM,
+    layer: int,
+    inputs: torch.Tensor,  # [T, B, in]
+    h0: torch.Tensor,  # [D, B, out]
+    c0: torch.Tensor,  # [D, B, hidden]
+    views: list[dict[str, torch.Tensor]],
+) -> torch.Tensor:
+    """One layer, every direction: h from the fused kernel, every gate recomputed from (x_t, h_{t-1})."""
+    steps, batch = inputs.shape[:2]
+    layer_output, _ = _single_layer(lstm, layer)(inputs, (h0, c0))  # [T, B, D*out]
+    hs = layer_output.view(steps, batch, len(views), -1)
+    for direction, into in enumerate(views):
+        into["h"].copy_(hs[:, :, direction])
+        _gates_from_h(lstm, layer, direction, inputs, hs[:, :, direction], into, h0[direction])
+        _cell_states(into, c0[direction], direction)
+    return layer_output
 
 
 def _gates_from_h(
@@ -175,9 +313,8 @@ def _gates_from_h(
     hs: torch.Tensor,  # [T, B, out]: h_t of this direction, in text order
     into: dict[str, torch.Tensor],  # [T, B, n] float32 views of the trace's arrays, written here
     h0: torch.Tensor,  # [B, out]
-    c0: torch.Tensor,  # [B, hidden]
 ) -> None:
-    """All gates of one layer and direction at once from (x_t, h_{t-1}); then c by its recurrence."""
+    """All gates of one layer and direction at once from (x_t, h_{t-1})."""
     w = _layer_weights(lstm, layer, direction)
     steps, batch = inputs.shape[:2]
     # one batched matmul per weight for all steps: z = b + x W_ih^T + h_{t-1} W_hh^T, [T, B, 4*hidden]
@@ -191,11 +328,16 @@ def _gates_from_h(
     torch.sigmoid(f, out=into["f"])
     torch.tanh(g, out=into["g"])
     torch.sigmoid(o, out=into["o"])
+
+
+def _cell_states(into: dict[str, torch.Tensor], c0: torch.Tensor, direction: int) -> None:
+    """c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t for every step, in the direction's own order (elementwise only;
+    numpy, whose per-step overhead is small)."""
     i, f, g, c = (into[k].numpy() for k in ("i", "f", "g", "c"))
     written = i * g  # i_t ⊙ g_t for all steps at once
     c_prev = c0.float().numpy()
-    order = range(steps) if direction == 0 else range(steps - 1, -1, -1)
-    for t in order:  # elementwise only: c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t (numpy: little per-step overhead)
+    order = range(len(c)) if direction == 0 else range(len(c) - 1, -1, -1)
+    for t in order:
         np.multiply(f[t], c_prev, out=c[t])
         c[t] += written[t]
         c_prev = c[t]

@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from engine import lstm as lstm_engine
 from engine.lstm import GateTrace, previous_steps, trace_gates
 
 CONFIGS = list(itertools.product([1, 2], [False, True], [False, True], [0, 3]))
@@ -49,12 +50,16 @@ def reference_states(lstm: nn.LSTM, x: torch.Tensor) -> tuple[np.ndarray, np.nda
     return hs, cs
 
 
+@pytest.mark.parametrize("kernel_gates", [True, False], ids=["kernel-gates", "recomputed-gates"])
 @pytest.mark.parametrize("layers,bidirectional,batch_first,proj_size", CONFIGS)
-def test_trace_matches_nn_lstm(layers, bidirectional, batch_first, proj_size):
+def test_trace_matches_nn_lstm(layers, bidirectional, batch_first, proj_size, kernel_gates):
     torch.manual_seed(layers * 100 + bidirectional * 10 + batch_first + proj_size)
     lstm = nn.LSTM(5, 7, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first, proj_size=proj_size)
     x = torch.randn(3, 6, 5) * 2  # [batch, T, in] or [T, batch, in]: shapes are fine either way
-    trace = trace_gates(lstm, x)
+    trace = trace_gates(lstm, x, kernel_gates=kernel_gates)
+    # the kernel's own gates wherever torch's oneDNN kernel runs it (no projection, CPU float32)
+    reads_kernel = kernel_gates and proj_size == 0 and torch.backends.mkldnn.is_available()
+    assert trace.gate_source == ("kernel" if reads_kernel else "recomputed")
     dirs = 2 if bidirectional else 1
     batch = x.shape[0] if batch_first else x.shape[1]
     steps = x.shape[1] if batch_first else x.shape[0]
@@ -93,6 +98,48 @@ def test_trace_with_initial_state_matches():
     np.testing.assert_allclose(top, output.numpy(), atol=1e-5)
     np.testing.assert_allclose(trace.c[:, 0, :, -1], c_n.view(2, 2, 2, 6)[:, 0].numpy(), atol=1e-5)
     np.testing.assert_allclose(trace.c[:, 1, :, 0], c_n.view(2, 2, 2, 6)[:, 1].numpy(), atol=1e-5)
+
+
+needs_onednn = pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="torch built without oneDNN")
+
+
+@needs_onednn
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_kernel_gates_equal_recomputed_gates(bidirectional):
+    torch.manual_seed(3)
+    lstm = nn.LSTM(6, 40, num_layers=2, bidirectional=bidirectional)  # 4 x 40 gates: a padded workspace row
+    x = torch.randn(30, 3, 6)
+    state = (torch.randn(2 * (1 + bidirectional), 3, 40), torch.randn(2 * (1 + bidirectional), 3, 40))
+    read = trace_gates(lstm, x, state)
+    recomputed = trace_gates(lstm, x, state, kernel_gates=False)
+    assert (read.gate_source, recomputed.gate_source) == ("kernel", "recomputed")
+    for quantity in "ifgoch":
+        np.testing.assert_allclose(read.get(quantity), recomputed.get(quantity), atol=2e-6)
+
+
+@needs_onednn
+def test_misread_kernel_gates_fall_back_to_recomputing(monkeypatch):
+    """The consistency check catches gates read from the wrong place; the trace is still exact."""
+    torch.manual_seed(4)
+    lstm = nn.LSTM(5, 8, num_layers=2)
+    x = torch.randn(6, 2, 5)
+    expected = trace_gates(lstm, x, kernel_gates=False)
+    monkeypatch.setattr(lstm_engine, "_workspace_gates_row", lambda gates: gates + 16)  # one row off
+    trace = trace_gates(lstm, x)
+    assert trace.gate_source == "recomputed"
+    for quantity in "ifgoch":
+        np.testing.assert_allclose(trace.get(quantity), expected.get(quantity), atol=1e-6)
+
+
+def test_other_dtypes_recompute_the_gates():
+    torch.manual_seed(5)
+    lstm = nn.LSTM(3, 4).double()
+    x = torch.randn(5, 1, 3, dtype=torch.float64)
+    trace = trace_gates(lstm, x)
+    assert trace.gate_source == "recomputed"
+    with torch.no_grad():
+        output, _ = lstm(x)
+    np.testing.assert_allclose(trace.h[0, 0, 0], output[:, 0].numpy(), atol=1e-6)
 
 
 def test_gate_ranges_and_cell_recurrence():
