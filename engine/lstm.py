@@ -228,6 +228,7 @@ def _layer_from_kernel(
     Returns the layer's output `[T, B, D*hidden]`, or None if the kernel's gates failed the check."""
     steps, batch = inputs.shape[:2]
     hidden = lstm.hidden_size
+    inputs = inputs.contiguous()  # the kernel reads it as plain [T, B, in]
     outputs = []
     for direction, into in enumerate(views):
         w = _layer_weights(lstm, layer, direction)
@@ -238,7 +239,7 @@ def _layer_from_kernel(
         try:
             with torch.enable_grad():
                 hs, _, c_last, workspace = torch.ops.aten.mkldnn_rnn_layer(
-                    inputs.contiguous(),
+                    inputs,
                     w["weight_ih"].detach(),
                     w["weight_hh"].detach(),
                     bias_ih.detach(),
