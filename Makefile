@@ -29,16 +29,16 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 corpus: $(VENV)/.app-installed
-	$(BIN)/python -m engine.corpus build
+	$(BIN)/python -m engine.training.corpus build
 
 # Retrain the shipped models (char-LSTM ~40 min, biLM ~95 min + ~45 min of adaptation to its modern
 # sources on 2 CPU cores), then measure them for their cards.
 train: $(VENV)/.app-installed data/corpus/train.txt
-	$(BIN)/python -m engine.train --export assets/charlstm charlstm
-	$(BIN)/python -m engine.train --export assets/elmo bilm
-	$(BIN)/python -m engine.train --export assets/elmo bilm --init assets/elmo --name bilm-modern \
+	$(BIN)/python -m engine.training.train --export assets/charlstm charlstm
+	$(BIN)/python -m engine.training.train --export assets/elmo bilm
+	$(BIN)/python -m engine.training.train --export assets/elmo bilm --init assets/elmo --name bilm-modern \
 		--only oanc,fortunes,jargon,wordnet,devil --oversample oanc=2 --lr 1e-3 --steps 7000
-	$(BIN)/python -m engine.modelcard
+	$(BIN)/python -m engine.training.modelcard
 
 data/corpus/train.txt:
 	$(MAKE) corpus

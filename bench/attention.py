@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import median_seconds  # noqa: E402
-from engine import transformer  # noqa: E402
-from engine.senses import CORPUS_SAMPLE  # noqa: E402
+from engine.analysis.senses import CORPUS_SAMPLE  # noqa: E402
+from engine.models import transformer  # noqa: E402
 from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
 
 BENCH_SITE = ROOT / ".cache" / "bench"

@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.elmo import Elmo, ElmoOptions
+from engine.models.elmo import Elmo, ElmoOptions
 
 FILTERS = [[1, 32], [2, 32], [3, 64], [4, 128], [5, 256], [6, 512], [7, 1024]]
 ARCHITECTURES = {

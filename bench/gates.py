@@ -18,8 +18,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.timing import median_seconds, paired_ratio
-from engine import lstm
-from engine.senses import CORPUS_SAMPLE
+from engine.analysis.senses import CORPUS_SAMPLE
+from engine.models import charlstm, lstm
 
 
 @torch.inference_mode()
@@ -49,7 +49,7 @@ def main() -> None:
     torch.set_num_threads(2)
     with gzip.open(CORPUS_SAMPLE, "rt", encoding="utf-8") as sample:
         text = sample.read()[:500]
-    model = lstm.load_default()
+    model = charlstm.load_default()
     module = model.model.lstm
     with torch.inference_mode():
         x = model.model.embedding(model.encode(text).unsqueeze(0))  # [1, 500, E]

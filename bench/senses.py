@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import median_seconds  # noqa: E402
-from engine import elmo, projection, senses, transformer  # noqa: E402
+from engine.analysis import projection, senses  # noqa: E402
+from engine.models import elmo, transformer  # noqa: E402
 from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
 
 OPENERS = ["", "Yesterday, ", "In the story, ", "As usual, ", "Of course, ", "To be fair, ", "Even so, ", "Later, "]

@@ -18,7 +18,7 @@ from engine.validation import InputError, ModelLoadError
 
 
 def embed_file(args: argparse.Namespace) -> int:
-    from engine.elmo import Elmo, load_default
+    from engine.models.elmo import Elmo, load_default
 
     lines = Path(args.input).read_text(encoding="utf-8").splitlines()
     sentences = [line.split() for line in lines]

@@ -34,7 +34,9 @@ def verify(path: Path, checksums: Path = CHECKSUMS) -> None:
         raise ModelLoadError(f"The shipped file {path} is missing: restore it with `git checkout -- assets/{name}`.")
     expected = _table(checksums).get(name)
     if expected is None:
-        raise ModelLoadError(f"{path} has no recorded checksum in {checksums.name}: re-export it with engine.train.")
+        raise ModelLoadError(
+            f"{path} has no recorded checksum in {checksums.name}: re-export it with engine.training.train."
+        )
     actual = sha256(path)
     if actual != expected:
         raise ModelLoadError(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import gate_analysis as G
+from engine.analysis import gates as G
 from engine.text import tokenize, tokenize_with_spans
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from figures import lstm as F

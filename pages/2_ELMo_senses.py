@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import senses as S
-from engine.projection import UMAP_MIN_POINTS
+from engine.analysis import senses as S
+from engine.analysis.projection import UMAP_MIN_POINTS
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures.senses import layer_maps, scores_chart
 from ui import cached, inputs, page

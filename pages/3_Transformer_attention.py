@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import attention as A
+from engine.analysis import attention as A
 from engine.validation import check_model_dir, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels

@@ -9,7 +9,7 @@ import threading
 import streamlit as st
 import torch
 
-from engine import transformer
+from engine.models import transformer
 
 torch.set_num_threads(2)  # process-wide: set once, here, not per request
 
@@ -33,14 +33,14 @@ LSTM_MODELS = ("char-LSTM", "ELMo forward", "ELMo backward")
 
 @st.cache_resource(show_spinner="Loading the char-LSTM (once per server)…")
 def char_lstm():
-    from engine import lstm
+    from engine.models import charlstm
 
-    return lstm.load_default()
+    return charlstm.load_default()
 
 
 @st.cache_resource(show_spinner="Loading ELMo (once per server)…")
 def elmo_model():
-    from engine import elmo
+    from engine.models import elmo
 
     return elmo.load_default()
 
@@ -48,7 +48,7 @@ def elmo_model():
 @st.cache_data(show_spinner="Tracing every gate…", max_entries=8)
 def lstm_gates(model: str, text: str, layer: int) -> tuple:
     """(LayerView of `layer` (1-based) in the model's direction, saturation of i/f/o for every layer)."""
-    from engine import gate_analysis
+    from engine.analysis import gates as gate_analysis
     from engine.text import tokenize
 
     if model == "char-LSTM":
@@ -71,7 +71,7 @@ def lstm_gates(model: str, text: str, layer: int) -> tuple:
 def elmo_from_folder(folder: str):
     from pathlib import Path
 
-    from engine.elmo import Elmo
+    from engine.models.elmo import Elmo
 
     path = Path(folder).expanduser()
     return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
@@ -80,7 +80,7 @@ def elmo_from_folder(folder: str):
 @st.cache_resource(show_spinner=False, max_entries=3)
 def elmo_control(folder: str):
     """The untrained control: the same architecture as the chosen ELMo, seeded random weights."""
-    from engine.elmo import Elmo, load_default
+    from engine.models.elmo import Elmo, load_default
 
     if not folder:
         return load_default(untrained=True)
@@ -96,7 +96,7 @@ def transformer_control():
 def umap_warm_up() -> threading.Thread:
     """UMAP compiles with numba on its first fit (about 10 s): done once per server, in the background,
     as soon as anyone opens any page, so the senses page's first map does not wait for it."""
-    from engine import projection
+    from engine.analysis import projection
 
     thread = threading.Thread(target=projection.warm_up, name="umap-warm-up", daemon=True)
     thread.start()
@@ -113,7 +113,7 @@ def umap_ready() -> None:
 @st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8)
 def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     """The parsed input and the word's vectors at every layer of ELMo and of its untrained control."""
-    from engine import senses
+    from engine.analysis import senses
 
     parsed = senses.parse_sentences(sentences, word)
     result: dict = {"input": parsed}
@@ -129,7 +129,7 @@ def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
 @st.cache_data(show_spinner="Running the Transformer for comparison…", max_entries=8)
 def transformer_sense_vectors(word: str, sentences: str) -> dict:
     """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
-    from engine import senses
+    from engine.analysis import senses
 
     occurrences = senses.parse_sentences(sentences, word).occurrences
     tokens, indices = [o.tokens for o in occurrences], [o.index for o in occurrences]
@@ -144,7 +144,7 @@ def transformer_sense_vectors(word: str, sentences: str) -> dict:
 @st.cache_data(show_spinner="Drawing the maps…", max_entries=16)
 def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
-    from engine import senses
+    from engine.analysis import senses
 
     elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
     projections = senses.layer_projections(elmo, method)
@@ -154,7 +154,7 @@ def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: 
 @st.cache_data(show_spinner="Drawing the Transformer's maps…", max_entries=16)
 def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     """Maps of the Transformer's embeddings and layers 2, 4 and the last, aligned like ELMo's."""
-    from engine import senses
+    from engine.analysis import senses
 
     shown = transformer_sense_vectors(word, sentences)["transformer"]
     picks = [0, 2, 4, len(shown.layer_names) - 1]

@@ -1,6 +1,6 @@
 """An independent numpy ELMo forward pass, written from bilm-tf's TF formulas on the raw hdf5 arrays.
 
-It shares no code with engine.elmo and differs from it exactly where ports go wrong: TF gate order
+It shares no code with engine.models.elmo and differs from it exactly where ports go wrong: TF gate order
 (i, j, f, o) with the forget bias +1 added at run time, `[x, h] · W` orientation, the TF highway
 (g ⊙ relu(...) + (1 - g) ⊙ x), conv as an explicit sliding window, each sentence's backward pass
 run from its own end one row at a time, and bilm-tf's row-indexed state carried between calls.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import corpus
-from engine.corpus_formats import (
+from engine.training import corpus, sources
+from engine.training.corpus_formats import (
     clean_devil_entry,
     clean_fortune,
     dictd_number,
@@ -20,13 +20,12 @@ from engine.corpus_formats import (
     osis_to_text,
     parse_wordnet_line,
     read_dictd,
-    read_lazyload_db,
-    read_rds_bytes,
     read_ztext_entries,
     split_fortunes,
     strip_gutenberg,
     strip_pos_tags,
 )
+from engine.training.rdata import read_lazyload_db, read_rds_bytes
 
 # --------------------------------------------------------------------------------------------------
 # A minimal R XDR serializer (format version 2), enough for character vectors, lists and data frames
@@ -222,12 +221,12 @@ def test_bible_documents_share_split_keys_across_translations(tmp_path: Path):
     for name in ("kjv", "web"):
         write_ztext(tmp_path / name, "ot", [GENESIS, EXODUS])
         write_ztext(tmp_path / name, "nt", [])
-    kjv = {d.name: d.split_key for d in corpus.bible_documents(tmp_path / "kjv")}
+    kjv = {d.name: d.split_key for d in sources.bible_documents(tmp_path / "kjv")}
     assert kjv["Gen.1"] == "bible/Gen.1" and kjv["header"] is None
     docs = [
         corpus.Tokenized(source, d.name, d.split_key, tuple(corpus.document_sentences(d.text)))
         for source in ("kjv", "web")
-        for d in corpus.bible_documents(tmp_path / source)
+        for d in sources.bible_documents(tmp_path / source)
         if d.split_key
     ]
     splits = corpus.split_documents(docs)
@@ -265,7 +264,7 @@ def test_fortune_reader_skips_indexes_links_and_the_offensive_folder(tmp_path: P
     (folder / "off" / "racism").write_text("Not read.\n%\n")
     (tmp_path / "fortunes-min" / "usr/share/games/fortunes").mkdir(parents=True)
     roots = {"fortunes": tmp_path / "fortunes", "fortunes-min": tmp_path / "fortunes-min"}
-    docs = list(corpus.read_fortunes(roots))
+    docs = list(sources.read_fortunes(roots))
     assert [d.name for d in docs] == ["wisdom"] and docs[0].text == "Look before you leap."
 
 
@@ -366,9 +365,9 @@ def test_split_assignment_is_deterministic_and_fills_every_split():
 def test_build_writes_deterministic_files(tmp_path: Path):
     def read(roots: dict[str, Path]):
         for i in range(60):
-            yield corpus.Document(f"doc{i:02d}", f"Sentence number {i} is here. It has two sentences.")
+            yield sources.Document(f"doc{i:02d}", f"Sentence number {i} is here. It has two sentences.")
 
-    fake = corpus.Source("fake", "A fake source", (), "public domain", read)
+    fake = sources.Source("fake", "A fake source", (), "public domain", read)
     info = corpus.build(tmp_path / "a", tmp_path / "work", sources=(fake,), ship=False)
     corpus.build(tmp_path / "b", tmp_path / "work", sources=(fake,), ship=False)
     for name in ("train.txt", "valid.txt", "test.txt", "sample.txt", "documents.tsv", "sources.json", "CORPUS_CARD.md"):

@@ -1,4 +1,4 @@
-"""engine.elmo against an independent numpy forward pass on a tiny model in the official hdf5 layout."""
+"""engine.models.elmo against an independent numpy forward pass on a tiny model in the official hdf5 layout."""
 
 import json
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.elmo import (
+from engine.models.elmo import (
     BOS,
     EOS,
     MIX_PRESETS,

@@ -4,8 +4,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import gate_analysis as G
-from engine.lstm import trace_gates
+from engine.analysis import gates as G
+from engine.models.lstm import trace_gates
 
 
 def test_pattern_search_finds_a_unit_planted_to_fire_inside_a_span():

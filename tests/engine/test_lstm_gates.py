@@ -7,8 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from engine import lstm as lstm_engine
-from engine.lstm import GateTrace, previous_steps, trace_gates
+from engine.models import lstm as lstm_engine
+from engine.models.lstm import GateTrace, previous_steps, trace_gates
 
 CONFIGS = list(itertools.product([1, 2], [False, True], [False, True], [0, 3]))
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from engine import senses as S
-from engine.projection import align, project
+from engine.analysis import senses as S
+from engine.analysis.projection import align, project
 from engine.validation import InputError
 
 
@@ -83,7 +83,7 @@ def test_parse_labelled_lines_and_notes():
 
 
 def test_elmo_layer_zero_is_identical_for_every_occurrence():
-    from engine.elmo import Elmo, ElmoOptions
+    from engine.models.elmo import Elmo, ElmoOptions
     from tests.engine.test_elmo import TINY
 
     model = Elmo.random(ElmoOptions.from_dict(TINY))

@@ -5,7 +5,8 @@ import shutil
 import numpy as np
 import pytest
 
-from engine import ASSETS, assets, elmo, lstm
+from engine import ASSETS, assets
+from engine.models import charlstm, elmo
 from engine.validation import ModelLoadError
 
 HELD_OUT = [  # sentences from the corpus's held-out documents (the shipped sample)
@@ -48,7 +49,7 @@ def test_the_biLM_is_far_better_than_its_untrained_twin_on_held_out_lines():
 
 
 def test_the_char_lstm_is_far_better_than_its_untrained_twin_on_held_out_lines():
-    trained, untrained = lstm.load_default(), lstm.load_default(untrained=True)
+    trained, untrained = charlstm.load_default(), charlstm.load_default(untrained=True)
     text = "\n".join(HELD_OUT)
     ours, control = trained.bits_per_char(text), untrained.bits_per_char(text)
     assert ours < control - 3, (ours, control)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import assets, train
-from engine.charlstm import CharLstm
-from engine.modelcard import segments, training_minutes
+from engine import assets
+from engine.models.charlstm import CharLstm
+from engine.training import train
+from engine.training.modelcard import segments, training_minutes
 
 LINES = ["the bank of the river .", "she put money in the bank .", "a spring of clear water ."]
 

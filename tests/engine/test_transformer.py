@@ -1,4 +1,5 @@
-"""engine.transformer and engine.attention: real attention weights, causal masks, aggregations, bad input."""
+"""engine.models.transformer and engine.analysis.attention: real attention weights, causal masks,
+aggregations, bad input."""
 
 import math
 import shutil
@@ -7,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine import attention as A
-from engine import transformer as T
+from engine.analysis import attention as A
+from engine.models import transformer as T
 from engine.validation import InputError, ModelLoadError
 
 TEXT = "The bank of the river flooded. Unbelievably, nobody noticed!"

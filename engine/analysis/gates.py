@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.lstm import GateTrace
+from engine.models.lstm import GateTrace
 from engine.validation import InputError
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated

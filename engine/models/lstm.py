@@ -342,19 +342,3 @@ def _cell_states(into: dict[str, torch.Tensor], c0: torch.Tensor, direction: int
         np.multiply(f[t], c_prev, out=c[t])
         c[t] += written[t]
         c_prev = c[t]
-
-
-def load_default(untrained: bool = False):
-    """The LSTM page's default model: the char-LSTM shipped in assets/charlstm (checksums verified).
-
-    `untrained=True` gives the same architecture with seeded random weights (the control).
-    """
-    from engine import ASSETS
-    from engine.assets import verify
-    from engine.charlstm import CharLstm
-
-    directory = ASSETS / "charlstm"
-    for name in ("config.json", "model.safetensors"):
-        verify(directory / name)
-    model = CharLstm.load(directory, name="char-LSTM")
-    return CharLstm.random(model.config, seed=0) if untrained else model

@@ -1,7 +1,7 @@
 """The LSTM page's default model: a character-level LSTM language model (Karpathy et al. 2015).
 
 It reads text one character at a time with a stacked `torch.nn.LSTM` and predicts the next
-character. Its gates are read exactly with `engine.lstm.trace_gates`. Shipped as safetensors +
+character. Its gates are read exactly with `engine.models.lstm.trace_gates`. Shipped as safetensors +
 a JSON config holding the character vocabulary (never a pickle).
 """
 
@@ -16,7 +16,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from engine.lstm import GateTrace, trace_gates
+from engine import ASSETS
+from engine.assets import verify
+from engine.models.lstm import GateTrace, trace_gates
 from engine.validation import InputError, ModelLoadError
 
 UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
@@ -128,3 +130,15 @@ class CharLstm:
             torch.manual_seed(seed)
             model = CharLstmLM(config)
         return cls(model, name)
+
+
+def load_default(untrained: bool = False) -> CharLstm:
+    """The LSTM page's default model: the char-LSTM shipped in assets/charlstm (checksums verified).
+
+    `untrained=True` gives the same architecture with seeded random weights (the control).
+    """
+    directory = ASSETS / "charlstm"
+    for name in ("config.json", "model.safetensors"):
+        verify(directory / name)
+    model = CharLstm.load(directory, name="char-LSTM")
+    return CharLstm.random(model.config, seed=0) if untrained else model

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import ASSETS
-from engine.projection import Projection, cosine_distances, unit_rows
+from engine.analysis.projection import Projection, cosine_distances, unit_rows
 from engine.text import normalize, tokenize_with_spans
 from engine.validation import InputError, Problem
 
@@ -305,7 +305,7 @@ def mix_parameters(weights: Sequence[float]) -> list[float]:
 
 def with_mix(vectors: LayerVectors, weights: Sequence[float]) -> LayerVectors:
     """Append ELMo's ScalarMix of the layers (eq. 1, γ = 1: γ only scales, so cosine ignores it)."""
-    from engine.elmo import scalar_mix
+    from engine.models.elmo import scalar_mix
 
     mixed = scalar_mix(vectors.vectors, mix_parameters(weights))  # [L, n, D] -> [n, D]
     shares = np.asarray(weights, dtype=float) / float(sum(weights))
@@ -315,7 +315,7 @@ def with_mix(vectors: LayerVectors, weights: Sequence[float]) -> LayerVectors:
 
 def layer_projections(vectors: LayerVectors, method: str = "auto") -> list[tuple[str, Projection]]:
     """(layer name, its 2-D map) per layer; each map's coordinates aligned to the previous map's."""
-    from engine.projection import align, project
+    from engine.analysis.projection import align, project
 
     maps: list[tuple[str, Projection]] = []
     previous = None

@@ -1,0 +1,113 @@
+"""Training the char-LSTM language model (cross-entropy per character, truncated BPTT) and its bits per character."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm import tqdm
+
+from engine import assets
+from engine.models.charlstm import UNKNOWN_CHAR, CharLstm, CharLstmConfig, CharLstmLM
+from engine.text import detokenize
+from engine.training.common import cosine_lr, load_checkpoint, save_checkpoint, seconds_so_far, seed_everything
+
+
+# ---------------------------------------------------------------------------------------------
+# char-LSTM
+# ---------------------------------------------------------------------------------------------
+def char_stream(path: Path) -> str:
+    return "\n".join(detokenize(line.split()) for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def train_charlstm(args: argparse.Namespace) -> None:
+    seed_everything(args.seed)
+    text = char_stream(args.corpus / "train.txt")
+    valid_text = char_stream(args.corpus / "valid.txt")[: args.valid_chars]
+    counts = Counter(text)
+    chars = [UNKNOWN_CHAR, *sorted(ch for ch, n in counts.items() if n >= args.min_char_count)]
+    config = CharLstmConfig(chars, args.embedding_dim, args.hidden, args.layers, args.dropout)
+    model = CharLstmLM(config)
+    wrapper = CharLstm(model)
+    data = wrapper.encode(text)
+    valid = wrapper.encode(valid_text)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    out = args.checkpoints / "charlstm"
+    step, log = 0, []
+    if args.resume and (out / "last.safetensors").is_file():
+        state = load_checkpoint(out, model, optimizer)
+        step, log = state["step"], state.get("log", [])
+        print(f"resumed at step {step}")
+    resumed_at = time.perf_counter()
+    started = resumed_at - seconds_so_far(log)  # a resumed run counts the time already spent
+    # the stream is cut into `batch` parallel rows read left to right; state carries across windows
+    rows = len(data) // args.batch
+    stream = data[: rows * args.batch].view(args.batch, rows)
+    windows = (rows - 1) // args.seq_len
+    state = None
+    progress = tqdm(total=args.steps, initial=step, desc="char-LSTM", unit="step", dynamic_ncols=True)
+    model.train()
+    while step < args.steps:
+        k = step % windows
+        if k == 0:
+            state = None
+        x = stream[:, k * args.seq_len : (k + 1) * args.seq_len]
+        y = stream[:, k * args.seq_len + 1 : (k + 1) * args.seq_len + 1]
+        for group in optimizer.param_groups:
+            group["lr"] = cosine_lr(step, args.steps, args.lr)
+        logits, state = model(x, state)
+        state = tuple(s.detach() for s in state)
+        loss = F.cross_entropy(logits.reshape(-1, config.vocab_size), y.reshape(-1))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        optimizer.step()
+        step += 1
+        elapsed = time.perf_counter() - started
+        progress.update(1)
+        chars_per_s = (step - progress.initial) * x.numel() / (time.perf_counter() - resumed_at)
+        progress.set_postfix(loss=f"{loss.item():.3f}", chars_s=f"{chars_per_s:.0f}")
+        if step % args.eval_every == 0 or step == args.steps:
+            bpc = charlstm_bits_per_char(model, valid)
+            log.append({"step": step, "seconds": round(elapsed), "valid_bpc": bpc, "valid_ppl": 2**bpc})
+            tqdm.write(f"step {step}: valid {bpc:.3f} bits/char (perplexity {2**bpc:.2f})")
+            save_checkpoint(out, model, optimizer, step, {"log": log})
+    progress.close()
+    info = {
+        "steps": step,
+        "train_seconds": round(time.perf_counter() - started),
+        "threads": torch.get_num_threads(),
+        "log": log,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (out / "training.json").write_text(json.dumps(info, indent=2))
+    if args.export:
+        config.extra = {"training": {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": log[-1]}}
+        CharLstm(model).save(args.export)
+        if assets.is_packaged(args.export):
+            assets.record(args.export / name for name in ("config.json", "model.safetensors"))
+        print(f"exported the char-LSTM to {args.export}")
+
+
+@torch.no_grad()
+def charlstm_bits_per_char(model: CharLstmLM, ids: torch.Tensor, window: int = 2000) -> float:
+    """Cross-entropy in bits per character over a long text, state carried across windows."""
+    was_training = model.training
+    model.eval()
+    total, count, state = 0.0, 0, None
+    for start in range(0, len(ids) - 1, window):
+        x = ids[start : start + window].unsqueeze(0)
+        y = ids[start + 1 : start + window + 1].unsqueeze(0)
+        x = x[:, : y.shape[1]]
+        logits, state = model(x, state)
+        total += float(F.cross_entropy(logits[0], y[0], reduction="sum"))
+        count += y.numel()
+    model.train(was_training)
+    return total / count / math.log(2)
