@@ -130,3 +130,17 @@ def test_imports_are_read_at_every_depth_but_not_under_type_checking(tmp_path):
     )
     found = imported_modules(source)
     assert "engine.models.lstm" in found and "torch" not in found
+
+
+def test_old_flat_names_still_import_for_one_release_with_a_warning():
+    import warnings
+
+    import engine
+    from engine.analysis import gates
+    from engine.models import elmo
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert engine.elmo is elmo and engine.gate_analysis is gates
+    assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
+    assert "engine.models.elmo" in str(caught[0].message)
