@@ -12,6 +12,7 @@ from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
 from ui import cached, inputs, page
 from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 
@@ -67,7 +68,7 @@ if result is None:
     st.stop()
 
 st.caption(
-    f"{len(result.tokens)} tokens · {model.description} · forward pass {result.seconds * 1000:.0f} ms"
+    f"{len(result.tokens)} tokens · {md(model.description)} · forward pass {result.seconds * 1000:.0f} ms"
     + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
 )
 
@@ -158,9 +159,12 @@ def attention_view() -> None:
         renormalize=renorm,
         word_level=words,
         causal=result.is_causal,
+        word_note=result.word_note,
     )
     labels = token_labels(view.labels)
     with focus:
+        if view.note:
+            st.info(md(view.note), icon=":material/info:")
         st.plotly_chart(
             attention_heatmap(view.matrix, labels, labels, title=view.title, causal=view.causal),
             key="heatmap",

@@ -53,9 +53,9 @@ def test_trace_gates_refuses_what_nn_lstm_refuses_with_its_words(make):
 
 def test_trace_gates_refuses_a_state_of_another_dtype_and_non_lstms():
     lstm = nn.LSTM(3, 5)
-    with pytest.raises(TraceInputError, match="h_0 is torch.float64"):
+    with pytest.raises(TraceInputError, match=r"h_0 is torch\.float64"):
         trace_gates(lstm, torch.randn(4, 1, 3), (torch.zeros(1, 1, 5, dtype=torch.float64), torch.zeros(1, 1, 5)))
-    with pytest.raises(TraceInputError, match="torch.nn.LSTM"):
+    with pytest.raises(TraceInputError, match=r"torch\.nn\.LSTM"):
         trace_gates(nn.GRU(3, 5), torch.randn(4, 1, 3))
     packed = nn.utils.rnn.pack_sequence([torch.randn(4, 3), torch.randn(2, 3)])
     with pytest.raises(TraceInputError, match="PackedSequence"):
@@ -67,7 +67,7 @@ def test_unbatched_input_is_traced_like_nn_lstm_traces_it():
     lstm = nn.LSTM(3, 5, num_layers=2, bidirectional=True).eval()
     x = torch.randn(6, 3)
     state = (torch.randn(4, 5), torch.randn(4, 5))
-    out, (h_n, c_n) = lstm(x, state)
+    out, _ = lstm(x, state)
     trace = trace_gates(lstm, x, state)
     assert trace.h.shape == (2, 2, 1, 6, 5)
     np.testing.assert_allclose(trace.h[1, 0, 0], out[:, :5].detach().numpy(), atol=1e-5)
