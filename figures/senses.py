@@ -88,7 +88,7 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
                 marker_color=QUALITATIVE[k % len(QUALITATIVE)] if "untrained" not in model else "#9ca3af",
                 text=[f"{v:.2f}" if np.isfinite(v) else "–" for v in values],
                 textposition="outside",
-                hovertemplate="%{x}<br>" + metric + " %{y:.3f}<extra>" + model + "</extra>",
+                hovertemplate="%{x}<br>" + metric + " %{y:.3f}<extra>%{fullData.name}</extra>",
             )
         )
     if metric == "1-NN accuracy":
