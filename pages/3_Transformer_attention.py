@@ -100,16 +100,21 @@ def attention_view() -> None:
             layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
         with c2:
             head = inputs.number("Head", key="head", low=1, high=heads, default=1, help="Used in the one-head view.")
+        first, last = 1, layers  # a one-layer model has no range to choose (a slider needs min < max)
         with c3:
-            first, last = st.slider(
-                "Rollout layers",
-                1,
-                layers,
-                (1, layers),
-                key="rollout",
-                bind="query-params",
-                help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
-                "each with the identity added for the residual connection.",
+            first, last = (
+                (first, last)
+                if layers == 1
+                else st.slider(
+                    "Rollout layers",
+                    1,
+                    layers,
+                    (1, layers),
+                    key="rollout",
+                    bind="query-params",
+                    help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
+                    "each with the identity added for the residual connection.",
+                )
             )
         t1, t2, t3 = st.columns(3)
         with t1:

@@ -43,7 +43,8 @@ class Occurrence:
     def highlighted(self) -> str:
         """The sentence with the target word in bold, for plotly hovers: the tokens escaped, so what
         the user typed shows literally (`figures.common.plotly_text`'s rule)."""
-        tokens = [t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for t in self.tokens]
+        escapes = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
+        tokens = ["".join(escapes.get(c, c) for c in t) for t in self.tokens]
         return " ".join(f"<b>{t}</b>" if k == self.index else t for k, t in enumerate(tokens))
 
 
