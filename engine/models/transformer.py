@@ -22,6 +22,7 @@ import torch
 
 from engine.assets import sha256
 from engine.models.words import byte_level_decoder, display_token, token_words
+from engine.text import has_words
 from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
@@ -151,8 +152,10 @@ class TransformerModel:
     @torch.inference_mode()
     def run(self, text: str) -> AttentionResult:
         """One forward pass; attentions and hidden states are read from this call's own outputs."""
-        if not text or not text.strip():
-            raise InputError("The text is empty: type at least one word.")
+        if not has_words(text):
+            raise InputError(
+                "The text is empty: type at least one word (spaces, invisible and control characters are not words)."
+            )
         encoding = self.encode(text)
         count = encoding["input_ids"].shape[1]
         if count > self.max_tokens:
