@@ -187,5 +187,5 @@ def test_trace_gates_matches_nn_lstm_or_refuses_like_it(
         np.testing.assert_allclose(trace.o * np.tanh(trace.c), trace.h, atol=1e-5)
     top = trace.h[-1]  # [D, B, T, out]
     out = expected.detach().float().numpy()
-    out = out[:, None] if unbatched else (out.transpose(1, 0, 2) if not batch_first else out)  # [B, T, D*out]
+    out = out[None] if unbatched else (out.transpose(1, 0, 2) if not batch_first else out)  # [B, T, D*out]
     np.testing.assert_allclose(np.concatenate(list(top), axis=-1), out, atol=1e-4)
