@@ -18,7 +18,7 @@ import numpy as np
 
 from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
-from engine.text import normalize, tokenize_with_spans
+from engine.text import normalize, reading_form, tokenize_with_spans
 from engine.validation import InputError, Problem
 
 SENSE_SETS = ASSETS / "senses"
@@ -130,11 +130,13 @@ def read_preset(name: str) -> tuple[str, str]:
 
 def find_word(tokens: Sequence[str], word: str) -> tuple[list[int], bool]:
     """Positions of `word` among `tokens`: exact matches, else case-insensitive ones (flag True)."""
-    exact = [k for k, t in enumerate(tokens) if t == word]
+    word = reading_form(word)  # a soft hyphen or zero-width space inside a word does not hide it
+    forms = [reading_form(t) for t in tokens]
+    exact = [k for k, t in enumerate(forms) if t == word]
     if exact:
         return exact, False
     folded = word.casefold()
-    return [k for k, t in enumerate(tokens) if t.casefold() == folded], True
+    return [k for k, t in enumerate(forms) if t.casefold() == folded], True
 
 
 def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES) -> SenseInput:

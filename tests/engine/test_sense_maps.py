@@ -102,3 +102,8 @@ def test_hovers_show_the_sentence_literally():
     hover = parsed.occurrences[0].highlighted
     assert "<b>bank</b>" in hover and "&lt; b &gt;" in hover and "&#36; 5 &#36;" in hover and "&amp;" in hover
     assert "<" not in hover.replace("<b>bank</b>", "") and "$" not in hover
+
+
+def test_a_soft_hyphen_or_zero_width_space_does_not_hide_the_word():
+    parsed = S.parse_sentences("The ba\u00adnk was muddy .\nThe bank\u200b lent .\nA bank .", "bank")
+    assert [o.tokens[o.index] for o in parsed.occurrences] == ["ba\u00adnk", "bank\u200b", "bank"]
