@@ -43,8 +43,10 @@ def char_role(ch: str) -> Role:
 
 
 @cache
-def _join_class() -> str:
-    """A regex character class of every joining character (marks and format characters)."""
+def _join_classes() -> tuple[str, str]:
+    """Regex character-class bodies of every joining character (marks and format characters): the
+    ones in the Basic Multilingual Plane, and the others (kept apart: `re` tests a class of BMP
+    characters in one step, and one with astral ranges one range at a time)."""
     ranges: list[list[int]] = []
     for code in [*range(0x40000), *range(0xE0000, 0xE1000)]:  # no mark or format character lies elsewhere
         category = unicodedata.category(chr(code))
@@ -53,16 +55,34 @@ def _join_class() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+    def body(selected: list[list[int]]) -> str:
+        return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in selected)
+
+    return body([r for r in ranges if r[1] < 0x10000]), body([r for r in ranges if r[0] >= 0x10000])
 
 
 @cache
-def _token_re() -> re.Pattern:
-    j = f"[{_join_class()}]"
-    word = rf"\w(?:\w|{j})*"
+def _token_re(astral: bool) -> re.Pattern:
+    """The token pattern; `astral`: the text has characters beyond the BMP (a slower pattern)."""
+    bmp, others = _join_classes()
+    j = f"(?:[{bmp}]|[{others}])" if astral else f"[{bmp}]"
+    word = rf"\w+(?:{j}+\w*)*"
+    symbol = rf"(?![{others}])[^\w\s{bmp}]" if astral else rf"[^\w\s{bmp}]"
     # a word (letters/digits/underscore, with inner apostrophes or periods of numbers), or one other
-    # symbol; joining characters stay with the character before them (ZWJ also with the one after)
-    return re.compile(rf"{j}*(?:{word}(?:['’]{word})*(?:[.,]\d+{j}*)*|[^\w\s{_join_class()}](?:\u200d[^\s]|{j})*)")
+    # symbol; joining characters stay with the character before them (ZWJ also with the one after),
+    # and lead a word only where nothing visible comes before them
+    return re.compile(rf"{j}*(?:{word}(?:['’]{word})*(?:[.,]\d+{j}*)*|{symbol}(?:\u200d[^\s]|{j})*)")
+
+
+def _pattern(text: str) -> re.Pattern:
+    return _token_re(bool(text) and max(text) > "\uffff")
+
+
+def _is_token(found: str) -> bool:
+    """A word starts with a letter or digit, a symbol with itself; a match that starts with joining
+    characters or a control character may have nothing visible, and is then no token."""
+    return char_role(found[0]) == "visible" or has_words(found)
 
 
 def reading_form(text: str) -> str:
@@ -110,12 +130,12 @@ def normalize(text: str) -> str:
 def tokenize_with_spans(text: str) -> list[Token]:
     """Tokens with their spans in `text`; joining characters stay inside the token they touch, and
     ones with nothing visible to join (between spaces) belong to no token."""
-    return [Token(m.group(), m.start(), m.end()) for m in _token_re().finditer(text) if has_words(m.group())]
+    return [Token(m.group(), m.start(), m.end()) for m in _pattern(text).finditer(text) if _is_token(m.group())]
 
 
 def tokenize(text: str) -> list[str]:
     """`"Don't panic," he said.` -> `['Don't', 'panic', ',', 'he', 'said', '.']`."""
-    return [t.text for t in tokenize_with_spans(text)]
+    return [found for found in _pattern(text).findall(text) if _is_token(found)]
 
 
 def steps(text: str) -> list[Token]:
