@@ -203,3 +203,29 @@ def test_token_words_without_offsets_says_why():
     # a token spanning two words makes them one; a token over white space only joins the next word
     words = token_words("ab cd ef", [(0, 1), (1, 4), (4, 5), (5, 6), (6, 8)], [False] * 5, "m")
     assert words.texts == ["ab cd", "ef"] and words.word_ids == [0, 0, 0, 1, 1]
+
+
+def tiny_sentencepiece_bert(tmp_path):
+    """A 2-layer BERT with random weights and a SentencePiece-style BPE tokenizer (Metaspace `▁`)."""
+    from tokenizers import SentencePieceBPETokenizer
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    core = SentencePieceBPETokenizer()
+    core.train_from_iterator(BPE_CORPUS * 20, vocab_size=80, min_frequency=1, special_tokens=["<unk>", "<pad>"])
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", pad_token="<pad>")
+    tokenizer.save_pretrained(tmp_path)
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64)  # fmt: skip
+    BertModel(config).save_pretrained(tmp_path, safe_serialization=True)
+    return tmp_path
+
+
+def test_a_lone_sentencepiece_space_is_never_a_word(tmp_path):
+    model = T.load(str(tiny_sentencepiece_bert(tmp_path)))
+    text = "the  bank \t river"
+    result = model.run(text)
+    assert "▁" in result.tokens  # a lone ▁ token, and an <unk> for the tab
+    assert result.words == ["the", "bank", "river"]
+    _assert_words_cover_text(result, text)
+    assert result.display_tokens[:3] == ["␣the", "␣", "␣bank"]
