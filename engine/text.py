@@ -1,8 +1,21 @@
-"""Word tokenization and sentence splitting, shared by the corpus builder and the app.
+"""Word tokenization and sentence splitting, shared by the corpus builder and the app, and the one
+place that decides what each kind of Unicode character is (`char_role`).
 
 The models see exactly the tokens this module makes, in training and on user text, so there is
 one tokenizer for both. It keeps case (ELMo's characters see it), keeps contractions and words
 with apostrophes whole ("don't", "o'clock"), and makes every other punctuation mark a token.
+
+The Unicode policy, followed by every page and model (`char_role`):
+
+- space (Zs, Zl, Zp, and tab, newline, carriage return...): separates words and is never a word;
+  token views show it as ␣ (space), ⇥ (tab), ↵ (newline), ␍ (carriage return) (`show_whitespace`).
+- join (combining marks Mn, Mc, Me; format characters Cf: soft hyphen, zero-width space and
+  joiners, word joiner, byte-order mark, direction marks): belongs to the character before it (to
+  the next one when nothing visible comes before), so it never makes a word, a token of ours or a
+  char-LSTM step of its own; a word's label is the typed text, whole ("cafe\u0301" stays 5
+  characters). Models read a word in NFC with its format characters removed (`reading_form`).
+- control (other Cc, lone surrogates Cs): read as a space, with a warning (`validation.clean_text`).
+- visible: everything else (letters, digits, punctuation, symbols, private use, unassigned).
 """
 
 from __future__ import annotations
@@ -10,9 +23,82 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import Literal
 
-# a word (letters/digits/underscore, with inner apostrophes or periods of numbers), or one other symbol
-TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*(?:[.,]\d+)*|[^\w\s]")
+Role = Literal["space", "join", "control", "visible"]
+WHITESPACE_SHOWN = {" ": "␣", "\t": "⇥", "\n": "↵", "\r": "␍"}
+
+
+def char_role(ch: str) -> Role:
+    """What a character is, for every page and model (see the module docstring)."""
+    category = unicodedata.category(ch)
+    if ch.isspace() or category in ("Zs", "Zl", "Zp"):
+        return "space"
+    if category[0] == "M" or category == "Cf":
+        return "join"
+    if category in ("Cc", "Cs"):
+        return "control"
+    return "visible"
+
+
+@cache
+def _join_classes() -> tuple[str, str]:
+    """Regex character-class bodies of every joining character (marks and format characters): the
+    ones in the Basic Multilingual Plane, and the others (kept apart: `re` tests a class of BMP
+    characters in one step, and one with astral ranges one range at a time)."""
+    ranges: list[list[int]] = []
+    for code in [*range(0x40000), *range(0xE0000, 0xE1000)]:  # no mark or format character lies elsewhere
+        category = unicodedata.category(chr(code))
+        if category[0] == "M" or category == "Cf":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+
+    def body(selected: list[list[int]]) -> str:
+        return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in selected)
+
+    return body([r for r in ranges if r[1] < 0x10000]), body([r for r in ranges if r[0] >= 0x10000])
+
+
+@cache
+def _token_re(astral: bool) -> re.Pattern:
+    """The token pattern; `astral`: the text has characters beyond the BMP (a slower pattern)."""
+    bmp, others = _join_classes()
+    j = f"(?:[{bmp}]|[{others}])" if astral else f"[{bmp}]"
+    word = rf"\w+(?:{j}+\w*)*"
+    symbol = rf"(?![{others}])[^\w\s{bmp}]" if astral else rf"[^\w\s{bmp}]"
+    # a word (letters/digits/underscore, with inner apostrophes or periods of numbers), or one other
+    # symbol; joining characters stay with the character before them (ZWJ also with the one after),
+    # and lead a word only where nothing visible comes before them
+    return re.compile(rf"{j}*(?:{word}(?:['’]{word})*(?:[.,]\d+{j}*)*|{symbol}(?:\u200d[^\s]|{j})*)")
+
+
+def _pattern(text: str) -> re.Pattern:
+    return _token_re(bool(text) and max(text) > "\uffff")
+
+
+def _is_token(found: str) -> bool:
+    """A word starts with a letter or digit, a symbol with itself; a match that starts with joining
+    characters or a control character may have nothing visible, and is then no token."""
+    return char_role(found[0]) == "visible" or has_words(found)
+
+
+def reading_form(text: str) -> str:
+    """What a model reads for a piece of typed text: NFC, without format characters (Cf)."""
+    return "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf")
+
+
+def show_whitespace(token: str) -> str:
+    """White space made visible, the same way for every tokenizer: ␣ ⇥ ↵ ␍ (other spaces ␣)."""
+    return "".join(WHITESPACE_SHOWN.get(c, "␣" if c.isspace() else c) for c in token)
+
+
+def has_words(text: str) -> bool:
+    """Whether the text has anything but spaces, controls and lone joining characters."""
+    return any(char_role(c) == "visible" for c in text)
+
 
 ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "prof", "rev", "gen", "col", "capt"}
@@ -42,12 +128,30 @@ def normalize(text: str) -> str:
 
 
 def tokenize_with_spans(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    """Tokens with their spans in `text`; joining characters stay inside the token they touch, and
+    ones with nothing visible to join (between spaces) belong to no token."""
+    return [Token(m.group(), m.start(), m.end()) for m in _pattern(text).finditer(text) if _is_token(m.group())]
 
 
 def tokenize(text: str) -> list[str]:
     """`"Don't panic," he said.` -> `['Don't', 'panic', ',', 'he', 'said', '.']`."""
-    return TOKEN_RE.findall(text)
+    return [found for found in _pattern(text).findall(text) if _is_token(found)]
+
+
+def steps(text: str) -> list[Token]:
+    """The text as character steps (the char-LSTM's): one per character, except that joining
+    characters belong to the step before them (the next one at the start of the text), so they
+    never make a step of their own. The steps cover the text exactly, in order."""
+    found: list[Token] = []
+    start = 0
+    for k, ch in enumerate(text):
+        joins = char_role(ch) == "join" or (k > 0 and text[k - 1] == "\u200d")
+        if k > start and not (joins or all(char_role(c) == "join" for c in text[start:k])):
+            found.append(Token(text[start:k], start, k))
+            start = k
+    if start < len(text):
+        found.append(Token(text[start:], start, len(text)))
+    return found
 
 
 def split_sentences(text: str) -> list[str]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from engine.text import char_role, has_words, reading_form, steps
+
 Level = Literal["error", "warning", "info"]
 
 ALLOWED_CONTROLS = frozenset("\n\t\r")
@@ -42,7 +44,9 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 
 def describe_char(ch: str) -> str:
-    """`'é' (U+00E9)`: readable even for invisible characters."""
+    """`'é' (U+00E9)`: readable even for invisible characters (several characters: each one's code)."""
+    if len(ch) != 1:
+        return f"{ch!r} ({' '.join(f'U+{ord(c):04X}' for c in ch)})"
     name = unicodedata.name(ch, "")
     shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
     return f"{shown} (U+{ord(ch):04X}{' ' + name if name else ''})"
@@ -55,8 +59,14 @@ def _examples(chars: Iterable[str], limit: int = 3) -> str:
 
 
 def control_characters(text: str) -> list[str]:
-    """Control and format characters other than newline, tab and carriage return."""
-    return [c for c in text if c not in ALLOWED_CONTROLS and unicodedata.category(c) in ("Cc", "Cf")]
+    """Control characters (Cc other than white space, lone surrogates): `engine.text.char_role`'s
+    "control". Format characters (Cf) are not among them: they join the word they touch."""
+    return [c for c in text if char_role(c) == "control"]
+
+
+def format_characters(text: str) -> list[str]:
+    """Invisible format characters (Cf: soft hyphen, zero-width space, joiners, BOM, direction marks)."""
+    return [c for c in text if unicodedata.category(c) == "Cf"]
 
 
 def clean_text(text: str) -> tuple[str, list[Problem]]:
@@ -75,7 +85,7 @@ def clean_text(text: str) -> tuple[str, list[Problem]]:
 def check_text(text: str | None, *, max_chars: int, what: str = "text") -> list[Problem]:
     """Empty text and text over a page's character limit are errors; control characters a warning."""
     text = text or ""
-    if not clean_text(text)[0].strip():
+    if not has_words(clean_text(text)[0]):
         return [Problem("error", f"The {what} is empty: type at least one word.")]
     if len(text) > max_chars:
         return [
@@ -85,7 +95,22 @@ def check_text(text: str | None, *, max_chars: int, what: str = "text") -> list[
                 f"Shorten it by {len(text) - max_chars:,} characters (nothing was cut for you).",
             )
         ]
-    return clean_text(text)[1]
+    return clean_text(text)[1] + _format_note(text)
+
+
+def _format_note(text: str) -> list[Problem]:
+    invisible = format_characters(text)
+    if not invisible:
+        return []
+    many = len(invisible) > 1
+    return [
+        Problem(
+            "info",
+            f"The text has {len(invisible)} invisible format character{'s' if many else ''} ({_examples(invisible)}): "
+            f"{'each stays' if many else 'it stays'} with the character before it, never counts as a word or a step, "
+            "and the models read words without it.",
+        )
+    ]
 
 
 def check_count(count: int, *, limit: int, unit: str, model: str, note: str = "") -> list[Problem]:
@@ -103,9 +128,11 @@ def check_count(count: int, *, limit: int, unit: str, model: str, note: str = ""
 
 
 def check_alphabet(text: str, alphabet: Iterable[str], *, model: str, unknown: str) -> list[Problem]:
-    """A warning naming the characters `model` has never seen (emoji, accents...)."""
+    """A warning naming the characters `model` has never seen (emoji, accents...). The text is read
+    step by step (`engine.text.steps`: a character with its marks, in `reading_form`)."""
     known = set(alphabet)
-    missing = [c for c in text if c not in known and c not in ALLOWED_CONTROLS and not control_characters(c)]
+    readings = [reading_form(s.text) for s in steps(text)]
+    missing = [r for r in readings if r and r not in known and r not in ALLOWED_CONTROLS and not control_characters(r)]
     if not missing:
         return []
     return [

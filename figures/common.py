@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from engine.text import show_whitespace
+
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
 SEQUENTIAL = "Blues"  # gates and attention weights (0..1)
 DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
@@ -19,13 +21,19 @@ def token_labels(tokens: Sequence[str]) -> list[str]:
 
 
 def plotly_text(labels: Sequence[str]) -> list[str]:
-    """Plotly reads text as a little HTML: "<S>" would vanish as a tag. Escape it so it shows as typed."""
-    return [label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for label in labels]
+    """Plotly reads text as a little HTML ("<S>" would vanish as a tag) and text between dollar signs as
+    LaTeX: escape both (the dollar sign as its entity) so every label shows exactly as typed."""
+    return [plotly_literal(label) for label in labels]
+
+
+def plotly_literal(text: str) -> str:
+    """One string for plotly, shown as typed (see `plotly_text`); for titles, legend names, hovers."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "&#36;")
 
 
 def visible(token: str) -> str:
-    """Make white space and invisible characters readable on an axis."""
-    return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") or "∅"
+    """Make white space readable on an axis, the engine's one way (␣ ⇥ ↵ ␍); ∅ for an empty token."""
+    return show_whitespace(token) or "∅"
 
 
 def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:

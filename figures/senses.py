@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.common import QUALITATIVE, base_layout
+from figures.common import QUALITATIVE, base_layout, plotly_literal
 
 
 def layer_maps(
@@ -34,12 +34,12 @@ def layer_maps(
                     x=coords[members, 0],
                     y=coords[members, 1],
                     mode="markers",
-                    name=sense,
+                    name=plotly_literal(sense),
                     legendgroup=sense,
                     showlegend=column == 1,
                     customdata=members,
                     text=[hovers[m] for m in members],
-                    hovertemplate="%{text}<extra>" + sense + "</extra>",
+                    hovertemplate="%{text}<extra>%{fullData.name}</extra>",  # no user text in a template
                     marker={
                         "color": QUALITATIVE[k % len(QUALITATIVE)],
                         "size": 9,
@@ -70,7 +70,7 @@ def layer_maps(
         showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
     )
     fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan")
-    return base_layout(fig, title=title, height=340)
+    return base_layout(fig, title=plotly_literal(title) if title else None, height=340)
 
 
 def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
@@ -84,11 +84,11 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
             go.Bar(
                 x=[r["layer"] for r in picked],
                 y=values,
-                name=model,
+                name=plotly_literal(model),
                 marker_color=QUALITATIVE[k % len(QUALITATIVE)] if "untrained" not in model else "#9ca3af",
                 text=[f"{v:.2f}" if np.isfinite(v) else "–" for v in values],
                 textposition="outside",
-                hovertemplate="%{x}<br>" + metric + " %{y:.3f}<extra>" + model + "</extra>",
+                hovertemplate="%{x}<br>" + metric + " %{y:.3f}<extra>%{fullData.name}</extra>",
             )
         )
     if metric == "1-NN accuracy":
@@ -96,4 +96,4 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
     else:
         fig.update_yaxes(title=metric)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
-    return base_layout(fig, title=title, height=360)
+    return base_layout(fig, title=plotly_literal(title), height=360)

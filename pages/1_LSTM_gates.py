@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.analysis import gates as G
-from engine.text import tokenize, tokenize_with_spans
+from engine.text import steps, tokenize, tokenize_with_spans
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from figures import lstm as F
 from figures.common import token_labels
@@ -52,7 +52,7 @@ if not ok:
 text = clean_text(text)[0]
 
 if char_model:
-    spans = [(k, k + 1) for k in range(len(text))]
+    spans = [(s.start, s.end) for s in steps(text)]  # a character with its marks and invisibles
 else:
     words = tokenize_with_spans(text)
     if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="this view of ELMo")):

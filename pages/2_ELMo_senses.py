@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from engine.analysis import senses as S
-from engine.analysis.projection import UMAP_MIN_POINTS
+from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures.senses import layer_maps, scores_chart
 from ui import cached, inputs, page
 from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
 
 MAX_CHARS = S.MAX_SENTENCES * 200
 CUSTOM = "my own sentences"
@@ -56,7 +57,7 @@ sentences = inputs.text_input(
     "tab (river<TAB>We sat on the bank.) to colour the points and score the layers.",
 )
 st.sidebar.button(
-    f"Find '{word.strip() or '…'}' in the corpus sample",
+    f"Find '{md(word.strip()) or '…'}' in the corpus sample",
     on_click=search_corpus,
     help="Up to 60 unlabelled sentences from the held-out part of the training corpus.",
 )
@@ -81,7 +82,7 @@ st.markdown(
     "**69.0** from layer 2. Below, each point is one sentence's occurrence of the word."
 )
 if st.session_state.pop("found", None) == 0:
-    st.warning(f"'{word}' does not occur in the corpus sample; your sentences were replaced by nothing.")
+    st.warning(f"'{md(word)}' does not occur in the corpus sample; your sentences were replaced by nothing.")
 
 ok = show_problems(check_text(sentences, max_chars=MAX_CHARS, what="list of sentences"))
 if elmo_folder == "" and elmo_kind != "this app's biLM":
@@ -102,11 +103,11 @@ if has_errors(parsed.problems):
 
 labels = parsed.labels
 n = len(parsed.occurrences)
-st.caption(
-    f"{n} occurrences of '{parsed.word}'"
-    + (f" · senses: {', '.join(sorted(set(labels)))}" if labels else " · no sense labels: colours are k-means clusters")
-    + f" · {data['elmo'].model}"
-)
+st.caption(md(f"{n} occurrences of '{parsed.word}' · {parsed.colour_note} · {data['elmo'].model}"))
+if parsed.sense_labels and not labels:  # labelled, but the scores are undefined: say why
+    st.info(md(parsed.score_note), icon=":material/info:")
+elif parsed.score_caveat:
+    st.caption(md(parsed.score_caveat))
 
 
 @st.fragment
@@ -136,7 +137,7 @@ def sense_view() -> None:
     # ELMo first: its maps and scores are drawn while the Transformer comparison is still running
     cached.umap_ready()
     elmo_maps = cached.sense_maps(parsed.word, sentences, elmo_folder, mix, method)
-    colours = labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
+    colours = parsed.sense_labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
     hovers = [f"line {o.line}: {o.highlighted}" for o in parsed.occurrences]
     selected = _selected_point(n)
     st.plotly_chart(
@@ -145,7 +146,7 @@ def sense_view() -> None:
         on_select="rerun",
         selection_mode="points",
     )
-    if np.allclose(data["elmo"].vectors[0], data["elmo"].vectors[0][0]):
+    if identical_rows(data["elmo"].vectors[0]):
         st.caption(f"Layer 0 puts all {n} occurrences on one point: it sees only the word's characters.")
     transformer_slot = st.container()
     st.caption(
@@ -215,7 +216,7 @@ def _scores(mix: tuple, model: str | None = None) -> list[dict]:
 def _neighbours(index: int, mix: tuple) -> None:
     occurrence = parsed.occurrences[index]
     st.subheader(f"Nearest occurrences to line {occurrence.line}")
-    st.markdown(f"*{occurrence.sentence}*" + (f" ({occurrence.label})" if occurrence.label else ""))
+    st.markdown(f"*{md(occurrence.sentence)}*" + (f" ({md(occurrence.label)})" if occurrence.label else ""))
     rows = []
     for vectors in _layers(mix)[::2]:  # the chosen models, not their controls
         for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True):

@@ -12,6 +12,7 @@ from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
 from ui import cached, inputs, page
 from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 
@@ -67,7 +68,7 @@ if result is None:
     st.stop()
 
 st.caption(
-    f"{len(result.tokens)} tokens · {model.description} · forward pass {result.seconds * 1000:.0f} ms"
+    f"{len(result.tokens)} tokens · {md(model.description)} · forward pass {result.seconds * 1000:.0f} ms"
     + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
 )
 
@@ -99,16 +100,21 @@ def attention_view() -> None:
             layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
         with c2:
             head = inputs.number("Head", key="head", low=1, high=heads, default=1, help="Used in the one-head view.")
+        first, last = 1, layers  # a one-layer model has no range to choose (a slider needs min < max)
         with c3:
-            first, last = st.slider(
-                "Rollout layers",
-                1,
-                layers,
-                (1, layers),
-                key="rollout",
-                bind="query-params",
-                help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
-                "each with the identity added for the residual connection.",
+            first, last = (
+                (first, last)
+                if layers == 1
+                else st.slider(
+                    "Rollout layers",
+                    1,
+                    layers,
+                    (1, layers),
+                    key="rollout",
+                    bind="query-params",
+                    help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
+                    "each with the identity added for the residual connection.",
+                )
             )
         t1, t2, t3 = st.columns(3)
         with t1:
@@ -158,9 +164,12 @@ def attention_view() -> None:
         renormalize=renorm,
         word_level=words,
         causal=result.is_causal,
+        word_note=result.word_note,
     )
     labels = token_labels(view.labels)
     with focus:
+        if view.note:
+            st.info(md(view.note), icon=":material/info:")
         st.plotly_chart(
             attention_heatmap(view.matrix, labels, labels, title=view.title, causal=view.causal),
             key="heatmap",

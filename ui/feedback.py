@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.errors import FragmentHandledException
 
 from engine.validation import InputError, ModelLoadError, Problem, has_errors
+from ui.literal import md
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def show_problems(problems: Iterable[Problem]) -> bool:
     """Draw every problem; True when none is an error, i.e. the model can run."""
     problems = list(problems)
     for problem in problems:
-        _SHOW[problem.level](problem.message, icon=_ICON[problem.level])
+        _SHOW[problem.level](md(problem.message), icon=_ICON[problem.level])  # messages quote user text
     return not has_errors(problems)
 
 
@@ -37,11 +38,13 @@ def friendly_errors(action: str) -> Iterator[None]:
     except FragmentHandledException:
         raise  # a fragment already showed this one
     except (InputError, ModelLoadError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(exc), icon=":material/error:")
     except Exception as exc:
         log.exception("%s failed", action)
         st.error(
-            f"Something went wrong while {action}: {type(exc).__name__}: {exc}. "
-            "Your input is kept; try a shorter text or another model.",
+            md(
+                f"Something went wrong while {action}: {type(exc).__name__}: {exc}. "
+                "Your input is kept; try a shorter text or another model."
+            ),
             icon=":material/error:",
         )

@@ -150,6 +150,7 @@ class MatrixView:
     labels: list[str]
     title: str
     causal: bool
+    note: str = ""  # said beside the matrix: e.g. why words were asked for but tokens are shown
 
 
 def view_matrix(
@@ -167,8 +168,12 @@ def view_matrix(
     renormalize: bool = False,
     word_level: bool = False,
     causal: bool = False,
+    word_note: str = "",
 ) -> MatrixView:
-    """Pick (mode, layer, head; 1-based), merge into words, and drop special tokens, in that order."""
+    """Pick (mode, layer, head; 1-based), merge into words, and drop special tokens, in that order.
+
+    Without `words` (a tokenizer without offsets) a word view is not claimed: the title says
+    tokens and `note` is `word_note`, the reason."""
     if mode == "head":
         matrix, title = attentions[layer - 1, head - 1], f"Layer {layer}, head {head}"
     elif mode == "layer":
@@ -180,6 +185,10 @@ def view_matrix(
         raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
     labels = list(tokens)
     special = np.asarray(special_mask, dtype=bool)
+    note = ""
+    if word_level and not words:
+        note = word_note or "Word merging is not available for this tokenizer: the tokens are shown as they are."
+        title += ", tokens (no word merging for this tokenizer)"
     if word_level and words:
         matrix, ids = merge_words(matrix, word_ids)
         labels = _special_labels(ids, tokens, word_ids, [words[w] if w is not None else "" for w in ids])
@@ -189,7 +198,7 @@ def view_matrix(
         matrix = drop_special(matrix, special, renormalize)
         labels = [t for t, s in zip(labels, special, strict=True) if not s]
         title += ", special tokens hidden" + (" (rows renormalized)" if renormalize else "")
-    return MatrixView(np.asarray(matrix, dtype=np.float32), labels, title, causal)
+    return MatrixView(np.asarray(matrix, dtype=np.float32), labels, title, causal, note)
 
 
 def _special_labels(

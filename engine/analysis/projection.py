@@ -22,6 +22,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(PROJECT_ROOT / ".numba_cache"))
 
 UMAP_MIN_POINTS = 15
 SEED = 42  # fixed: the same sentences give the same picture in every classroom
+RELATIVE_TOLERANCE = 1e-5  # float32 noise is ~1e-7 of a vector's size; real differences are far larger
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Projection:
     n: int
     n_neighbors: int | None = None
     explained: tuple[float, float] | None = None  # PCA: share of variance on each axis
+    degenerate: bool = False  # every point the same (to rounding): drawn at (0, 0), never a reference
 
     @property
     def description(self) -> str:
@@ -47,6 +49,16 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return x / np.where(norms == 0, 1, norms)
 
 
+def identical_rows(x: np.ndarray, tolerance: float = RELATIVE_TOLERANCE) -> bool:
+    """Whether every row of `x` equals the first to within `tolerance` times the rows' own size
+    (their largest absolute entry): float32 noise between "identical" vectors (ELMo's layer 0,
+    computed in different batches) is not a difference. Never `> 0` on floats."""
+    x = np.asarray(x, dtype=np.float64)
+    if len(x) < 2:
+        return True
+    return bool(np.abs(x - x[0]).max() <= tolerance * np.abs(x).max())
+
+
 def cosine_distances(x: np.ndarray) -> np.ndarray:
     """1 - cosine similarity for every pair of rows, clipped to [0, 2], exactly 0 on the diagonal."""
     u = unit_rows(x)
@@ -61,9 +73,12 @@ def project(x: np.ndarray, method: str = "auto") -> Projection:
     if n < 3:
         raise InputError(f"Only {n} occurrence{'s' if n != 1 else ''}: a map needs at least 3.")
     unit = unit_rows(x)
-    if method == "UMAP" or (method == "auto" and n >= UMAP_MIN_POINTS):
-        return _umap(unit)
-    return _pca(unit)
+    umap_method = method == "UMAP" or (method == "auto" and n >= UMAP_MIN_POINTS)
+    if identical_rows(unit):  # nothing to lay out: one point, however the rounding differs
+        name = "UMAP" if umap_method else "PCA"
+        neighbours = min(15, n - 1) if umap_method else None
+        return Projection(np.zeros((n, 2)), name, n, neighbours, degenerate=True)
+    return _umap(unit) if umap_method else _pca(unit)
 
 
 def _pca(unit: np.ndarray) -> Projection:
@@ -86,8 +101,6 @@ def _umap(unit: np.ndarray) -> Projection:
     import umap
 
     neighbours = min(15, len(unit) - 1)
-    if np.allclose(unit, unit[0]):  # identical points (ELMo's layer 0): nothing to lay out
-        return Projection(np.zeros((len(unit), 2)), "UMAP", len(unit), neighbours)
     # cosine distances computed here in one matmul: given a metric, UMAP would call it once per pair
     # from Python (half of its time at 200 points)
     distances = cosine_distances(unit)
@@ -101,11 +114,15 @@ def _umap(unit: np.ndarray) -> Projection:
     return Projection(np.asarray(coords, dtype=np.float64), "UMAP", len(unit), neighbours)
 
 
-def align(reference: np.ndarray, coords: np.ndarray) -> np.ndarray:
-    """Rotate/reflect and scale `coords` onto `reference` (orthogonal Procrustes), keeping its shape."""
+def align(reference: np.ndarray, coords: np.ndarray, tolerance: float = RELATIVE_TOLERANCE) -> np.ndarray:
+    """Rotate/reflect and scale `coords` onto `reference` (orthogonal Procrustes), keeping its shape.
+
+    A degenerate map (all its points in one place, to within `tolerance` of the other map's spread)
+    never rotates or rescales the other: `coords` come back only centred."""
     a = reference - reference.mean(axis=0)
     b = coords - coords.mean(axis=0)
-    if not np.any(a) or not np.any(b):
+    spread_a, spread_b = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    if spread_a <= tolerance * spread_b or spread_b <= tolerance * spread_a or spread_a == 0 or spread_b == 0:
         return b
     u, s, vt = np.linalg.svd(b.T @ a)
     rotation = u @ vt

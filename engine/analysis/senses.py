@@ -18,7 +18,7 @@ import numpy as np
 
 from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
-from engine.text import normalize, tokenize_with_spans
+from engine.text import normalize, reading_form, tokenize_with_spans
 from engine.validation import InputError, Problem
 
 SENSE_SETS = ASSETS / "senses"
@@ -41,8 +41,11 @@ class Occurrence:
 
     @property
     def highlighted(self) -> str:
-        """The sentence with the target word in bold (for hovers)."""
-        return " ".join(f"<b>{t}</b>" if k == self.index else t for k, t in enumerate(self.tokens))
+        """The sentence with the target word in bold, for plotly hovers: the tokens escaped, so what
+        the user typed shows literally (`figures.common.plotly_text`'s rule)."""
+        escapes = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
+        tokens = ["".join(escapes.get(c, c) for c in t) for t in self.tokens]
+        return " ".join(f"<b>{t}</b>" if k == self.index else t for k, t in enumerate(tokens))
 
 
 @dataclass
@@ -52,12 +55,70 @@ class SenseInput:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def labels(self) -> list[str] | None:
-        """The sense labels, when every kept line has one and there are at least two senses."""
+    def sense_labels(self) -> list[str] | None:
+        """Every kept line's sense label, when every one has a label (even if they are all alike)."""
         labels = [o.label for o in self.occurrences]
-        if any(label is None for label in labels) or len(set(labels)) < 2:
+        if not labels or any(label is None for label in labels):
             return None
         return labels  # type: ignore[return-value]
+
+    @property
+    def labels(self) -> list[str] | None:
+        """The sense labels when they can be scored: every line has one, at least two senses, and at
+        least two sentences share a sense (else 1-NN accuracy and silhouette are undefined)."""
+        return self.sense_labels if self.sense_labels is not None and self.score_note is None else None
+
+    @property
+    def colour_note(self) -> str:
+        """What the colours of the maps show, in words (for the page's caption)."""
+        labels = self.sense_labels
+        if labels is None:
+            labelled = sum(o.label is not None for o in self.occurrences)
+            if labelled == 0:
+                return "no sense labels: colours are k-means clusters"
+            return (
+                f"only {labelled} of {len(self.occurrences)} sentences have a sense label: colours are k-means clusters"
+            )
+        senses = sorted(set(labels))
+        if len(senses) == 1:
+            return f"one sense, {senses[0]!r}, on every sentence: one colour"
+        return f"senses: {', '.join(senses)}"
+
+    @property
+    def score_note(self) -> str | None:
+        """Why the sense scores cannot be computed for these labels (None when they can)."""
+        labels = self.sense_labels
+        n = len(self.occurrences)
+        if labels is None:
+            return "Sense scores need a sense label on every sentence (label<TAB>sentence)."
+        senses = set(labels)
+        if len(senses) < 2:
+            return (
+                f"All {n} sentences carry the same sense label ({labels[0]!r}): the scores measure how well the "
+                "layers separate senses, so they need at least two different labels."
+            )
+        if len(senses) == n:
+            return (
+                f"Each of the {n} sentences has a sense label of its own: no two share a sense, so no occurrence "
+                "has a same-sense neighbour to find and 1-NN accuracy and the silhouette are undefined. Give at "
+                "least two sentences the same label."
+            )
+        return None
+
+    @property
+    def score_caveat(self) -> str | None:
+        """A note when the scores are defined but some sense has a single sentence (it lowers 1-NN accuracy)."""
+        labels = self.labels
+        if labels is None:
+            return None
+        alone = sorted(sense for sense in set(labels) if labels.count(sense) == 1)
+        if not alone:
+            return None
+        return (
+            f"The sense{'s' if len(alone) > 1 else ''} {', '.join(repr(a) for a in alone)} "
+            f"{'have' if len(alone) > 1 else 'has'} one sentence only: such an occurrence can never have a "
+            "same-sense neighbour, so 1-NN accuracy counts it as wrong in every layer."
+        )
 
 
 def read_preset(name: str) -> tuple[str, str]:
@@ -69,11 +130,13 @@ def read_preset(name: str) -> tuple[str, str]:
 
 def find_word(tokens: Sequence[str], word: str) -> tuple[list[int], bool]:
     """Positions of `word` among `tokens`: exact matches, else case-insensitive ones (flag True)."""
-    exact = [k for k, t in enumerate(tokens) if t == word]
+    word = reading_form(word)  # a soft hyphen or zero-width space inside a word does not hide it
+    forms = [reading_form(t) for t in tokens]
+    exact = [k for k, t in enumerate(forms) if t == word]
     if exact:
         return exact, False
     folded = word.casefold()
-    return [k for k, t in enumerate(tokens) if t.casefold() == folded], True
+    return [k for k, t in enumerate(forms) if t.casefold() == folded], True
 
 
 def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES) -> SenseInput:
@@ -321,9 +384,9 @@ def layer_projections(vectors: LayerVectors, method: str = "auto") -> list[tuple
     previous = None
     for name, layer in zip(vectors.layer_names, vectors.vectors, strict=True):
         projection = project(layer, method)
-        if previous is not None:
+        if previous is not None and not projection.degenerate:
             projection.coords = align(previous, projection.coords)
-        if np.ptp(projection.coords) > 0:
+        if not projection.degenerate:  # a degenerate map is never the reference of the next one
             previous = projection.coords
         maps.append((name, projection))
     return maps

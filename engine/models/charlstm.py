@@ -19,6 +19,7 @@ from torch import nn
 from engine import ASSETS
 from engine.assets import verify
 from engine.models.lstm import GateTrace, trace_gates
+from engine.text import reading_form, steps
 from engine.validation import InputError, ModelLoadError
 
 UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
@@ -69,17 +70,27 @@ class CharLstm:
     def alphabet(self) -> list[str]:
         return self.config.chars[1:]
 
+    def step_reading(self, step: str) -> str:
+        """The character the model reads for one step (`engine.text.steps`): the step in NFC without
+        format characters when that is one character, else the unknown symbol ⁇."""
+        read = reading_form(step)
+        return read if len(read) == 1 else UNKNOWN_CHAR
+
     def encode(self, text: str) -> torch.Tensor:
-        return torch.tensor([self.index.get(ch, 0) for ch in text], dtype=torch.long)
+        """One id per step of `engine.text.steps(text)` (a character with its combining marks and
+        invisible format characters); 0 (⁇) for what the vocabulary lacks."""
+        return torch.tensor([self.index.get(self.step_reading(s.text), 0) for s in steps(text)], dtype=torch.long)
 
     @torch.inference_mode()
     def trace(self, text: str) -> GateTrace:
-        """Every gate, c and h of every layer and unit at every character: `[layers, 1, 1, T, units]`."""
+        """Every gate, c and h of every layer and unit at every step: `[layers, 1, 1, T, units]`.
+        Steps are characters with their combining marks and format characters (`engine.text.steps`);
+        `trace.tokens` are the steps as typed, and they join back into the text."""
         if not text:
             raise InputError("The text is empty: type at least one character.")
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         trace = trace_gates(self.model.lstm, x)
-        trace.tokens = list(text)
+        trace.tokens = [s.text for s in steps(text)]
         return trace
 
     @torch.inference_mode()

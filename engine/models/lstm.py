@@ -21,6 +21,11 @@ kernel), and then
   once from (x_t, h_{t-1}) with one batched matmul per direction.
 
 Either way c then follows from the gates by the elementwise recurrence above.
+
+`trace_gates` takes exactly what `nn.LSTM` takes and refuses what it refuses (input and state
+sizes, dims, dtypes, devices), with `nn.LSTM`'s own message, as a `TraceInputError` (both the
+project's `InputError` and a `RuntimeError`). The one `nn.LSTM` setting it does not reproduce is
+dropout between layers in training mode (random): the trace is the eval-mode one, with a warning.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+
+from engine.models.lstm_checks import TraceInputError, check_inputs
+
+__all__ = ["GATE_NAMES", "QUANTITIES", "GateTrace", "TraceInputError", "previous_steps", "trace_gates"]
 
 GATE_NAMES = ("i", "f", "g", "o")
 QUANTITIES = ("i", "f", "g", "o", "c", "h")
@@ -45,6 +54,12 @@ class GateTrace:
     `tokens` (optional) labels the T steps; `layer_names` and `direction_names` label the axes.
     `gate_source` says how `trace_gates` got the gates: "kernel" (read from the fused kernel) or
     "recomputed" (from h, one matmul per layer and direction); other engines leave it empty.
+    `c_initial` float32 `[layers, directions, batch, hidden_size]`: the cell state before each
+    direction's first step (c_0 given to the LSTM, or the state a window of a longer trace starts
+    from); None means zeros.
+
+    Identities every trace satisfies: kept + written = c (after the clip, where a model clips c),
+    and h = o ⊙ tanh(c) for each cell's own output (before any projection).
     """
 
     i: np.ndarray
@@ -57,6 +72,7 @@ class GateTrace:
     layer_names: list[str] = field(default_factory=list)
     direction_names: list[str] = field(default_factory=list)
     gate_source: str = ""
+    c_initial: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         layers, directions = self.i.shape[:2]
@@ -72,8 +88,9 @@ class GateTrace:
 
     @property
     def kept(self) -> np.ndarray:
-        """f_t ⊙ c_{t-1}: the part of the memory carried over at each step (the ledger's "kept")."""
-        return self.f * previous_steps(self.c)
+        """f_t ⊙ c_{t-1}: the part of the memory carried over at each step (the ledger's "kept");
+        c_{-1} is `c_initial` (the state the trace starts from), zeros when that is None."""
+        return self.f * previous_steps(self.c, self.c_initial)
 
     @property
     def written(self) -> np.ndarray:
@@ -85,8 +102,9 @@ class GateTrace:
         return self.i.shape
 
 
-def previous_steps(states: np.ndarray) -> np.ndarray:
-    """s_{t-1} for every t along axis -2, with zeros before the first step (in each direction's order).
+def previous_steps(states: np.ndarray, initial: np.ndarray | None = None) -> np.ndarray:
+    """s_{t-1} for every t along axis -2 (in each direction's order), with `initial`
+    `[layers, directions, batch, n]` (zeros when None) before the first step.
 
     The forward direction's predecessor of step t is t-1, the backward direction's is t+1.
     """
@@ -94,6 +112,10 @@ def previous_steps(states: np.ndarray) -> np.ndarray:
     prev[:, 0, :, 1:] = states[:, 0, :, :-1]
     if states.shape[1] > 1:
         prev[:, 1, :, :-1] = states[:, 1, :, 1:]
+    if initial is not None and states.shape[-2] > 0:
+        prev[:, 0, :, 0] = initial[:, 0]
+        if states.shape[1] > 1:
+            prev[:, 1, :, -1] = initial[:, 1]
     return prev
 
 
@@ -142,14 +164,18 @@ def trace_gates(
 ) -> GateTrace:
     """Input, forget, cell-candidate and output gates, c and h of `lstm` on `x`, for every step and unit.
 
-    `x` is batched as `lstm` takes it (`[T, batch, input]`, or `[batch, T, input]` when `batch_first`);
-    `state` is the optional `(h_0, c_0)` of shapes `[layers * directions, batch, proj_size or hidden]`
-    and `[layers * directions, batch, hidden]`, zeros when omitted, exactly as `nn.LSTM` takes it.
-    The trace's h and c equal what `lstm(x, state)` computes (to float32 rounding).
+    `x` is what `lstm` takes: `[T, batch, input]`, `[batch, T, input]` when `batch_first`, or
+    unbatched `[T, input]` (traced as a batch of one); `state` is the optional `(h_0, c_0)` of shapes
+    `[layers * directions, batch, proj_size or hidden]` and `[layers * directions, batch, hidden]`
+    (without the batch axis for unbatched input), zeros when omitted, exactly as `nn.LSTM` takes it.
+    The trace's h and c equal what `lstm(x, state)` computes (to float32 rounding); its `c_initial`
+    is c_0, so kept + written = c holds at the first step too.
     `kernel_gates=False` always recomputes the gates (the portable way; for tests and the bench).
+
+    Raises `TraceInputError` (an `InputError` and a `RuntimeError`) with nn.LSTM's own message for
+    any input nn.LSTM refuses; warns when dropout in training mode makes nn.LSTM's output random.
     """
-    if x.dim() != 3:
-        raise ValueError(f"x must be batched, [T, batch, input] or [batch, T, input]; got shape {tuple(x.shape)}")
+    x, state = check_inputs(lstm, x, state)
     seq = x.transpose(0, 1) if lstm.batch_first else x  # [T, B, input]
     steps, batch = seq.shape[:2]
     directions = 2 if lstm.bidirectional else 1
@@ -161,6 +187,9 @@ def trace_gates(
         h0, c0 = state
 
     trace = _empty_trace(lstm.num_layers, directions, batch, steps, lstm.hidden_size, out_size)
+    if batch == 0:  # nn.LSTM returns an empty output; so does the trace
+        trace.c_initial = np.zeros((lstm.num_layers, directions, 0, lstm.hidden_size), np.float32)
+        return trace
     read_from_kernel = kernel_gates and _kernel_keeps_gates(lstm, seq)
     layer_input = seq
     for layer in range(lstm.num_layers):
@@ -174,6 +203,7 @@ def trace_gates(
             layer_output = _layer_recomputed(lstm, layer, layer_input, h0[rows], c0[rows], views)
         layer_input = layer_output
     trace.gate_source = "kernel" if read_from_kernel else "recomputed"
+    trace.c_initial = c0.detach().float().cpu().numpy().reshape(lstm.num_layers, directions, batch, -1).copy()
     return trace
 
 

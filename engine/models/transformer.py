@@ -21,6 +21,8 @@ import numpy as np
 import torch
 
 from engine.assets import sha256
+from engine.models.words import byte_level_decoder, display_token, token_words
+from engine.text import has_words
 from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
@@ -44,7 +46,13 @@ class AttentionResult:
     special_mask:  bool `[T]`: True for [CLS], [SEP], <s>, <|endoftext|>, ...
     is_causal:     True for decoders (GPT-2...): token i only attends to tokens 0..i
     offsets:       (start, end) character span of each token in the text ((0, 0) for specials)
-    words:         the text of each word, indexed by `word_ids`
+    words:         the text of each word, indexed by `word_ids`: the typed text, whole, never empty
+    word_spans:    (start, end) of each word in the text; consecutive, in order
+    word_note:     why there are no words ("" when there are): a tokenizer without character offsets
+    shown_tokens:  the tokens made readable, white space shown the same way for every tokenizer
+
+    Words follow `engine.text`'s segmentation (one rule for every tokenizer; see `engine.models.words`):
+    a token of only white space or invisible characters joins the next word (the last, at the end).
     """
 
     model_name: str
@@ -57,6 +65,9 @@ class AttentionResult:
     offsets: list[tuple[int, int]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    word_spans: list[tuple[int, int]] = field(default_factory=list)
+    word_note: str = ""
+    shown_tokens: list[str] = field(default_factory=list)
 
     @property
     def num_layers(self) -> int:
@@ -68,14 +79,16 @@ class AttentionResult:
 
     @property
     def display_tokens(self) -> list[str]:
-        """Tokens made readable: GPT-2's Ġ (a leading space) and Ċ (newline) shown as ␣ and ↵."""
-        return [t.replace("Ġ", "␣").replace("Ċ", "↵").replace("▁", "␣") for t in self.tokens]
+        """Tokens made readable: white space as ␣ (space), ⇥ (tab), ↵ (newline) for every tokenizer
+        (GPT-2's byte-level Ġ ĉ Ċ, SentencePiece's ▁ ...)."""
+        return self.shown_tokens or [display_token(t, None) for t in self.tokens]
 
 
 class TransformerModel:
     """A loaded `transformers` model with its tokenizer, run in eval mode with eager attention."""
 
     def __init__(self, model, tokenizer, name: str, source: str = "") -> None:
+        _force_eager(model)  # whatever the folder's config.json says: only eager attention returns weights
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
@@ -90,6 +103,7 @@ class TransformerModel:
         self.num_heads = int(config.num_attention_heads)
         positions = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
         self.max_tokens = int(min(positions or 512, tokenizer.model_max_length or 10**9))
+        self.byte_decoder = byte_level_decoder(tokenizer)
 
     @property
     def description(self) -> str:
@@ -138,8 +152,10 @@ class TransformerModel:
     @torch.inference_mode()
     def run(self, text: str) -> AttentionResult:
         """One forward pass; attentions and hidden states are read from this call's own outputs."""
-        if not text or not text.strip():
-            raise InputError("The text is empty: type at least one word.")
+        if not has_words(text):
+            raise InputError(
+                "The text is empty: type at least one word (spaces, invisible and control characters are not words)."
+            )
         encoding = self.encode(text)
         count = encoding["input_ids"].shape[1]
         if count > self.max_tokens:
@@ -149,24 +165,34 @@ class TransformerModel:
         started = time.perf_counter()
         inputs = {k: v for k, v in encoding.items() if k not in ("special_tokens_mask", "offset_mapping")}
         outputs = self.model(**inputs, output_attentions=True, output_hidden_states=True)
+        if not outputs.attentions or any(a is None for a in outputs.attentions):
+            raise ModelLoadError(
+                f"{self.name} returned no attention weights: its attention implementation "
+                f"({getattr(self.model.config, '_attn_implementation', 'unknown')}) does not report them, even when "
+                "asked for eager attention, so this page has nothing to draw for it."
+            )
         attentions = torch.cat(outputs.attentions, dim=0).float().numpy()  # [L, H, T, T]
         hidden = torch.cat(outputs.hidden_states, dim=0).float().numpy()  # [L + 1, T, D]
         seconds = time.perf_counter() - started
         ids = encoding["input_ids"][0].tolist()
         special = encoding["special_tokens_mask"][0].numpy().astype(bool)
-        word_ids = _word_ids(encoding, special)
         offsets = [tuple(s) for s in encoding["offset_mapping"][0].tolist()] if "offset_mapping" in encoding else []
+        tokens = self.tokenizer.convert_ids_to_tokens(ids)
+        words = token_words(text, offsets, special, self.name)
         return AttentionResult(
             model_name=self.name,
-            tokens=self.tokenizer.convert_ids_to_tokens(ids),
+            tokens=tokens,
             attentions=attentions,
             hidden_states=hidden,
-            word_ids=word_ids,
+            word_ids=words.word_ids,
             special_mask=special,
             is_causal=self.is_causal,
             offsets=offsets,
-            words=_word_texts(text, word_ids, offsets),
+            words=words.texts,
             seconds=seconds,
+            word_spans=words.spans,
+            word_note=words.note,
+            shown_tokens=[display_token(t, self.byte_decoder) for t in tokens],
         )
 
     @torch.inference_mode()
@@ -192,26 +218,13 @@ class TransformerModel:
         return np.stack(vectors, axis=1)
 
 
-def _word_ids(encoding, special: np.ndarray) -> list[int | None]:
-    if hasattr(encoding, "word_ids") and encoding.encodings is not None:
-        ids = encoding.word_ids(0)
-    else:  # slow tokenizers: one word per non-special token
-        ids, count = [], 0
-        for is_special in special:
-            ids.append(None if is_special else count)
-            count += 0 if is_special else 1
-    return [None if s else w for w, s in zip(ids, special, strict=True)]
-
-
-def _word_texts(text: str, word_ids: list[int | None], offsets: list[tuple[int, int]]) -> list[str]:
-    if not offsets:
-        return []
-    spans: dict[int, list[int]] = {}
-    for word, (start, end) in zip(word_ids, offsets, strict=True):
-        if word is not None:
-            span = spans.setdefault(word, [start, end])
-            span[0], span[1] = min(span[0], start), max(span[1], end)
-    return [text[spans[w][0] : spans[w][1]].strip() for w in sorted(spans)]
+def _force_eager(model) -> None:
+    """Eager attention, the only implementation that returns the weights, whatever `config.json`'s
+    `_attn_implementation` asks for (sdpa and flash attention return none)."""
+    try:
+        model.set_attn_implementation("eager")
+    except (AttributeError, ValueError, ImportError):
+        model.config._attn_implementation = "eager"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +276,16 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
+def _eager_config(source: str):
+    """The model's config with eager attention, whatever its `_attn_implementation` says (a config
+    asking for flash attention would otherwise fail to load, and sdpa returns no weights)."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(source, trust_remote_code=False)
+    config._attn_implementation = "eager"
+    return config
+
+
 def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerModel:
     from transformers import AutoModel, AutoTokenizer
 
@@ -273,12 +296,13 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
         tokenizer = AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
         model = AutoModel.from_pretrained(
             str(folder),
+            config=_eager_config(str(folder)),
             attn_implementation="eager",
             dtype=torch.float32,
             use_safetensors=has_safetensors or not allow_pickle,
             trust_remote_code=False,
         )
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
         raise ModelLoadError(f"{folder} could not be loaded as a Transformer: {exc}") from exc
     return TransformerModel(model, tokenizer, name, source=str(folder))
 
@@ -291,7 +315,11 @@ def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
     try:
         tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=False)
         model = AutoModel.from_pretrained(
-            name, attn_implementation="eager", use_safetensors=not allow_pickle, trust_remote_code=False
+            name,
+            config=_eager_config(name),
+            attn_implementation="eager",
+            use_safetensors=not allow_pickle,
+            trust_remote_code=False,
         )
     except (OSError, ValueError) as exc:
         raise ModelLoadError(

@@ -39,7 +39,10 @@ def array(value) -> np.ndarray:
 
 
 def messages(at: AppTest, kind: str) -> list[str]:
-    return [el.value for el in getattr(at, kind)]
+    """The messages as a reader sees them (user text in them is escaped Markdown: ui.literal)."""
+    from ui.literal import shown
+
+    return [shown(el.value) for el in getattr(at, kind)]
 
 
 @pytest.fixture

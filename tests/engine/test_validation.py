@@ -26,10 +26,13 @@ def test_text_over_the_limit_names_both_numbers_and_is_not_cut():
 
 
 def test_control_characters_are_replaced_by_spaces_and_reported():
+    # a zero-width space is a format character (Cf), not a control: it stays, joined to its word (issue 13)
     text, problems = clean_text("bell\x07 and null\x00 and zero-width\u200b here\nnext line\ttab")
-    assert text == "bell  and null  and zero-width  here\nnext line\ttab"
+    assert text == "bell  and null  and zero-width\u200b here\nnext line\ttab"
     assert [p.level for p in problems] == ["warning"]
-    assert "3 control characters" in problems[0].message and "U+0007" in problems[0].message
+    assert "2 control characters" in problems[0].message and "U+0007" in problems[0].message
+    notes = check_text("zero-width\u200b here", max_chars=100)
+    assert [p.level for p in notes] == ["info"] and "U+200B" in notes[0].message
     assert not has_errors(check_text("ok\x07", max_chars=10))
 
 

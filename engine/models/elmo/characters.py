@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from engine.text import reading_form
+
 # ---------------------------------------------------------------------------------------------
 # Character ids (bilm-tf UnicodeCharsVocabulary, AllenNLP ELMoCharacterMapper)
 # ---------------------------------------------------------------------------------------------
@@ -30,13 +32,14 @@ def word_char_ids(word: str) -> np.ndarray:
     """The 50 character ids of one token: UTF-8 bytes + 1 between begin/end-of-word markers.
 
     `<S>` and `</S>` get their own marker characters. Words longer than 48 bytes are read by their
-    first 48 bytes, exactly as the official model reads them (see `check_sentences`).
+    first 48 bytes, exactly as the official model reads them (see `check_sentences`). The word is
+    read in its `engine.text.reading_form` (NFC, format characters such as a soft hyphen removed).
     """
     if word == BOS:
         return _char_row([BOS_CHAR])
     if word == EOS:
         return _char_row([EOS_CHAR])
-    return _char_row(list(word.encode("utf-8", "ignore")[:MAX_WORD_BYTES]))
+    return _char_row(list(reading_form(word).encode("utf-8", "ignore")[:MAX_WORD_BYTES]))
 
 
 def batch_to_ids(sentences: Sequence[Sequence[str]]) -> torch.Tensor:

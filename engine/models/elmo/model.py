@@ -230,7 +230,13 @@ class Elmo:
 
         Shapes `[layers, 2, 1, T, C]` (h: `[layers, 2, 1, T, P]`); h is the cell's own output, before
         the residual connection, so `embed(...)[1]` equals concat(h_fwd, h_bwd) of layer 1.
+        Without the boundaries the trace starts from the state `<S>` (forward) and `</S>`
+        (backward) left, kept in `c_initial`, so at every step and whichever options are passed
+        c = clip(kept + written, ±cell_clip) and o ⊙ tanh(c) is each cell's output (Peters et al.
+        2018; bilm-tf's LSTMP clips c).
         """
+        if not sentence:
+            raise InputError("The sentence is empty: type at least one word.")
         output = self.bilm(batch_to_ids([sentence]), record_gates=True)
         window = slice(None) if with_boundaries else slice(1, len(sentence) + 1)
         arrays = {
@@ -242,9 +248,26 @@ class Elmo:
             )
             for name in "ifgoch"
         }
+        initial = None
+        if not with_boundaries:  # the cell state just outside the window, in each direction's own order
+            edges = (0, len(sentence) + 1)  # <S> before the forward's first step, </S> after the backward's
+            initial = np.stack(
+                [
+                    np.stack(
+                        [direction["c"][:, edge].float().numpy() for direction, edge in zip(layer, edges, strict=True)]
+                    )
+                    for layer in output.gates
+                ]
+            )
         tokens = [BOS, *sentence, EOS] if with_boundaries else list(sentence)
         names = [f"layer {k + 1}" for k in range(self.options.n_layers)]
-        return GateTrace(**arrays, tokens=tokens, layer_names=names, direction_names=["forward", "backward"])
+        return GateTrace(
+            **arrays,
+            tokens=tokens,
+            layer_names=names,
+            direction_names=["forward", "backward"],
+            c_initial=initial,
+        )
 
     # -- language model ----------------------------------------------------------------------
     @property
