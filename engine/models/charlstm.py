@@ -18,7 +18,8 @@ from torch import nn
 
 from engine import ASSETS
 from engine.assets import verify
-from engine.models.lstm import GateTrace, trace_gates
+from engine.models.intervention import Intervention, LanguageModelTrace, decode, intervene
+from engine.models.lstm import trace_gates
 from engine.validation import InputError, ModelLoadError
 
 UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
@@ -73,14 +74,27 @@ class CharLstm:
         return torch.tensor([self.index.get(ch, 0) for ch in text], dtype=torch.long)
 
     @torch.inference_mode()
-    def trace(self, text: str) -> GateTrace:
-        """Every gate, c and h of every layer and unit at every character: `[layers, 1, 1, T, units]`."""
+    def trace(self, text: str, intervention: Intervention | None = None) -> LanguageModelTrace:
+        """Every gate, c and h of every layer and unit at every character (`[layers, 1, 1, T, units]`),
+        and `probs` `[T, V]`: after each character, the distribution over the next one, from the same run.
+
+        With an `Intervention` (see engine.models.intervention) the chosen units are changed inside the
+        recurrence from its step on; steps before it are bit-identical to the plain trace.
+        Raises InputError for an empty text or an intervention outside the model or the text.
+        """
         if not text:
             raise InputError("The text is empty: type at least one character.")
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
-        trace = trace_gates(self.model.lstm, x)
-        trace.tokens = list(text)
-        return trace
+        gates = trace_gates(self.model.lstm, x)
+        trace = LanguageModelTrace(
+            **{k: gates.get(k) for k in "ifgoch"},
+            tokens=list(text),
+            gate_source=gates.gate_source,
+            probs=decode(self.model.decoder, np.ascontiguousarray(gates.h[-1, 0, 0])),
+        )
+        if intervention is None:
+            return trace
+        return intervene(self.model.lstm, self.model.decoder, x[0], trace, intervention)
 
     @torch.inference_mode()
     def next_char_probabilities(self, text: str) -> np.ndarray:
