@@ -21,6 +21,8 @@ from figures.common import QUALITATIVE, base_layout, plotly_text, visible
 CELL_PARTS = ("c(t-1)", "f", "i", "g", "o", "c(t)", "h")
 FRAME_CAP = 200  # frames sent at once; see `frame_window`
 CONTEXT = 14  # tokens shown either side of the one being read
+GATE_COLUMNS = (1, 2, 3, 4)  # f, i, g, o: bounded, drawn on -1..1
+MEMORY_COLUMNS = (0, 5, 6)  # c(t-1), c(t), h: c is unbounded, drawn on its own scale
 
 
 @dataclass
@@ -71,19 +73,18 @@ def _title(cell: CellSteps, t: int) -> str:
 
 
 def _frame_data(cell: CellSteps, t: int) -> list[go.Bar]:
-    bars = [
-        go.Bar(
-            y=cell.values[t, :, k],
-            text=[f"{v:+.3f}" for v in cell.values[t, :, k]],
-        )
-        for k in range(len(cell.units))
-    ]
+    """Per unit a gates bar trace (f, i, g, o) and a memory bar trace (c(t-1), c(t), h), then the guesses."""
+    bars = []
+    for k in range(len(cell.units)):
+        for columns in (GATE_COLUMNS, MEMORY_COLUMNS):
+            values = cell.values[t, list(columns), k]
+            bars.append(go.Bar(y=values, text=[f"{v:+.2f}" for v in values]))
     labels = [visible(g) for g in cell.guesses[t]]
-    colours = ["#16a34a" if g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]
+    colours = ["#16a34a" if g and g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]
     bars.append(
         go.Bar(
             x=cell.guess_probs[t],
-            text=[f"{lab!r} {p:.2f}" for lab, p in zip(labels, cell.guess_probs[t], strict=True)],
+            text=[f"{lab!r} {p:.2f}" if lab else "" for lab, p in zip(labels, cell.guess_probs[t], strict=True)],
             marker={"color": colours},
         )
     )
@@ -97,37 +98,47 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
     k = cell.guess_probs.shape[1]
     fig = make_subplots(
         rows=1,
-        cols=2,
-        column_widths=[0.64, 0.36],
-        horizontal_spacing=0.1,
-        subplot_titles=("the cell: fill levels and values", f"top {k} guesses: {cell.guess_label}"),
+        cols=3,
+        column_widths=[0.36, 0.32, 0.32],
+        horizontal_spacing=0.07,
+        subplot_titles=("gates", "memory and output", f"top {k} guesses: {cell.guess_label}"),
     )
-    for n, (unit, bar) in enumerate(zip(cell.units, _frame_data(cell, active)[:-1], strict=True)):
-        bar.update(
-            x=list(CELL_PARTS),
-            name=f"unit {unit}",
-            marker_color=QUALITATIVE[n % len(QUALITATIVE)],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"unit {unit}<br>" + "%{x} = %{y:.4f}<extra></extra>",
-        )
-        fig.add_trace(bar, 1, 1)
-    guesses = _frame_data(cell, active)[-1]
-    guesses.update(
+    data = _frame_data(cell, active)
+    for n, unit in enumerate(cell.units):
+        colour = QUALITATIVE[n % len(QUALITATIVE)]
+        for part, (columns, col) in enumerate(((GATE_COLUMNS, 1), (MEMORY_COLUMNS, 2))):
+            data[2 * n + part].update(
+                x=[CELL_PARTS[c] for c in columns],
+                name=f"unit {unit}",
+                legendgroup=str(unit),
+                showlegend=part == 0,
+                marker_color=colour,
+                textposition="outside",
+                textfont={"size": 12},
+                cliponaxis=False,
+                hovertemplate=f"unit {unit}<br>" + "%{x} = %{y:.4f}<extra></extra>",
+            )
+            fig.add_trace(data[2 * n + part], 1, col)
+    data[-1].update(
         y=[f"{r + 1}" for r in range(k)],
         orientation="h",
-        textposition="auto",
+        textposition="outside",
+        textangle=0,
+        textfont={"size": 13},
+        cliponaxis=False,
         showlegend=False,
         hovertemplate="guess %{y}: p = %{x:.3f}<extra></extra>",
     )
-    fig.add_trace(guesses, 1, 2)
-    window = cell.values[first:last]
-    bound = 1.15 * max(1.0, float(np.abs(window).max(initial=0)))
-    fig.update_yaxes(range=[-bound, bound], zeroline=True, zerolinecolor="#6b7280", title="value", row=1, col=1)
+    fig.add_trace(data[-1], 1, 3)
+    memory = cell.values[first:last][:, list(MEMORY_COLUMNS)]
+    bound = 1.2 * max(1.0, float(np.abs(memory).max(initial=0)))
+    fig.update_yaxes(range=[-1.2, 1.2], zeroline=True, zerolinecolor="#6b7280", title="value", row=1, col=1)
+    fig.update_yaxes(range=[-bound, bound], zeroline=True, zerolinecolor="#6b7280", row=1, col=2)
     fig.update_xaxes(type="category", row=1, col=1)
-    fig.update_yaxes(autorange="reversed", type="category", row=1, col=2)
-    fig.update_xaxes(range=[0, 1], title="probability", row=1, col=2)
-    traces = list(range(len(cell.units) + 1))
+    fig.update_xaxes(type="category", row=1, col=2)
+    fig.update_yaxes(autorange="reversed", type="category", row=1, col=3)
+    fig.update_xaxes(range=[0, 1.25], title="probability", row=1, col=3)
+    traces = list(range(2 * len(cell.units) + 1))
     fig.frames = [
         go.Frame(name=str(t), data=_frame_data(cell, t), traces=traces, layout={"title.text": _title(cell, t)})
         for t in range(first, last)
@@ -135,14 +146,17 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
     animate = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
         barmode="group",
-        legend={"orientation": "h", "y": -0.12, "x": 0},
+        legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        uniformtext={"minsize": 11, "mode": "show"},
         sliders=[
             {
                 "active": active - first,
-                "currentvalue": {"prefix": "step ", "font": {"size": 13}},
-                "pad": {"t": 60},
-                "len": 0.9,
-                "x": 0.1,
+                "currentvalue": {"visible": False},
+                "pad": {"t": 10},
+                "len": 0.84,
+                "x": 0.16,
+                "y": -0.12,
+                "yanchor": "top",
                 "steps": [
                     {"label": str(t), "method": "animate", "args": [[str(t)], animate]} for t in range(first, last)
                 ],
@@ -153,8 +167,9 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.28,
+                "y": -0.14,
                 "xanchor": "left",
+                "yanchor": "top",
                 "showactive": False,
                 "buttons": [
                     {
@@ -167,5 +182,5 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
             }
         ],
     )
-    base_layout(fig, title=_title(cell, active), height=560)
-    return fig.update_layout(margin={"t": 110, "b": 140})
+    base_layout(fig, title=_title(cell, active), height=540)
+    return fig.update_layout(margin={"t": 120, "b": 120})

@@ -132,5 +132,5 @@ def before_after(
     _category_axis(fig, len(x))
     fig.update_yaxes(title="surprisal (bits)", row=1, col=1)
     fig.update_yaxes(title="change (bits)", row=2, col=1)
-    fig.update_layout(legend={"orientation": "h", "y": 1.1, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title=title, height=480)
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0}, hovermode="x unified")
+    return base_layout(fig, title=title, height=520).update_layout(margin={"b": 20})

@@ -75,11 +75,14 @@ def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> t
     if not words:
         return fallback, None
     if not all(w.isdigit() for w in words):
-        return fallback, f"Units are whole numbers from 0 to {high - 1}, separated by commas; got {value!r}."
+        return (
+            fallback,
+            f"Units are whole numbers from 0 to {high - 1}, separated by commas; got {value!r}. Showing the default units.",
+        )
     units = list(dict.fromkeys(int(w) for w in words))
     bad = [u for u in units if u >= high]
     if bad:
-        return fallback, f"Unit(s) {bad} do not exist: this layer has units 0 to {high - 1}."
+        return fallback, f"Unit(s) {bad} do not exist: this layer has units 0 to {high - 1}. Showing the default units."
     return units[:limit], None if len(units) <= limit else f"At most {limit} units: the first {limit} are used."
 
 

@@ -135,29 +135,33 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     choice = intervention_controls(len(text), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
     after = None
     with friendly_errors("running the model with the units switched off"):
-        after = reading.char_intervention(text, layer, choice["units"], choice["mode"], choice["value"],
-                                          choice["start"])  # fmt: skip
+        after = reading.char_intervention(text, layer, *(choice[k] for k in ("units", "mode", "value", "start")))
     if after is None:
         return
     after_table = P.next_step_table(after["probs"], data["ids"])
     kl = P.kl_bits(data["probs"], after["probs"])
     _quote_story(text, data, after, choice)
     start = choice["start"]
+    title = (
+        f"{choice['mode']} from step {start}: mean surprisal {table.mean_surprisal:.3f} → "
+        f"{after_table.mean_surprisal:.3f} bits/char"
+    )
+    labels = token_labels(list(text))
     st.plotly_chart(
-        FP.before_after(token_labels(list(text)), table.surprisal, after_table.surprisal, kl, start,
-                        title=f"Units {', '.join(map(str, choice['units']))} of layer {layer}: {choice['mode']} "
-                        f"from step {start}. Mean surprisal {table.mean_surprisal:.3f} → "
-                        f"{after_table.mean_surprisal:.3f} bits/char"),
-        key="before_after",
-    )  # fmt: skip
-    st.markdown(f"**The text coloured by how far the next-character distribution moved** (KL divergence, bits; "
-                f"largest {kl.max():.3f}; hover a character)")  # fmt: skip
+        FP.before_after(labels, table.surprisal, after_table.surprisal, kl, start, title=title), key="before_after"
+    )
+    st.markdown(
+        f"**The text coloured by how far the next-character distribution moved** (KL divergence, bits; "
+        f"largest {kl.max():.3f}; hover a character)"
+    )
     st.html(coloured_text(list(text), kl, words=False))
     frame = reading.predictions_frame(text, data["chars"], table, {"table": after_table, "kl": kl})
     later = frame.iloc[start:].sort_values("kl_bits", ascending=False).head(12)
     st.markdown("**Where the predictions moved most** (steps from the change on)")
-    st.dataframe(later[["step", "char", "next", "guess1", "p_next", "guess1_after", "p_next_after", "kl_bits"]],
-                 hide_index=True)  # fmt: skip
+    shown = later[["step", "char", "next", "guess1", "p_next", "guess1_after", "p_next_after", "kl_bits"]].copy()
+    for column in ("char", "next", "guess1", "guess1_after"):
+        shown[column] = shown[column].map(visible)
+    st.dataframe(shown, hide_index=True)
     _downloads(frame, data, after, choice, layer)
 
 
