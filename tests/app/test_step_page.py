@@ -12,13 +12,6 @@ PAGE = "pages/1_LSTM_step_by_step.py"
 TEXT = 'He said, "I will go home now." Then she left.'  # 45 characters; quotes at 9 and 29
 
 
-def by_key(at) -> dict[str, dict]:
-    """The page's charts by the key of their st.plotly_chart (the element's id ends with it)."""
-    import json
-
-    return {el.proto.id.rsplit("-", 1)[-1]: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
-
-
 @pytest.fixture(scope="module")
 def model():
     return charlstm.load_default()
@@ -29,7 +22,7 @@ def test_char_page_draws_predictions_cell_and_intervention(model):
     assert not at.exception
     specs = plotly_specs(at)
     assert len(specs) == 4, "guesses, surprisal, cell, before/after"
-    guesses, surprisal, cell, before_after = specs
+    guesses, surprisal, cell, _ = specs
     trace = model.trace(TEXT)
     table = P.next_step_table(trace.probs, model.encode(TEXT).numpy())
     np.testing.assert_allclose(array(guesses["data"][0]["z"]).T, table.top_probs, atol=1e-6)
