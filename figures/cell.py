@@ -78,7 +78,7 @@ def _frame_data(cell: CellSteps, t: int) -> list[go.Bar]:
     for k in range(len(cell.units)):
         for columns in (GATE_COLUMNS, MEMORY_COLUMNS):
             values = cell.values[t, list(columns), k]
-            bars.append(go.Bar(y=values, text=[f"{v:+.2f}" for v in values]))
+            bars.append(go.Bar(y=values, text=[f"{v:.2f}" for v in values]))
     labels = [visible(g) for g in cell.guesses[t]]
     colours = ["#16a34a" if g and g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]
     bars.append(
@@ -114,7 +114,7 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
                 showlegend=part == 0,
                 marker_color=colour,
                 textposition="outside",
-                textfont={"size": 12},
+                textfont={"size": 11},
                 cliponaxis=False,
                 hovertemplate=f"unit {unit}<br>" + "%{x} = %{y:.4f}<extra></extra>",
             )
@@ -147,7 +147,7 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
     fig.update_layout(
         barmode="group",
         legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        uniformtext={"minsize": 11, "mode": "show"},
+        uniformtext={"minsize": 10, "mode": "show"},
         sliders=[
             {
                 "active": active - first,
