@@ -5,7 +5,8 @@ per-step Python loop that computes the gates one step at a time (the obvious way
 On a 500-character text with the default char-LSTM (2 layers x 512). Target: trace <= 1.5x the plain
 forward. Also `CharLstm.trace` (the gates and the next-character probabilities, one call) / a plain
 forward (target <= 1.4x), and a run with units switched off (layer 1, clamp c to 0, from step 100) /
-a plain forward (target <= 3x); the plain forward here is the model's own embedding + nn.LSTM + decoder. Run: `.venv/bin/python bench/gates.py` (or `make bench`).
+a plain forward (target <= 3x); the plain forward here is the model's own embedding + nn.LSTM + decoder.
+Run: `.venv/bin/python bench/gates.py` (or `make bench`).
 """
 
 from __future__ import annotations
