@@ -26,7 +26,7 @@ def synthetic_cell(steps: int, units: int = 3) -> FC.CellSteps:
 @pytest.mark.parametrize("steps, active", [(45, 0), (2000, 0), (2000, 1999), (2000, 950), (200, 199)])
 def test_frame_window_is_capped_and_holds_the_step(steps, active):
     first, last = FC.frame_window(steps, active)
-    assert first <= active < last and last - first == min(steps, FC.FRAME_CAP) and 0 <= first and last <= steps
+    assert first <= active < last and last - first == min(steps, FC.FRAME_CAP) and first >= 0 and last <= steps
 
 
 def test_cell_view_of_a_2000_character_text_sends_at_most_the_cap():
