@@ -77,8 +77,7 @@ def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> t
     if not all(w.isdigit() for w in words):
         return (
             fallback,
-            f"Units are whole numbers from 0 to {high - 1}, separated by commas; got {value!r}. "
-            "Showing the default units.",
+            f"Units are whole numbers from 0 to {high - 1}, separated by commas. Showing the default units.",
         )
     units = list(dict.fromkeys(int(w) for w in words))
     bad = [u for u in units if u >= high]

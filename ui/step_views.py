@@ -94,7 +94,7 @@ def cell_section(arrays: dict, steps: dict, default_units: list[int]) -> None:
     t = _step_buttons(cell.steps)
     st.plotly_chart(FC.cell_view(cell, t), key="cell")
     st.caption(
-        f"Step {t} of {cell.steps - 1}: reading {visible(cell.tokens[t])!r}. Full page runs this session: "
+        f"Step {t} of {cell.steps - 1} (the chart names the character). Full page runs this session: "
         f"{st.session_state.get('page_runs', 0)} (stepping redraws only this section; the model does not run again)."
     )
 
@@ -174,7 +174,7 @@ def _quote_story(text: str, data: dict, after: dict, choice: dict) -> None:
         return
     before, now = float(data["probs"][close - 1, quote]), float(after["probs"][close - 1, quote])
     st.metric(
-        f"P('\"') just before the closing quote (after step {close - 1}, {visible(text[close - 1])!r})",
+        f"P('\"') just before the closing quote (after step {close - 1})",
         f"{now:.4f}",
         delta=f"{now - before:+.4f} (was {before:.4f})",
         delta_color="off",

@@ -20,7 +20,7 @@ def test_arrow_keys_step_the_cell_without_rerunning_the_page(page, server, shots
     page.goto(f"{server}/LSTM_step_by_step?text={urllib.parse.quote(TEXT)}")
     wait_for_app(page)
     wait_for_chart(page, count=4)
-    expect(page.get_by_text("Step 0 of 44: reading 'H'")).to_be_visible()
+    expect(page.get_by_text("Step 0 of 44 (the chart")).to_be_visible()
     expect(page.get_by_text("Full page runs this session: 1 ")).to_be_visible()
     cell = page.locator('[data-testid="stPlotlyChart"]').nth(2)
     expect(cell.locator(".gtitle")).to_contain_text("step 0 of 44")
@@ -28,12 +28,12 @@ def test_arrow_keys_step_the_cell_without_rerunning_the_page(page, server, shots
     page.get_by_role("heading", name="Step through the cell").click()  # focus the page, not a text box
     for step in (1, 2, 3):
         page.keyboard.press("ArrowRight")
-        expect(page.get_by_text(re.compile(rf"^Step {step} of 44: reading"))).to_be_visible()
+        expect(page.get_by_text(re.compile(rf"^Step {step} of 44 \(the chart"))).to_be_visible()
         expect(cell.locator(".gtitle")).to_contain_text(f"step {step} of 44")
     after = cell_numbers(page)
     assert len(after) == len(before) and after != before
     page.keyboard.press("ArrowLeft")
-    expect(page.get_by_text(re.compile(r"^Step 2 of 44: reading"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Step 2 of 44 \(the chart"))).to_be_visible()
     # three arrow presses and one back: still the first full run of the page (only the fragment reran)
     expect(page.get_by_text("Full page runs this session: 1 ")).to_be_visible()
     cell.scroll_into_view_if_needed()
