@@ -25,6 +25,22 @@ GATE_COLUMNS = (1, 2, 3, 4)  # f, i, g, o: bounded, drawn on -1..1
 MEMORY_COLUMNS = (0, 5, 6)  # c(t-1), c(t), h: c is unbounded, drawn on its own scale
 
 
+class FramedFigure(go.Figure):
+    """A plotly figure whose animation frames and slider are kept as built, plain dicts, and added by
+    `to_dict` (which `st.plotly_chart` and `plotly.io.to_json` call). Plotly would otherwise validate and
+    copy every frame's traces and every slider step: 200 frames took 1.3 s to build that way on this busy
+    machine, against about 0.1 s for the figure itself."""
+
+    def __init__(self, figure: go.Figure, frames: list[dict], sliders: list[dict]) -> None:
+        super().__init__(figure)
+        self._raw_frames, self._raw_sliders = frames, sliders
+
+    def to_dict(self) -> dict:
+        spec = super().to_dict()
+        spec["layout"]["sliders"] = self._raw_sliders
+        return {**spec, "frames": self._raw_frames}
+
+
 @dataclass
 class CellSteps:
     """What the cell view draws, for every step of a text (T steps, U units, k guesses).
@@ -72,21 +88,25 @@ def _title(cell: CellSteps, t: int) -> str:
     return plotly_text([text])[0] + "<br><sup>" + plotly_text([_context(cell, t)])[0] + "</sup>"
 
 
-def _frame_data(cell: CellSteps, t: int) -> list[go.Bar]:
-    """Per unit a gates bar trace (f, i, g, o) and a memory bar trace (c(t-1), c(t), h), then the guesses."""
+def _frame_data(cell: CellSteps, t: int) -> list[dict]:
+    """Per unit a gates bar trace (f, i, g, o) and a memory bar trace (c(t-1), c(t), h), then the guesses.
+
+    Plain dicts of Python numbers (5 decimals): a frame is sent as it is, without plotly's validation,
+    which costs more than everything else in a 200-frame figure."""
     bars = []
     for k in range(len(cell.units)):
         for columns in (GATE_COLUMNS, MEMORY_COLUMNS):
-            values = cell.values[t, list(columns), k]
-            bars.append(go.Bar(y=values, text=[f"{v:.2f}" for v in values]))
+            values = np.round(cell.values[t, list(columns), k].astype(np.float64), 5).tolist()
+            bars.append({"type": "bar", "y": values, "text": [f"{v:.2f}" for v in values]})
     labels = [visible(g) for g in cell.guesses[t]]
-    colours = ["#16a34a" if g and g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]
+    probs = np.round(np.asarray(cell.guess_probs[t], np.float64), 5).tolist()
     bars.append(
-        go.Bar(
-            x=cell.guess_probs[t],
-            text=[f"{lab!r} {p:.2f}" if lab else "" for lab, p in zip(labels, cell.guess_probs[t], strict=True)],
-            marker={"color": colours},
-        )
+        {
+            "type": "bar",
+            "x": probs,
+            "text": [f"{lab!r} {q:.2f}" if lab else "" for lab, q in zip(labels, probs, strict=True)],
+            "marker": {"color": ["#16a34a" if g and g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]},
+        }
     )
     return bars
 
@@ -103,7 +123,7 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         horizontal_spacing=0.07,
         subplot_titles=("gates", "memory and output", f"top {k} guesses: {cell.guess_label}"),
     )
-    data = _frame_data(cell, active)
+    data = [go.Bar({k: v for k, v in bar.items() if k != "type"}) for bar in _frame_data(cell, active)]
     for n, unit in enumerate(cell.units):
         colour = QUALITATIVE[n % len(QUALITATIVE)]
         for part, (columns, col) in enumerate(((GATE_COLUMNS, 1), (MEMORY_COLUMNS, 2))):
@@ -139,29 +159,27 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
     fig.update_yaxes(autorange="reversed", type="category", row=1, col=3)
     fig.update_xaxes(range=[0, 1.25], title="probability", row=1, col=3)
     traces = list(range(2 * len(cell.units) + 1))
-    fig.frames = [
-        go.Frame(name=str(t), data=_frame_data(cell, t), traces=traces, layout={"title.text": _title(cell, t)})
+    frames = [
+        {"name": str(t), "data": _frame_data(cell, t), "traces": traces, "layout": {"title": {"text": _title(cell, t)}}}
         for t in range(first, last)
     ]
     animate = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
+    sliders = [
+        {
+            "active": active - first,
+            "currentvalue": {"visible": False},
+            "pad": {"t": 10},
+            "len": 0.84,
+            "x": 0.16,
+            "y": -0.12,
+            "yanchor": "top",
+            "steps": [{"label": str(t), "method": "animate", "args": [[str(t)], animate]} for t in range(first, last)],
+        }
+    ]
     fig.update_layout(
         barmode="group",
         legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         uniformtext={"minsize": 10, "mode": "show"},
-        sliders=[
-            {
-                "active": active - first,
-                "currentvalue": {"visible": False},
-                "pad": {"t": 10},
-                "len": 0.84,
-                "x": 0.16,
-                "y": -0.12,
-                "yanchor": "top",
-                "steps": [
-                    {"label": str(t), "method": "animate", "args": [[str(t)], animate]} for t in range(first, last)
-                ],
-            }
-        ],
         updatemenus=[
             {
                 "type": "buttons",
@@ -183,4 +201,5 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         ],
     )
     base_layout(fig, title=_title(cell, active), height=540)
-    return fig.update_layout(margin={"t": 120, "b": 120})
+    fig.update_layout(margin={"t": 120, "b": 120})
+    return FramedFigure(fig, frames, sliders)

@@ -32,14 +32,17 @@ def test_frame_window_is_capped_and_holds_the_step(steps, active):
 def test_cell_view_of_a_2000_character_text_sends_at_most_the_cap():
     cell = synthetic_cell(2000)
     fig = FC.cell_view(cell, 1234)
-    assert len(fig.frames) == FC.FRAME_CAP
-    assert fig.layout.sliders[0].steps[fig.layout.sliders[0].active].label == "1234"
-    assert fig.layout.title.text.startswith("step 1234 of 1999")
+    spec = fig.to_dict()  # what st.plotly_chart sends
+    assert len(spec["frames"]) == FC.FRAME_CAP
+    slider = spec["layout"]["sliders"][0]
+    assert slider["steps"][slider["active"]]["label"] == "1234"
+    assert spec["layout"]["title"]["text"].startswith("step 1234 of 1999")
     size = len(fig.to_json())
-    assert size < 1_000_000, f"{size} bytes"  # ~0.5 kB per frame and unit
-    frame = next(f for f in fig.frames if f.name == "1300")
-    np.testing.assert_allclose(frame.data[0].y, cell.values[1300, [1, 2, 3, 4], 0])  # f, i, g, o of unit 0
-    np.testing.assert_allclose(frame.data[1].y, cell.values[1300, [0, 5, 6], 0])  # c(t-1), c(t), h
+    assert size < 1_000_000, f"{size} bytes"  # ~0.4 kB per frame for 3 units
+    frame = next(f for f in spec["frames"] if f["name"] == "1300")
+    np.testing.assert_allclose(frame["data"][0]["y"], cell.values[1300, [1, 2, 3, 4], 0], atol=1e-5)  # f, i, g, o
+    np.testing.assert_allclose(frame["data"][1]["y"], cell.values[1300, [0, 5, 6], 0], atol=1e-5)  # c(t-1), c(t), h
+    assert frame["layout"]["title"]["text"].startswith("step 1300 of 1999")
 
 
 def test_cell_title_escapes_what_the_user_typed():
