@@ -25,7 +25,7 @@ def test_char_page_draws_predictions_cell_and_intervention(model):
     guesses, surprisal, cell, _ = specs
     trace = model.trace(TEXT)
     table = P.next_step_table(trace.probs, model.encode(TEXT).numpy())
-    np.testing.assert_allclose(array(guesses["data"][0]["z"]).T, table.top_probs, atol=1e-6)
+    np.testing.assert_allclose(array(guesses["data"][0]["z"]).T, table.top_probs, atol=1e-5)
     np.testing.assert_allclose(array(surprisal["data"][0]["y"]), table.surprisal, atol=1e-4, equal_nan=True)
     assert f"mean {table.mean_surprisal:.2f} bits/char" in surprisal["layout"]["title"]["text"]
     # the cell view: one frame per step (45 < the cap), the first showing step 0
@@ -40,14 +40,15 @@ def test_cell_values_are_the_models_own(model):
     cell = plotly_specs(at)[2]
     assert cell["layout"]["title"]["text"].startswith("step 12 of 44")
     trace = model.trace(TEXT)
+    # the values are sent rounded to 5 decimals
     gates = array(cell["data"][0]["y"])  # unit 7: f, i, g, o at step 12
     memory = array(cell["data"][1]["y"])  # unit 7: c(t-1), c(t), h
-    np.testing.assert_allclose(gates, [trace.get(q)[1, 0, 0, 12, 7] for q in "figo"], atol=1e-6)
+    np.testing.assert_allclose(gates, [trace.get(q)[1, 0, 0, 12, 7] for q in "figo"], atol=1e-5)
     np.testing.assert_allclose(memory, [trace.c[1, 0, 0, 11, 7], trace.c[1, 0, 0, 12, 7], trace.h[1, 0, 0, 12, 7]],
-                               atol=1e-6)  # fmt: skip
+                               atol=1e-5)  # fmt: skip
     frame = next(f for f in cell["frames"] if f["name"] == "30")
     np.testing.assert_allclose(array(frame["data"][2]["y"]), [trace.get(q)[1, 0, 0, 30, 300] for q in "figo"],
-                               atol=1e-6)  # fmt: skip
+                               atol=1e-5)  # fmt: skip
 
 
 def test_step_buttons_move_the_step():
