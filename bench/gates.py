@@ -3,7 +3,10 @@ forward (with the gates read from the fused kernel, and recomputed the portable 
 per-step Python loop that computes the gates one step at a time (the obvious way).
 
 On a 500-character text with the default char-LSTM (2 layers x 512). Target: trace <= 1.5x the plain
-forward. Run: `.venv/bin/python bench/gates.py` (or `make bench`).
+forward. Also `CharLstm.trace` (the gates and the next-character probabilities, one call) / a plain
+forward (target <= 1.4x), and a run with units switched off (layer 1, clamp c to 0, from step 100) /
+a plain forward (target <= 3x); the plain forward here is the model's own embedding + nn.LSTM + decoder.
+Run: `.venv/bin/python bench/gates.py` (or `make bench`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.timing import median_seconds, paired_ratio
 from engine.analysis.senses import CORPUS_SAMPLE
 from engine.models import charlstm, lstm
+from engine.models.intervention import Intervention
 
 
 @torch.inference_mode()
@@ -78,6 +82,26 @@ def main() -> None:
         f"(the portable way; its gates agree to {gates_apart:.1e})"
     )
     print(f"   per-step Python loop   {loop * 1000:8.1f} ms  = {loop / traced:5.1f}x slower than trace_gates")
+    language_model(model, text)
+
+
+def language_model(model: charlstm.CharLstm, text: str) -> None:
+    """Predictions and interventions against the model's plain forward (embedding, nn.LSTM, decoder)."""
+    ids = model.encode(text).unsqueeze(0)
+
+    def plain() -> None:
+        with torch.inference_mode():
+            torch.softmax(model.model(ids)[0], dim=-1)
+
+    change = Intervention(layer=0, units=(3, 77, 200), mode="clamp c to 0", start=100)
+    traced, forward, ratio = paired_ratio(lambda: model.trace(text), plain)
+    changed, _, changed_ratio = paired_ratio(lambda: model.trace(text, change), plain, repeat=11)
+    print(f"   plain LM forward       {forward * 1000:8.1f} ms  (embedding + nn.LSTM + decoder + softmax)")
+    print(f"   trace + predictions    {traced * 1000:8.1f} ms  = {ratio:5.2f}x the plain LM forward (target <= 1.4x)")
+    print(
+        f"   units switched off     {changed * 1000:8.1f} ms  = {changed_ratio:5.2f}x the plain LM forward "
+        "(target <= 3x; layer 1 stepped from step 100, includes the plain trace it starts from)"
+    )
 
 
 if __name__ == "__main__":

@@ -193,7 +193,8 @@ def _npz(model_name: str, text: str) -> bytes:
         cached.char_lstm().trace(text) if model_name == "char-LSTM" else cached.elmo_model().gates(tokenize(text), True)
     )
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, tokens=np.array(trace.tokens), **{q: trace.get(q) for q in "ifgoch"})
+    probs = {"probs": trace.probs} if getattr(trace, "probs", None) is not None else {}  # char-LSTM: [T, V]
+    np.savez_compressed(buffer, tokens=np.array(trace.tokens), **{q: trace.get(q) for q in "ifgoch"}, **probs)
     return buffer.getvalue()
 
 

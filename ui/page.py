@@ -13,6 +13,7 @@ APP_TITLE = "NLP Model Explorer"
 PAGES = [
     ("app.py", "Home", ":material/home:"),
     ("pages/1_LSTM_gates.py", "LSTM gates", ":material/memory:"),
+    ("pages/1_LSTM_step_by_step.py", "LSTM step by step", ":material/play_circle:"),
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
 ]

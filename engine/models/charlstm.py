@@ -18,7 +18,8 @@ from torch import nn
 
 from engine import ASSETS
 from engine.assets import verify
-from engine.models.lstm import GateTrace, trace_gates
+from engine.models.intervention import Intervention, LanguageModelTrace, decode, intervene
+from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps
 from engine.validation import InputError, ModelLoadError
 
@@ -82,16 +83,30 @@ class CharLstm:
         return torch.tensor([self.index.get(self.step_reading(s.text), 0) for s in steps(text)], dtype=torch.long)
 
     @torch.inference_mode()
-    def trace(self, text: str) -> GateTrace:
-        """Every gate, c and h of every layer and unit at every step: `[layers, 1, 1, T, units]`.
+    def trace(self, text: str, intervention: Intervention | None = None) -> LanguageModelTrace:
+        """Every gate, c and h of every layer and unit at every step (`[layers, 1, 1, T, units]`),
+        and `probs` `[T, V]`: after each step, the distribution over the next character, from the same run.
+
         Steps are characters with their combining marks and format characters (`engine.text.steps`);
-        `trace.tokens` are the steps as typed, and they join back into the text."""
+        `trace.tokens` are the steps as typed, and they join back into the text.
+        With an `Intervention` (see engine.models.intervention) the chosen units are changed inside the
+        recurrence from its step on; steps before it are bit-identical to the plain trace.
+        Raises InputError for an empty text or an intervention outside the model or the text.
+        """
         if not text:
             raise InputError("The text is empty: type at least one character.")
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
-        trace = trace_gates(self.model.lstm, x)
-        trace.tokens = [s.text for s in steps(text)]
-        return trace
+        gates = trace_gates(self.model.lstm, x)
+        trace = LanguageModelTrace(
+            **{k: gates.get(k) for k in "ifgoch"},
+            tokens=[s.text for s in steps(text)],
+            gate_source=gates.gate_source,
+            c_initial=gates.c_initial,
+            probs=decode(self.model.decoder, np.ascontiguousarray(gates.h[-1, 0, 0])),
+        )
+        if intervention is None:
+            return trace
+        return intervene(self.model.lstm, self.model.decoder, x[0], trace, intervention)
 
     @torch.inference_mode()
     def next_char_probabilities(self, text: str) -> np.ndarray:

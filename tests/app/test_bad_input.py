@@ -6,6 +6,7 @@ from tests.app.conftest import messages, plotly_specs, run_page
 
 PAGES = {
     "pages/1_LSTM_gates.py": "text",
+    "pages/1_LSTM_step_by_step.py": "text",
     "pages/2_ELMo_senses.py": "sentences",
     "pages/3_Transformer_attention.py": "text",
 }

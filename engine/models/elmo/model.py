@@ -237,7 +237,16 @@ class Elmo:
         """
         if not sentence:
             raise InputError("The sentence is empty: type at least one word.")
+        return self._gate_trace(self.bilm(batch_to_ids([sentence]), record_gates=True), sentence, with_boundaries)
+
+    @torch.inference_mode()
+    def read(self, sentence: Sequence[str], k: int = 5) -> tuple[GateTrace, Predictions]:
+        """`gates(sentence, with_boundaries=True)` and `predict(sentence, k)` from one forward pass."""
+        self._check_predictable(sentence)
         output = self.bilm(batch_to_ids([sentence]), record_gates=True)
+        return self._gate_trace(output, sentence, True), self._predictions(output, sentence, k)
+
+    def _gate_trace(self, output, sentence: Sequence[str], with_boundaries: bool) -> GateTrace:
         window = slice(None) if with_boundaries else slice(1, len(sentence) + 1)
         arrays = {
             name: np.stack(
@@ -281,12 +290,17 @@ class Elmo:
     @torch.inference_mode()
     def predict(self, sentence: Sequence[str], k: int = 5) -> Predictions:
         """Top-k next words (forward LM) and previous words (backward LM) at every position."""
+        self._check_predictable(sentence)
+        return self._predictions(self.bilm(batch_to_ids([sentence])), sentence, k)
+
+    def _check_predictable(self, sentence: Sequence[str]) -> None:
         if not self.can_predict:
             raise InputError(f"{self.name} has no softmax and vocabulary, so it cannot guess words.")
         if not sentence:
             raise InputError("The sentence is empty: type at least one word.")
+
+    def _predictions(self, output, sentence: Sequence[str], k: int) -> Predictions:
         weight, bias = self.softmax
-        output = self.bilm(batch_to_ids([sentence]))
         n = len(sentence)
         forward_logp = torch.log_softmax(output.top_forward[0, 1 : n + 1] @ weight.T + bias, dim=-1)  # [n, V]
         backward_logp = torch.log_softmax(output.top_backward[0, 1 : n + 1] @ weight.T + bias, dim=-1)

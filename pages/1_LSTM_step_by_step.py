@@ -1,0 +1,58 @@
+"""LSTM step by step: what the LSTM predicts, one cell at step t, and what happens when units are switched off."""
+
+import streamlit as st
+
+from engine.analysis import predictions as P
+from engine.text import tokenize
+from engine.validation import check_alphabet, check_count, check_text, clean_text
+from ui import inputs, page, reading
+from ui import step_views as V
+from ui.feedback import friendly_errors, show_problems
+
+MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
+
+page.setup("LSTM step by step")
+st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
+text = inputs.text_input(
+    max_chars=MAX_CHARS,
+    help=f"Up to {MAX_CHARS:,} characters for the char-LSTM, {MAX_WORDS} words for ELMo. "
+    "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link.",
+)
+reader = inputs.choice("Model", ["char-LSTM", "ELMo"], key="reader",
+                       help="char-LSTM: steps are characters, it predicts the next one. ELMo: steps are words; "
+                       "its forward LM predicts the next word, its backward LM the one before.")  # fmt: skip
+layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
+page.sidebar_footer()
+
+st.title("LSTM step by step")
+char_model = reader == "char-LSTM"
+if not show_problems(check_text(text, max_chars=MAX_CHARS if char_model else MAX_CHARS_WORDS)):
+    st.stop()
+text = clean_text(text)[0]
+
+if char_model:
+    data = None
+    with friendly_errors("reading the text"):
+        data = reading.char_reading(text, layer)
+    if data is None:
+        st.stop()
+    show_problems(check_alphabet(text, data["chars"][1:], model="the char-LSTM", unknown="⁇"))
+    table = P.next_step_table(data["probs"], data["ids"])
+    V.char_predictions(text, data, table)
+    guesses = reading.char_guesses(table, data["chars"])
+    steps = {"tokens": list(text), "guesses": guesses, "guess_probs": table.top_probs, "following": [*text[1:], ""]}
+    V.cell_section(data, steps, reading.quote_units(data, text, 3))
+    V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
+else:
+    words = tokenize(text)
+    if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="ELMo")):
+        st.stop()
+    result = None
+    with friendly_errors("reading the words"):
+        result = reading.elmo_reading(text, layer)
+    if result is None:
+        st.stop()
+    V.elmo_predictions(result["predictions"])
+    direction = inputs.choice("Cell of the", ["forward LM", "backward LM"], key="direction", sidebar=False,
+                              horizontal=True)  # fmt: skip
+    V.cell_section(result[direction.split()[0]], reading.elmo_steps(result, direction), [0, 1, 2])

@@ -1,0 +1,155 @@
+"""Cached model calls and data shaping for the "LSTM step by step" page (predictions, the cell, interventions).
+
+Results are cached per text and settings (never keyed on arrays); each holds one layer's arrays, so a
+cache hit copies tens of MB at most (2,000 characters x 512 units x 6 quantities in float32: 25 MB).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine.analysis import gates as G
+from engine.analysis import predictions as P
+from figures.cell import CellSteps
+from ui import cached
+
+QUANTITIES = "ifgoch"
+
+
+@st.cache_data(show_spinner="Reading the text with the char-LSTM…", max_entries=8)
+def char_reading(text: str, layer: int) -> dict:
+    """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`."""
+    model = cached.char_lstm()
+    trace = model.trace(text)
+    result = {q: np.ascontiguousarray(trace.get(q)[layer - 1, 0, 0]) for q in QUANTITIES}
+    result.update(probs=trace.probs, ids=model.encode(text).numpy(), chars=list(model.config.chars))
+    return result
+
+
+@st.cache_data(show_spinner="Running the char-LSTM with the units switched off…", max_entries=16)
+def char_intervention(text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int) -> dict:
+    """probs `[T, V]` after the change, and the changed units' c and h `[T, len(units)]` after it."""
+    from engine.models.intervention import Intervention
+
+    change = Intervention(layer - 1, tuple(units), mode, start, value)
+    trace = cached.char_lstm().trace(text, change)
+    pick = list(units)
+    return {
+        "probs": trace.probs,
+        "c": trace.c[layer - 1, 0, 0][:, pick],
+        "h": trace.h[layer - 1, 0, 0][:, pick],
+    }
+
+
+@st.cache_data(show_spinner="Reading the words with ELMo…", max_entries=8)
+def elmo_reading(text: str, layer: int) -> dict:
+    """ELMo's layer `layer` per direction (`[T + 2, cells]` each) and both LMs' top-5 guesses, one pass."""
+    from engine.text import tokenize
+
+    trace, predictions = cached.elmo_model().read(tokenize(text))
+    result = {
+        direction: {q: np.ascontiguousarray(trace.get(q)[layer - 1, d, 0]) for q in QUANTITIES}
+        for d, direction in enumerate(("forward", "backward"))
+    }
+    if trace.h.shape[-1] != trace.c.shape[-1]:  # LSTMP: each cell's own output o ⊙ tanh(c)
+        for part in result.values():
+            part["h"] = part["o"] * np.tanh(part["c"])
+    result.update(tokens=trace.tokens, predictions=predictions)
+    return result
+
+
+def quote_units(arrays: dict, text: str, count: int) -> list[int]:
+    """The `count` units whose c is highest inside "double quotes" and lowest outside (the pattern search)."""
+    mask = G.mask_from_regex(text, [(k, k + 1) for k in range(len(text))], G.INSIDE_QUOTES)
+    scores = G.pattern_scores(arrays["c"], mask, top=count)
+    return [s.unit for s in scores] or list(range(count))
+
+
+def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> tuple[list[int], str | None]:
+    """ "3, 77 200" -> [3, 77, 200]; an empty box gives `fallback`. Returns (units, problem or None)."""
+    words = value.replace(",", " ").split()
+    if not words:
+        return fallback, None
+    if not all(w.isdigit() for w in words):
+        return (
+            fallback,
+            f"Units are whole numbers from 0 to {high - 1}, separated by commas. Showing the default units.",
+        )
+    units = list(dict.fromkeys(int(w) for w in words))
+    bad = [u for u in units if u >= high]
+    if bad:
+        return fallback, f"Unit(s) {bad} do not exist: this layer has units 0 to {high - 1}. Showing the default units."
+    return units[:limit], None if len(units) <= limit else f"At most {limit} units: the first {limit} are used."
+
+
+def cell_steps(
+    arrays: dict, units: list[int], tokens, guesses, guess_probs, following, backward: bool = False, **kw
+) -> CellSteps:
+    """`[T, 7, U]` values (c_{t-1}, f, i, g, o, c_t, h_t) of the chosen units, for the cell view. A backward
+    LSTM's previous step is t + 1 (it reads right to left)."""
+    c = arrays["c"][:, units]
+    zeros = np.zeros((1, len(units)), c.dtype)
+    previous = np.vstack([c[1:], zeros]) if backward else np.vstack([zeros, c[:-1]])
+    parts = [previous, arrays["f"][:, units], arrays["i"][:, units], arrays["g"][:, units], arrays["o"][:, units]]
+    values = np.stack([*parts, c, arrays["h"][:, units]], axis=1)
+    return CellSteps(values, units, list(tokens), guesses, np.asarray(guess_probs), list(following), **kw)
+
+
+def elmo_steps(result: dict, direction: str, k: int = 5) -> dict:
+    """The cell view's per-step labels for one of ELMo's LMs: steps are <S>, the words, </S>; the forward LM
+    guesses the next word, the backward LM the previous one (none at the boundaries)."""
+    tokens, p = result["tokens"], result["predictions"]
+    forward = direction.startswith("forward")
+    rows = p.next_words if forward else p.previous_words
+    empty = [("", 0.0)] * k
+    padded = [empty, *[(row + empty)[:k] for row in rows], empty]
+    following = [*tokens[1:], ""] if forward else ["", *tokens[:-1]]
+    following = ["" if n == 0 or n == len(tokens) - 1 else f for n, f in enumerate(following)]
+    return {
+        "tokens": tokens,
+        "guesses": [[w for w, _ in row] for row in padded],
+        "guess_probs": np.array([[q for _, q in row] for row in padded]),
+        "following": following,
+        "backward": not forward,
+        "guess_label": "next word" if forward else "previous word",
+        "joiner": " ",
+    }
+
+
+def char_guesses(table: P.NextStepTable, chars: list[str]) -> list[list[str]]:
+    return [[chars[i] for i in row] for row in table.top_ids]
+
+
+def predictions_frame(text: str, chars: list[str], before: P.NextStepTable, after: dict | None = None) -> pd.DataFrame:
+    """One row per step: the character read, the actual next one, its probability, rank and surprisal, the
+    top-5 guesses; with an intervention also the same after it and the KL divergence (bits)."""
+    table = pd.DataFrame(
+        {
+            "step": np.arange(len(text)),
+            "char": list(text),
+            "next": [*text[1:], ""],
+            "p_next": before.actual_prob,
+            "rank_next": before.actual_rank,
+            "surprisal_bits": before.surprisal,
+        }
+    )
+    for r in range(before.top_ids.shape[1]):
+        table[f"guess{r + 1}"] = [chars[i] for i in before.top_ids[:, r]]
+        table[f"p_guess{r + 1}"] = before.top_probs[:, r]
+    if after is not None:
+        table["p_next_after"] = after["table"].actual_prob
+        table["rank_next_after"] = after["table"].actual_rank
+        table["surprisal_bits_after"] = after["table"].surprisal
+        table["guess1_after"] = [chars[i] for i in after["table"].top_ids[:, 0]]
+        table["kl_bits"] = after["kl"]
+    return table
+
+
+def npz_bytes(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()

@@ -1,0 +1,218 @@
+"""The sections of the "LSTM step by step" page: predictions, the cell at step t, switching units off.
+
+Stepping lives in `st.fragment`s and in client-side plotly frames: no step reruns the page or the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine.analysis import predictions as P
+from figures import cell as FC
+from figures import predictions as FP
+from figures.common import token_labels, visible
+from figures.lstm import coloured_text
+from ui import inputs, reading
+from ui.feedback import friendly_errors
+
+WINDOW = 200  # steps of the guesses grid drawn at once
+MODES = ("clamp c to 0", "clamp c to a value", "freeze h")  # engine.models.intervention.MODES (no torch here)
+
+
+def _hover(guesses: list[list[str]], probs: np.ndarray, k: int = 3) -> list[str]:
+    return [" · ".join(f"{visible(g)!r} {p:.2f}" for g, p in zip(row[:k], ps[:k], strict=True)) for row, ps in
+            zip(guesses, probs, strict=True)]  # fmt: skip
+
+
+def _window(steps: int, key: str) -> tuple[int, int]:
+    if steps <= WINDOW:
+        return 0, steps
+    start, end = st.slider("Steps shown", 0, steps, (0, WINDOW), key=key, bind="query-params")
+    return start, max(end, start + 1)
+
+
+def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
+    st.subheader("What it predicts")
+    guesses = reading.char_guesses(table, data["chars"])
+    labels = token_labels(list(text))
+    hits = int((table.actual_rank[:-1] == 1).sum())
+    st.caption(
+        f"After each character the model gives a probability to every possible next character. "
+        f"Its first guess was right at {hits} of {len(text) - 1} steps; on average it needed "
+        f"{table.mean_surprisal:.2f} bits per character (lower is better; 0 = certain and right)."
+    )
+    a, b = _window(len(text), "pwindow")
+    st.plotly_chart(
+        FP.top_guesses(labels[a:b], guesses[a:b], table.top_probs[a:b], table.actual_rank[a:b],
+                       title="Top 5 guesses for the next character (outlined: the one that really came next)"),
+        key="guesses",
+    )  # fmt: skip
+    hover = [
+        f"next really {visible(n)!r}: p = {p:.3f}, rank {r} · guessed {h}"
+        for n, p, r, h in zip([*text[1:], ""], table.actual_prob, table.actual_rank, _hover(guesses, table.top_probs),
+                              strict=True)
+    ]  # fmt: skip
+    st.plotly_chart(FP.surprisal_line(labels, table.surprisal, hover), key="surprisal")
+
+
+def _step_buttons(steps: int) -> int:
+    """A step number (in the URL) with ◀ ▶ buttons bound to the left/right arrow keys."""
+    if "step" in st.session_state:
+        st.session_state.step = min(max(0, int(st.session_state.step)), steps - 1)
+
+    def move(delta: int) -> None:
+        st.session_state.step = min(max(0, int(st.session_state.get("step", 0)) + delta), steps - 1)
+
+    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
+    c1.button("◀ step", key="back", on_click=move, args=(-1,), shortcut="left", help="Left arrow key")
+    c2.button("step ▶", key="forward", on_click=move, args=(1,), shortcut="right", help="Right arrow key")
+    with c3:
+        return inputs.number("Step", key="step", low=0, high=steps - 1, default=0,
+                             help="Steps count from 0. The arrow keys step; ▶ play in the chart animates.")  # fmt: skip
+
+
+@st.fragment
+def cell_section(arrays: dict, steps: dict, default_units: list[int]) -> None:
+    """The cell at step t. Its arguments are the page's cached arrays (held by reference): a step, or a new
+    choice of units, redraws only this section; the page and the model do not run again."""
+    st.subheader("Step through the cell")
+    st.caption(
+        "One LSTM cell at step t, with the model's own numbers: the memory it had (c(t−1)), how much it keeps "
+        "(forget gate f), how much it writes (input gate i times candidate g), the new memory c(t) = f·c(t−1) + "
+        "i·g, and what it shows (h = o·tanh(c)). Right: what it expects. Left/right arrow keys step; "
+        f"▶ play animates up to {FC.FRAME_CAP} steps in the browser (the frames sent at once)."
+    )
+    chosen = st.text_input("Units in the cell (commas, up to 8)", value=", ".join(map(str, default_units)),
+                           key="cell_units", bind="query-params",
+                           help="Default: the 3 units whose cell state tracks being inside double quotes.")  # fmt: skip
+    units, problem = reading.parse_units(chosen, arrays["c"].shape[1], default_units)
+    if problem:
+        st.warning(problem)
+    cell = reading.cell_steps(arrays, units, **steps)
+    t = _step_buttons(cell.steps)
+    st.plotly_chart(FC.cell_view(cell, t), key="cell")
+    st.caption(
+        f"Step {t} of {cell.steps - 1} (the chart names the character). Full page runs this session: "
+        f"{st.session_state.get('page_runs', 0)} (stepping redraws only this section; the model does not run again)."
+    )
+
+
+def intervention_controls(steps: int, units: int, default_units: list[int], default_start: int) -> dict:
+    c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
+    with c1:
+        chosen = st.text_input(
+            "Units to switch off (commas)",
+            value=", ".join(map(str, default_units)),
+            key="off_units",
+            bind="query-params",
+            help="Default: the 10 units of this layer whose cell state is highest inside double quotes "
+            "(the pattern search of the LSTM gates page).",
+        )
+    with c2:
+        mode = inputs.choice("How", MODES, key="off_mode", sidebar=False)
+    with c3:
+        value = st.number_input("Clamp c to", value=0.0, step=0.5, key="off_value", bind="query-params",
+                                disabled=mode != "clamp c to a value")  # fmt: skip
+    with c4:
+        start = inputs.number("From step", key="off_from", low=0, high=steps - 1, default=default_start)
+    picked, problem = reading.parse_units(chosen, units, default_units, limit=64)
+    if problem:
+        st.warning(problem)
+    return {"units": tuple(picked), "mode": mode, "value": float(value if mode == "clamp c to a value" else 0.0),
+            "start": int(start)}  # fmt: skip
+
+
+@st.fragment
+def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTable, default_units: list[int]) -> None:
+    st.subheader("Switch units off")
+    st.caption(
+        "Change chosen units of this layer from one step on, inside the recurrence (the next step reads the "
+        "changed value), and compare the model's predictions before and after."
+    )
+    opening = text.find('"')
+    choice = intervention_controls(len(text), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
+    after = None
+    with friendly_errors("running the model with the units switched off"):
+        after = reading.char_intervention(text, layer, *(choice[k] for k in ("units", "mode", "value", "start")))
+    if after is None:
+        return
+    after_table = P.next_step_table(after["probs"], data["ids"])
+    kl = P.kl_bits(data["probs"], after["probs"])
+    _quote_story(text, data, after, choice)
+    start = choice["start"]
+    title = (
+        f"{choice['mode']} from step {start}: mean surprisal {table.mean_surprisal:.3f} → "
+        f"{after_table.mean_surprisal:.3f} bits/char"
+    )
+    labels = token_labels(list(text))
+    st.plotly_chart(
+        FP.before_after(labels, table.surprisal, after_table.surprisal, kl, start, title=title), key="before_after"
+    )
+    st.markdown(
+        f"**The text coloured by how far the next-character distribution moved** (KL divergence, bits; "
+        f"largest {kl.max():.3f}; hover a character)"
+    )
+    st.html(coloured_text(list(text), kl, words=False))
+    frame = reading.predictions_frame(text, data["chars"], table, {"table": after_table, "kl": kl})
+    later = frame.iloc[start:].sort_values("kl_bits", ascending=False).head(12)
+    st.markdown("**Where the predictions moved most** (steps from the change on)")
+    shown = later[["step", "char", "next", "guess1", "p_next", "guess1_after", "p_next_after", "kl_bits"]].copy()
+    for column in ("char", "next", "guess1", "guess1_after"):
+        shown[column] = shown[column].map(visible)
+    st.dataframe(shown, hide_index=True)
+    _downloads(frame, data, after, choice, layer)
+
+
+def _quote_story(text: str, data: dict, after: dict, choice: dict) -> None:
+    close = P.closing_quote(text, max(0, choice["start"] - 1))
+    if close is None or close == 0:
+        return
+    quote = data["chars"].index('"') if '"' in data["chars"] else None
+    if quote is None:
+        return
+    before, now = float(data["probs"][close - 1, quote]), float(after["probs"][close - 1, quote])
+    st.metric(
+        f"P('\"') just before the closing quote (after step {close - 1})",
+        f"{now:.4f}",
+        delta=f"{now - before:+.4f} (was {before:.4f})",
+        delta_color="off",
+    )
+
+
+def _downloads(frame: pd.DataFrame, data: dict, after: dict, choice: dict, layer: int) -> None:
+    d1, d2 = st.columns(2)
+    d1.download_button("Download predictions before/after (CSV)", data=frame.to_csv(index=False),
+                       file_name="lstm_predictions.csv", mime="text/csv", on_click="ignore")  # fmt: skip
+    d2.download_button(
+        "Download probabilities before/after (NPZ)",
+        data=lambda: reading.npz_bytes(
+            probs=data["probs"], probs_after=after["probs"], chars=np.array(data["chars"]), ids=data["ids"],
+            layer=layer, units=np.array(choice["units"]), mode=choice["mode"], value=choice["value"],
+            start=choice["start"], c_after=after["c"], h_after=after["h"],
+        ),
+        file_name="lstm_predictions.npz",
+        mime="application/octet-stream",
+        on_click="ignore",
+    )  # fmt: skip
+
+
+def elmo_predictions(p) -> None:
+    """Both LMs' top-5 guesses per word (`engine.models.elmo.Predictions`), shown literally in a table."""
+    st.subheader("What the two language models predict")
+    st.caption(
+        "ELMo is two language models: the forward one guesses the next word, the backward one the word before "
+        "(softmax over the shipped vocabulary; </S> = end of sentence, <S> = start)."
+    )
+    frame = pd.DataFrame(
+        {
+            "word": p.tokens,
+            "next (forward LM)": [" · ".join(f"{w} {q:.2f}" for w, q in row) for row in p.next_words],
+            "p(actual next)": np.exp(p.forward_logprob),
+            "previous (backward LM)": [" · ".join(f"{w} {q:.2f}" for w, q in row) for row in p.previous_words],
+            "p(actual previous)": np.exp(p.backward_logprob),
+        }
+    )
+    st.dataframe(frame, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f")
+                                                        for c in ("p(actual next)", "p(actual previous)")})  # fmt: skip
