@@ -13,6 +13,7 @@ APP_TITLE = "NLP Model Explorer"
 PAGES = [
     ("app.py", "Home", ":material/home:"),
     ("pages/1_LSTM_gates.py", "LSTM gates", ":material/memory:"),
+    ("pages/2_ELMo_language_model.py", "ELMo language model", ":material/text_fields:"),
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
 ]
