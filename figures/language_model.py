@@ -46,9 +46,10 @@ def blank_bars(result, k: int = 10) -> go.Figure:
             row=1,
             col=col,
         )
-        fig.update_yaxes(autorange="reversed", row=1, col=col)
+        fig.update_yaxes(type="category", autorange="reversed", row=1, col=col)  # "1. ." is not a number
         fig.update_xaxes(range=[0, max(probs, default=1) * 1.35], title="probability", row=1, col=col)
-    return base_layout(fig, height=80 + 28 * min(k, max(len(result.forward), 1)))
+    fig = base_layout(fig, height=110 + 28 * min(k, max(len(result.forward), 1)))
+    return fig.update_layout(margin={"t": 40})  # room for the panel titles
 
 
 def word_probabilities(guesses) -> go.Figure:
@@ -72,6 +73,7 @@ def word_probabilities(guesses) -> go.Figure:
             )
         )
     fig.update_yaxes(type="log", title="p(actual word)", range=[-6, 0.05])
+    fig.update_xaxes(type="category")
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
     return base_layout(fig, height=340)
 

@@ -34,11 +34,21 @@ blank_text = st.sidebar.text_input(
 st.sidebar.caption("Examples")
 for example in EXAMPLES:
     st.sidebar.button(example, on_click=use_example, args=(example,), key=f"example {example}")
+check = st.sidebar.text_input(
+    "Check a word in the blank",
+    value="bank",
+    key="check",
+    bind="query-params",
+    help="Its probability and rank under each LM, even when it is not among the top guesses.",
+).strip()
 sentence = st.sidebar.text_input(
     "Sentence", value="I sat on the bank of the river .", key="sentence", bind="query-params", help="Any sentence."
 )
 k = inputs.number("Guesses shown", key="k", low=1, high=20, default=5, sidebar=True)
-page.sidebar_footer()
+st.sidebar.caption(
+    "Runs on your machine: no telemetry. The one exception is the official-ELMo fetch at the bottom of this page, "
+    "and only when you click it. Every input is in the link: copy the URL to share this exact view."
+)
 
 st.title("ELMo's language model")
 st.markdown(
@@ -60,22 +70,30 @@ if elmo is not None and not elmo.can_predict:
     )
 elif elmo is not None:
     st.header("Fill the blank")
+    result = None
     if show_problems(check_text(blank_text, max_chars=MAX_CHARS, what="sentence with a blank")):
         with friendly_errors("filling the blank"):
             result = cached_lm.fill_blank(choice, clean_text(blank_text)[0], max(k, 5))
-            st.text(" ".join(result.tokens))
-            st.plotly_chart(blank_bars(result, k), key="blank_bars")
-            st.info(
-                "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
-                "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
-                "their layers, not their guesses. It only shows what each direction knows.",
-                icon=":material/science:",
-            )
-            st.caption(
-                f"Left out and the rest renormalized: `{'`, `'.join(result.excluded)}` (`<UNK>` stands for every "
-                f"word outside the {len(elmo.vocab):,}-word vocabulary at once), which had p = "
-                f"{result.excluded_prob['forward']:.3f} forward and {result.excluded_prob['backward']:.3f} backward."
-            )
+    if result is not None:
+        st.text(" ".join(result.tokens))
+        st.plotly_chart(blank_bars(result, k), key="blank_bars")
+        st.info(
+            "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
+            "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
+            "their layers, not their guesses. It only shows what each direction knows.",
+            icon=":material/science:",
+        )
+        st.caption(
+            f"Left out and the rest renormalized: `{'`, `'.join(result.excluded)}` (`<UNK>` stands for every "
+            f"word outside the {len(elmo.vocab):,}-word vocabulary at once), which had p = "
+            f"{result.excluded_prob['forward']:.3f} forward and {result.excluded_prob['backward']:.3f} backward."
+        )
+    if result is not None and check:
+        with friendly_errors("checking the word"):
+            ranks = cached_lm.word_in_blank(choice, clean_text(blank_text)[0], check, max(k, 5))
+            rows = [{"word": check, "LM": key, "p": p, "rank": rank} for key, (p, rank) in ranks.items()]
+            number = st.column_config.NumberColumn(format="%.5f")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={"p": number})
 
     st.header("What each LM expects at every word")
     if show_problems(check_text(sentence, max_chars=MAX_CHARS, what="sentence")):

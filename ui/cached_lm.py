@@ -37,6 +37,14 @@ def fill_blank(choice: str, sentence: str, k: int):
     return language_model.fill_blank(elmo(choice), tokenize(sentence), k)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def word_in_blank(choice: str, sentence: str, word: str, k: int) -> dict:
+    """{"forward" | "backward" | "combined": (p, rank)} of `word` in the blank."""
+    from engine.analysis import language_model
+
+    return language_model.word_in_blank(elmo(choice), fill_blank(choice, sentence, k), word)
+
+
 @st.cache_data(show_spinner="Learning the layer mix (cross-validated)…", max_entries=8)
 def learned_mix(word: str, sentences: str, elmo_folder: str):
     """ScalarMix + linear classifier fitted on the labelled occurrences (engine.analysis.mix_learning)."""

@@ -135,7 +135,7 @@ def find_blank(tokens: Sequence[str]) -> int:
     """The index of the one `___` in `tokens`; `InputError` when there is none or more than one."""
     blanks = [j for j, token in enumerate(tokens) if token == BLANK]
     if len(blanks) != 1:
-        found = "no" if not blanks else f"{len(blanks)}"
+        found = "none" if not blanks else f"{len(blanks)}"
         raise InputError(
             f"Write the sentence with exactly one blank, three underscores ___ (found {found}), e.g. "
             "'I sat on the ___ of the river'."
@@ -178,6 +178,25 @@ def fill_blank(
         excluded=excluded,
         excluded_prob=excluded_prob,
     )
+
+
+def word_in_blank(elmo: Elmo, result: BlankGuesses, word: str) -> dict[str, tuple[float, int]]:
+    """{"forward" | "backward" | "combined": (probability, rank)} of `word` in the blank (rank 1 = first guess).
+
+    Raises `InputError` when the word is outside the vocabulary (or excluded, like `<UNK>`): it has no
+    probability of its own there.
+    """
+    index = elmo.word_index.get(word.lower() if elmo.lowercase_vocab else word)
+    if index is None or word in result.excluded:
+        raise InputError(
+            f"'{word}' is not in {elmo.name}'s {len(elmo.vocab):,}-word vocabulary, so it has no probability of its "
+            "own (it would be one of the words <UNK> stands for)."
+        )
+    out = {}
+    for key in ("forward", "backward", "combined"):
+        logp = getattr(result, f"{key}_logprob")
+        out[key] = (float(np.exp(logp[index])), int((logp > logp[index]).sum()) + 1)
+    return out
 
 
 @torch.inference_mode()

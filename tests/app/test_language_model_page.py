@@ -40,14 +40,20 @@ def test_fill_the_blank_draws_what_the_engine_computes(cache, sentence):
     assert any("never trains" in m for m in messages(at, "info"))
     assert [m.label for m in at.metric] == ["Perplexity, forward LM", "Perplexity, backward LM",
                                             "Average (as bilm-tf reports it)"]  # fmt: skip
-    table = at.dataframe[0].value
+    check = at.dataframe[0].value  # "bank" in the blank: its probability and rank under each LM
+    ranks = lm.word_in_blank(load_default(), expected, "bank")
+    assert list(check["LM"]) == list(ranks) and list(check["rank"]) == [rank for _, rank in ranks.values()]
+    table = at.dataframe[1].value
     assert list(table["word"]) == tokenize("I sat on the bank of the river .")
 
 
 def test_a_sentence_without_a_blank_is_a_clear_message_and_the_rest_still_runs(cache):
     at = run_page(PAGE, params={"blank": "no blank here"})
     assert not at.exception
-    assert any("exactly one blank" in m for m in messages(at, "error"))
+    assert [m for m in messages(at, "error") if "blank" in m] == [
+        "Write the sentence with exactly one blank, three underscores ___ (found none), e.g. 'I sat on the ___ of "
+        "the river'."
+    ]
     assert at.dataframe and at.metric  # the per-word view still runs
 
 

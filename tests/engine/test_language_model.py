@@ -59,6 +59,19 @@ def test_fill_blank_matches_a_direct_softmax(elmo, softmax, text):
     assert result.excluded == ["<UNK>", "<S>", "</S>"]
 
 
+def test_a_chosen_words_probability_and_rank_in_the_blank(elmo):
+    result = lm.fill_blank(elmo, tokenize("I sat on the ___ of the river"), k=3)
+    first, p = result.combined[0]
+    assert lm.word_in_blank(elmo, result, first)["combined"] == (pytest.approx(p, rel=1e-5), 1)
+    bank = lm.word_in_blank(elmo, result, "Bank")  # the vocabulary is lower-cased
+    for key in ("forward", "backward", "combined"):
+        logp = getattr(result, f"{key}_logprob")
+        word = elmo.word_index["bank"]
+        assert bank[key] == (pytest.approx(float(np.exp(logp[word])), rel=1e-5), 1 + int((logp > logp[word]).sum()))
+    with pytest.raises(InputError, match="not in"):
+        lm.word_in_blank(elmo, result, "zxqwv")
+
+
 def test_each_direction_sees_only_its_own_side(elmo):
     left = lm.fill_blank(elmo, tokenize("I sat on the ___ of the river"))
     other_right = lm.fill_blank(elmo, tokenize("I sat on the ___ in a car"))
