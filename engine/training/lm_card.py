@@ -74,7 +74,19 @@ def section(scores: dict) -> str:
             f"Measured by `python -m engine.training.lm_card` (also printed by `make bench`) on {scores['source']}: "
             f"{scores['positions']:,} predicted positions per direction (every word, plus the end marker for the "
             "forward LM and the start marker for the backward LM), stateless, full softmax, words outside the "
-            "vocabulary scored as `<UNK>`. Top-1 accuracy: how often the LM's first guess is the actual word.",
+            "vocabulary scored as `<UNK>`. Top-1 accuracy: how often the LM's first guess is the actual word "
+            "(punctuation and the end markers included: they are the easiest guesses).",
+            *(
+                [
+                    "",
+                    "This text is not the test split of the table above: the sample holds distinct sentences of 6 "
+                    "to 40 tokens from the validation and test documents, picked by hash (`choose_sample` in "
+                    "engine/training/corpus.py), re-tokenized from detokenized text. So these perplexities are not "
+                    "comparable with that table's.",
+                ]
+                if "sample" in scores["source"]
+                else []
+            ),
             "",
             "| model | top-1 forward | top-1 backward | perplexity forward | perplexity backward "
             "| perplexity average |",

@@ -111,3 +111,13 @@ def test_learn_the_mix_shows_learned_weights_beside_the_sliders_and_cv_accuracy(
     values = array(bars["y"])
     assert values[0] <= 0.5 and values[1:].max() > 0.6  # layer 0 cannot tell senses apart
     assert any("stratified 8-fold" in c.value for c in at.caption)
+
+
+def test_learn_the_mix_says_when_there_are_too_few_sentences():
+    lines = [f"river\tWe sat on the bank of the river number {k}." for k in range(3)]
+    lines += [f"money\tShe paid the bank the loan number {k}." for k in range(3)]
+    params = {"compare": "false", "map": "PCA", "learn_mix": "true", "preset": "my own sentences"}
+    at = run_page(PAGE, params={**params, "word": "bank", "sentences": "\n".join(lines)})
+    assert not at.exception and not messages(at, "error")
+    assert any("6 labelled sentences" in w and "mean little" in w for w in messages(at, "warning"))
+    assert any("leave-one-out" in c.value for c in at.caption)
