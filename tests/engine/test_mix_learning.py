@@ -8,15 +8,6 @@ from engine.analysis.mix_learning import learn_mix
 from engine.validation import InputError
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny batched models: one thread is faster than two on a shared machine (no effect on results)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def task(n: int, informative: int, seed: int = 0, dim: int = 16, senses: int = 2):
     """Three layers of noise; only `informative` carries the sense (a shifted direction per sense)."""
     rng = np.random.default_rng(seed)
@@ -41,7 +32,9 @@ def test_the_mix_learns_the_layer_that_carries_the_label(informative):
 
 def test_small_sets_use_leave_one_out_and_say_they_are_small():
     layers, labels = task(12, 1, seed=3)
+    threads = torch.get_num_threads()
     fit = learn_mix(layers, labels)
+    assert torch.get_num_threads() == threads  # the one-thread setting is restored
     assert fit.scheme == "leave-one-out" and fit.n == 12
     assert "mean little" in fit.note and "sense0: 6" in fit.note
 
@@ -55,11 +48,12 @@ def test_layer_accuracy_matches_a_plain_loop_of_held_out_fits():
     y = np.unique(labels, return_inverse=True)[1]
     x = torch.from_numpy(layers / np.linalg.norm(layers, axis=-1).mean(axis=1)[:, None, None])
     correct = 0
-    for held in range(16):  # leave-one-out, one model at a time
-        train = torch.ones(1, 16)
-        train[0, held] = 0
-        _, _, logits = M._train(x, torch.from_numpy(y), train, torch.tensor([1]), 2, 100, 0.05, 1e-2)
-        correct += int(logits[0, held].argmax() == y[held])
+    with M._one_thread():
+        for held in range(16):  # leave-one-out, one model at a time
+            train = torch.ones(1, 16)
+            train[0, held] = 0
+            _, _, logits = M._train(x, torch.from_numpy(y), train, torch.tensor([1]), 2, 100, 0.05, 1e-2)
+            correct += int(logits[0, held].argmax() == y[held])
     assert fit.layer_accuracy[1] == pytest.approx(correct / 16)
 
 
