@@ -72,7 +72,14 @@ def word_probabilities(guesses) -> go.Figure:
                 hovertemplate="%{x}: p = %{y:.4f}, rank %{customdata}<extra>" + title + "</extra>",
             )
         )
-    fig.update_yaxes(type="log", title="p(actual word)", range=[-6, 0.05])
+    ticks = [10.0**-e for e in range(7)]
+    fig.update_yaxes(
+        type="log",
+        title="p(actual word)",
+        range=[-6, 0.05],
+        tickvals=ticks,
+        ticktext=["1", "0.1", "0.01", "0.001", "10⁻⁴", "10⁻⁵", "10⁻⁶"],  # not plotly's "100µ"
+    )
     fig.update_xaxes(type="category")
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
     return base_layout(fig, height=340)

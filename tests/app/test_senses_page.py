@@ -100,7 +100,7 @@ def test_bad_input_gives_a_clear_error(params, expected):
 
 
 def test_learn_the_mix_shows_learned_weights_beside_the_sliders_and_cv_accuracy():
-    at = run_page(PAGE, params={"compare": "false", "map": "PCA", "learn_mix": "true", "w0": "1.0", "w1": "0.0"})
+    at = run_page(PAGE, params={"compare": "false", "map": "PCA", "learn_mix": "true", "w0": "1.0", "w1": "0.0"}, timeout=600)
     assert not at.exception and not messages(at, "error")
     weights, accuracy = plotly_specs(at)[-2:]
     learned, hand = (array(t["y"]) for t in weights["data"])
@@ -117,7 +117,7 @@ def test_learn_the_mix_says_when_there_are_too_few_sentences():
     lines = [f"river\tWe sat on the bank of the river number {k}." for k in range(3)]
     lines += [f"money\tShe paid the bank the loan number {k}." for k in range(3)]
     params = {"compare": "false", "map": "PCA", "learn_mix": "true", "preset": "my own sentences"}
-    at = run_page(PAGE, params={**params, "word": "bank", "sentences": "\n".join(lines)})
+    at = run_page(PAGE, params={**params, "word": "bank", "sentences": "\n".join(lines)}, timeout=600)
     assert not at.exception and not messages(at, "error")
     assert any("6 labelled sentences" in w and "mean little" in w for w in messages(at, "warning"))
     assert any("leave-one-out" in c.value for c in at.caption)
