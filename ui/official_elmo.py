@@ -47,7 +47,8 @@ def fetch_panel(expanded: bool = False) -> None:
         st.caption(
             "AllenNLP's published ELMo, trained on 1 billion words. Fetching needs the network: it is the only "
             f"thing this app downloads, and only when you click. Source: {official.base_url()} (for a mirror, set the "
-            f"environment variable {official.BASE_URL_ENV}). Files go to {official.cache_dir()}; each download is checked (HDF5 "
+            f"environment variable {official.BASE_URL_ENV}). Files go to {official.cache_dir()}; each download is "
+            "checked (HDF5 "
             "structure, every dataset's shape against the options) and its sha256 recorded before it is used; a "
             "file whose sha256 later changes is refused. The official files carry no softmax, so they give "
             "vectors, senses and gates, but no word predictions."
