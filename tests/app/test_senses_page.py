@@ -100,7 +100,9 @@ def test_bad_input_gives_a_clear_error(params, expected):
 
 
 def test_learn_the_mix_shows_learned_weights_beside_the_sliders_and_cv_accuracy():
-    at = run_page(PAGE, params={"compare": "false", "map": "PCA", "learn_mix": "true", "w0": "1.0", "w1": "0.0"}, timeout=600)
+    at = run_page(
+        PAGE, params={"compare": "false", "map": "PCA", "learn_mix": "true", "w0": "1.0", "w1": "0.0"}, timeout=600
+    )
     assert not at.exception and not messages(at, "error")
     weights, accuracy = plotly_specs(at)[-2:]
     learned, hand = (array(t["y"]) for t in weights["data"])
