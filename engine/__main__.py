@@ -1,4 +1,5 @@
-"""Command line for notebook users: `python -m engine elmo SENTENCES.txt OUT.npz [options]`.
+"""Command line for notebook users: `python -m engine elmo SENTENCES.txt OUT.npz [options]`, and
+`python -m engine elmo-fetch small|medium|original [--base-url URL]` to fetch AllenNLP's official ELMo.
 
 Embeds a file of tokenized sentences (one per line, tokens separated by spaces) with ELMo, like
 AllenNLP's old `allennlp elmo` command, into an .npz: `embedding_<k>` is line k's float32 array
@@ -47,6 +48,20 @@ def embed_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def fetch_official(args: argparse.Namespace) -> int:
+    """Download, verify and install an official ELMo into the user's cache (tqdm bars on stderr)."""
+    from engine.models.elmo import official
+
+    where = official.folder(args.size)
+    print(f"fetching the official ELMo {args.size} (~{official.APPROX_MB[args.size]} MB) from "
+          f"{official.base_url(args.base_url)} into {where}", file=sys.stderr)  # fmt: skip
+    model = official.fetch(args.size, base=args.base_url, progress=True, timeout=args.timeout, retries=args.retries)
+    print(f"verified and installed in {model.folder}")
+    for name, digest in model.sha256.items():
+        print(f"  sha256 {digest}  {name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -65,9 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     layers = elmo.add_mutually_exclusive_group()
     layers.add_argument("--top", action="store_true", help="keep only the top layer")
     layers.add_argument("--average", action="store_true", help="average the three layers")
+    fetch = commands.add_parser("elmo-fetch", help="fetch AllenNLP's official ELMo (options + weights) into the cache")
+    fetch.add_argument("size", choices=["small", "medium", "original"])
+    fetch.add_argument(
+        "--base-url",
+        help="a mirror laid out like AllenNLP's (BASE/<name>/elmo_<name>_weights.hdf5); "
+        "default: $ELMO_BASE_URL, else https://allennlp.s3.amazonaws.com/models/elmo",
+    )
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for data before giving up")
+    fetch.add_argument("--retries", type=int, default=3, help="tries per file when the connection fails or drops")
     args = parser.parse_args(argv)
     try:
-        return embed_file(args)
+        return fetch_official(args) if args.command == "elmo-fetch" else embed_file(args)
     except (InputError, ModelLoadError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

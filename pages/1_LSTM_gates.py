@@ -26,11 +26,11 @@ text = inputs.text_input(
 )
 model_name = inputs.choice(
     "Model",
-    list(cached.LSTM_MODELS),
+    cached.lstm_models(),
     key="model",
     help="char-LSTM: a 2-layer character-level LSTM language model trained for this app (steps are characters). "
     "ELMo: the forward or backward LSTM of this app's ELMo biLM (steps are words; the backward one reads "
-    "right to left).",
+    "right to left). An official ELMo appears here once fetched (ELMo language model page).",
 )
 layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
 page.sidebar_footer()
@@ -61,7 +61,7 @@ else:
 
 model = None
 with friendly_errors("loading the model"):
-    model = cached.char_lstm() if char_model else cached.elmo_model()
+    model = cached.char_lstm() if char_model else cached.elmo_by_name(model_name)
 if model is None:
     st.stop()
 if char_model:
@@ -80,7 +80,7 @@ units = view.i.shape[1]
 st.caption(
     f"{view.steps} steps ({'characters' if char_model else 'words, with the sentence boundaries <S> and </S>'}) · "
     f"{units} units in layer {layer} · {model.name}"
-    + ("" if char_model or model_name == "ELMo forward" else " · read right to left: step t has seen t…end")
+    + ("" if char_model or model_name.endswith("forward") else " · read right to left: step t has seen t…end")
 )
 
 
@@ -190,7 +190,9 @@ def _csv(view) -> str:
 
 def _npz(model_name: str, text: str) -> bytes:
     trace = (
-        cached.char_lstm().trace(text) if model_name == "char-LSTM" else cached.elmo_model().gates(tokenize(text), True)
+        cached.char_lstm().trace(text)
+        if model_name == "char-LSTM"
+        else cached.elmo_by_name(model_name).gates(tokenize(text), True)
     )
     buffer = io.BytesIO()
     probs = {"probs": trace.probs} if getattr(trace, "probs", None) is not None else {}  # char-LSTM: [T, V]

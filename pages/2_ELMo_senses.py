@@ -10,9 +10,10 @@ from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures.senses import layer_maps, scores_chart
-from ui import cached, inputs, page
+from ui import cached, cached_lm, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.mix_panel import learned_mix_view
 
 MAX_CHARS = S.MAX_SENTENCES * 200
 CUSTOM = "my own sentences"
@@ -61,15 +62,16 @@ st.sidebar.button(
     on_click=search_corpus,
     help="Up to 60 unlabelled sentences from the held-out part of the training corpus.",
 )
+fetched = cached_lm.elmo_choices()[1:]  # official models fetched on the ELMo language model page
 elmo_kind = inputs.choice(
     "ELMo model",
-    ["this app's biLM", "official files (folder)"],
+    ["this app's biLM", *fetched, "official files (folder)"],
     key="elmo",
-    help="This app's biLM was trained here on public-domain English. If you have the official AllenNLP files "
-    "(options.json + weights.hdf5), point to their folder.",
+    help="This app's biLM was trained here on public-domain English. An official ELMo appears here once fetched "
+    "(ELMo language model page); other official AllenNLP files (options.json + weights.hdf5): name their folder.",
 )
-elmo_folder = ""
-if elmo_kind != "this app's biLM":
+elmo_folder = elmo_kind if elmo_kind in fetched else ""
+if elmo_kind == "official files (folder)":
     elmo_folder = st.sidebar.text_input("ELMo folder", key="elmo_folder", bind="query-params").strip()
 compare = inputs.toggle("Compare with the Transformer (MiniLM)", key="compare", default=True, sidebar=True)
 page.sidebar_footer()
@@ -85,7 +87,7 @@ if st.session_state.pop("found", None) == 0:
     st.warning(f"'{md(word)}' does not occur in the corpus sample; your sentences were replaced by nothing.")
 
 ok = show_problems(check_text(sentences, max_chars=MAX_CHARS, what="list of sentences"))
-if elmo_folder == "" and elmo_kind != "this app's biLM":
+if elmo_folder == "" and elmo_kind == "official files (folder)":
     ok = show_problems([Problem("error", "Type the folder that holds options.json and weights.hdf5.")]) and ok
 if not ok:
     st.stop()
@@ -184,6 +186,7 @@ def sense_view() -> None:
             "1-NN accuracy: for each occurrence, does its most similar other occurrence (cosine) have the same "
             "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated senses."
         )
+        learned_mix_view(parsed.word, sentences, elmo_folder, mix, data["elmo"].layer_names)
     if selected is not None:
         _neighbours(selected, mix)
     _downloads(mix)

@@ -29,6 +29,21 @@ def attention(source: str, allow_pickle: bool, text: str) -> transformer.Attenti
 # LSTM gates
 # ---------------------------------------------------------------------------------------------
 LSTM_MODELS = ("char-LSTM", "ELMo forward", "ELMo backward")
+OFFICIAL = "official ELMo "  # + size: a fetched official model, wherever a folder may be named
+
+
+def lstm_models() -> list[str]:
+    """LSTM_MODELS, then both directions of every official ELMo fetched into the cache."""
+    from engine.models.elmo import official
+
+    return [*LSTM_MODELS, *(f"{OFFICIAL}{size} {d}" for size in official.available() for d in ("forward", "backward"))]
+
+
+def elmo_by_name(model: str):
+    """The ELMo behind an LSTM-page choice: "ELMo forward" -> this app's, "official ELMo small forward" -> it."""
+    if model.startswith(OFFICIAL):
+        return elmo_from_folder(model.rsplit(" ", 1)[0])
+    return elmo_model()
 
 
 @st.cache_resource(show_spinner="Loading the char-LSTM (once per server)…")
@@ -54,8 +69,8 @@ def lstm_gates(model: str, text: str, layer: int) -> tuple:
     if model == "char-LSTM":
         trace, direction = char_lstm().trace(text), 0
     else:
-        trace = elmo_model().gates(tokenize(text), with_boundaries=True)
-        direction = 0 if model == "ELMo forward" else 1
+        trace = elmo_by_name(model).gates(tokenize(text), with_boundaries=True)
+        direction = 0 if model.endswith("forward") else 1
     view = gate_analysis.layer_view(trace, layer - 1, direction)
     summary = [
         {gate: gate_analysis.saturation(getattr(trace, gate)[k, direction, 0]) for gate in ("i", "f", "o")}
@@ -69,10 +84,14 @@ def lstm_gates(model: str, text: str, layer: int) -> tuple:
 # ---------------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner="Loading ELMo from the folder (once per server)…", max_entries=2)
 def elmo_from_folder(folder: str):
+    """A folder of options.json + weights.hdf5 (+ vocab.txt), or "official ELMo <size>" (fetched, verified)."""
     from pathlib import Path
 
-    from engine.models.elmo import Elmo
+    from engine.models.elmo import Elmo, official
 
+    if folder.startswith(OFFICIAL):
+        model = official.load_verified(folder.removeprefix(OFFICIAL))
+        return Elmo.from_files(model.options, model.weights, name=folder)
     path = Path(folder).expanduser()
     return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
 

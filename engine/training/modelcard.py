@@ -20,6 +20,7 @@ import torch
 
 from engine import ASSETS, PROJECT_ROOT, assets
 from engine.text import detokenize
+from engine.training import lm_card
 
 CORPUS = PROJECT_ROOT / "data" / "corpus"
 CHECKPOINTS = PROJECT_ROOT / "checkpoints"
@@ -152,12 +153,15 @@ def elmo_card() -> str:
         "test": trained.perplexity(test),
         "test_untrained": untrained.perplexity(test),
     }
+    lm_scores = lm_card.measure()  # top-1 next-word accuracy and perplexity, trained and untrained
     senses_md, senses = sense_table()
     best = max((1, 2), key=lambda k: senses["mean"]["trained"][k])  # the contextual layers
     margin = senses["mean"]["trained"][best] - senses["mean"]["untrained"][best]
     args = facts.get("args", {})
     lstm, cnn = options["lstm"], options["char_cnn"]
-    (directory / "evaluation.json").write_text(json.dumps({"perplexity": ppl, "senses": senses}, indent=2) + "\n")
+    (directory / "evaluation.json").write_text(
+        json.dumps({"perplexity": ppl, "senses": senses, "language_model": lm_scores}, indent=2) + "\n"
+    )
     return f"""# Model card: this project's ELMo biLM (`assets/elmo`)
 
 The default model of the ELMo senses page and of the ELMo choices on the LSTM page. Same
@@ -226,6 +230,8 @@ Open American National Corpus. In training the modern sources were repeated ({re
             ],
         )
     }
+
+{lm_card.section(lm_scores)}
 
 ## Word senses
 

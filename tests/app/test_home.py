@@ -4,6 +4,7 @@ from streamlit.source_util import page_icon_and_name
 
 from tests.app.conftest import ROOT, run_page
 from ui.inputs import DEFAULT_TEXT
+from ui.page import PAGES
 
 
 def test_home_renders_without_exception():
@@ -24,8 +25,8 @@ def url_names() -> dict[str, str]:
 def test_every_link_on_home_points_to_an_existing_page():
     at = run_page()
     links = [el.proto.page for el in at.get("page_link")]
-    # sidebar navigation (5) + per model card: open it, and a "Try:" question (3 x 2)
-    assert len(links) == 11
+    # sidebar navigation (one link per page in ui.page.PAGES) + per model card: open it, and a "Try:" question (3 x 2)
+    assert len(links) == len(PAGES) + 6
     pages = url_names()
     assert set(links) == set(pages), "every page is linked and every link is a page"
     for name in sorted(set(links) - {""}):

@@ -97,3 +97,29 @@ def test_bad_input_gives_a_clear_error(params, expected):
     assert not at.exception
     assert any(expected in e for e in messages(at, "error")), messages(at, "error")
     assert not plotly_specs(at)
+
+
+def test_learn_the_mix_shows_learned_weights_beside_the_sliders_and_cv_accuracy():
+    at = run_page(
+        PAGE, params={"compare": "false", "map": "PCA", "learn_mix": "true", "w0": "1.0", "w1": "0.0"}, timeout=600
+    )
+    assert not at.exception and not messages(at, "error")
+    weights, accuracy = plotly_specs(at)[-2:]
+    learned, hand = (array(t["y"]) for t in weights["data"])
+    np.testing.assert_allclose(learned.sum(), 1.0, rtol=1e-4)
+    np.testing.assert_allclose(hand, [0.5, 0.0, 0.5])
+    bars = accuracy["data"][0]
+    assert list(bars["x"]) == ["layer 0 (char-CNN)", "layer 1", "layer 2", "learned mix"]
+    values = array(bars["y"])
+    assert values[0] <= 0.5 and values[1:].max() > 0.6  # layer 0 cannot tell senses apart
+    assert any("stratified 8-fold" in c.value for c in at.caption)
+
+
+def test_learn_the_mix_says_when_there_are_too_few_sentences():
+    lines = [f"river\tWe sat on the bank of the river number {k}." for k in range(3)]
+    lines += [f"money\tShe paid the bank the loan number {k}." for k in range(3)]
+    params = {"compare": "false", "map": "PCA", "learn_mix": "true", "preset": "my own sentences"}
+    at = run_page(PAGE, params={**params, "word": "bank", "sentences": "\n".join(lines)}, timeout=600)
+    assert not at.exception and not messages(at, "error")
+    assert any("6 labelled sentences" in w and "mean little" in w for w in messages(at, "warning"))
+    assert any("leave-one-out" in c.value for c in at.caption)

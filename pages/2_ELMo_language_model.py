@@ -1,0 +1,136 @@
+"""ELMo's language model: what the forward and backward LMs expect, fill the blank, and the official ELMo."""
+
+import pandas as pd
+import streamlit as st
+
+from engine.validation import check_text, clean_text
+from figures.language_model import blank_bars, word_probabilities
+from ui import cached_lm, inputs, page
+from ui.feedback import friendly_errors, show_problems
+from ui.official_elmo import fetch_panel
+
+MAX_CHARS = 600
+EXAMPLES = ("I sat on the ___ of the river", "I paid the cheque into the ___")
+
+
+def use_example(sentence: str) -> None:
+    st.session_state["blank"] = sentence
+
+
+page.setup("ELMo language model")
+choice = inputs.choice(
+    "ELMo model",
+    cached_lm.elmo_choices(),
+    key="lm_model",
+    help="This app's biLM (trained here, with its softmax), or an official ELMo once fetched (below).",
+)
+blank_text = st.sidebar.text_input(
+    "Sentence with a blank ___",
+    value=EXAMPLES[0],
+    key="blank",
+    bind="query-params",
+    help=f"One blank, three underscores. Up to {MAX_CHARS} characters.",
+)
+st.sidebar.caption("Examples")
+for example in EXAMPLES:
+    st.sidebar.button(example, on_click=use_example, args=(example,), key=f"example {example}")
+check = st.sidebar.text_input(
+    "Check a word in the blank",
+    value="bank",
+    key="check",
+    bind="query-params",
+    help="Its probability and rank under each LM, even when it is not among the top guesses.",
+).strip()
+sentence = st.sidebar.text_input(
+    "Sentence", value="I sat on the bank of the river .", key="sentence", bind="query-params", help="Any sentence."
+)
+k = inputs.number("Guesses shown", key="k", low=1, high=20, default=5, sidebar=True)
+st.sidebar.caption(
+    "Runs on your machine: no telemetry. The one exception is the official-ELMo fetch at the bottom of this page, "
+    "and only when you click it. Every input is in the link: copy the URL to share this exact view."
+)
+
+st.title("ELMo's language model")
+st.markdown(
+    "ELMo's vectors are a by-product of a bidirectional language model (Peters et al. 2018, §3.1). Its **forward "
+    "LM** predicts each word from the words to its left; its **backward LM** predicts each word from the words to "
+    "its right. They are trained together, as two separate predictors sharing the character CNN and the softmax. "
+    "Learning to guess words is what makes the layers carry the context that separates a word's senses."
+)
+
+elmo = None
+with friendly_errors("loading ELMo"):
+    elmo = cached_lm.elmo(choice)
+if elmo is not None and not elmo.can_predict:
+    st.info(
+        f"{elmo.name} has no softmax: AllenNLP's published files keep only the biLM's layers, not the output layer "
+        "that turns them into word probabilities. So it gives vectors (senses page) and gates (LSTM page), but "
+        "no predictions here; nothing below is made up. Choose this app's biLM to see the language model.",
+        icon=":material/info:",
+    )
+elif elmo is not None:
+    st.header("Fill the blank")
+    result = None
+    if show_problems(check_text(blank_text, max_chars=MAX_CHARS, what="sentence with a blank")):
+        with friendly_errors("filling the blank"):
+            result = cached_lm.fill_blank(choice, clean_text(blank_text)[0], max(k, 5))
+    if result is not None:
+        st.text(" ".join(result.tokens))
+        st.plotly_chart(blank_bars(result, k), key="blank_bars")
+        st.info(
+            "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
+            "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
+            "their layers, not their guesses. It only shows what each direction knows.",
+            icon=":material/science:",
+        )
+        st.caption(
+            f"Left out and the rest renormalized: `{'`, `'.join(result.excluded)}` (`<UNK>` stands for every "
+            f"word outside the {len(elmo.vocab):,}-word vocabulary at once), which had p = "
+            f"{result.excluded_prob['forward']:.3f} forward and {result.excluded_prob['backward']:.3f} backward."
+        )
+    if result is not None and check:
+        with friendly_errors("checking the word"):
+            ranks = cached_lm.word_in_blank(choice, clean_text(blank_text)[0], check, max(k, 5))
+            rows = [{"word": check, "LM": key, "p": p, "rank": rank} for key, (p, rank) in ranks.items()]
+            number = st.column_config.NumberColumn(format="%.5f")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={"p": number})
+
+    st.header("What each LM expects at every word")
+    if show_problems(check_text(sentence, max_chars=MAX_CHARS, what="sentence")):
+        with friendly_errors("asking the language models"):
+            guesses = cached_lm.word_guesses(choice, clean_text(sentence)[0], k)
+            ppl = guesses.perplexity
+            c1, c2, c3 = st.columns(3)
+            c1.metric("Perplexity, forward LM", f"{ppl['forward']:.1f}")
+            c2.metric("Perplexity, backward LM", f"{ppl['backward']:.1f}")
+            c3.metric("Average (as bilm-tf reports it)", f"{ppl['average']:.1f}")
+            st.caption(
+                "Perplexity = exp(mean surprisal) over the sentence's words and its end (forward) or start "
+                "(backward) marker: the number of equally likely words the LM was choosing between, on average."
+            )
+
+            def top(guesses_at: list) -> str:
+                return " · ".join(f"{w} {p:.3f}" for w, p in guesses_at)
+
+            table = pd.DataFrame(
+                {
+                    "word": guesses.tokens,
+                    "forward: top guesses from the left": [top(g) for g in guesses.forward_top],
+                    "p (forward)": guesses.forward_prob,
+                    "rank (forward)": guesses.forward_rank,
+                    "backward: top guesses from the right": [top(g) for g in guesses.backward_top],
+                    "p (backward)": guesses.backward_prob,
+                    "rank (backward)": guesses.backward_rank,
+                    "in vocabulary": guesses.in_vocab,
+                }
+            )
+            number = st.column_config.NumberColumn(format="%.4f")
+            st.dataframe(table, hide_index=True, column_config={"p (forward)": number, "p (backward)": number})
+            st.plotly_chart(word_probabilities(guesses), key="word_probabilities")
+            st.caption(
+                "p: the probability the LM gave the actual word (a word outside the vocabulary is scored as "
+                "`<UNK>`); rank 1 = it was the LM's first guess."
+            )
+
+st.header("The official ELMo")
+fetch_panel(expanded=elmo is not None and not elmo.can_predict)

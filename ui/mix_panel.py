@@ -1,0 +1,38 @@
+"""The senses page's "learn the mix for these senses" control: ELMo's second stage on the user's labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from figures.language_model import mix_accuracy, mix_weights
+from ui import cached_lm, inputs
+from ui.feedback import friendly_errors
+
+
+def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[float], layers: Sequence[str]) -> None:
+    """Fit ScalarMix (s_j, γ) + a linear classifier on the labelled occurrences; show s_j beside the sliders'
+    mix and the cross-validated accuracy beside each single layer's."""
+    st.subheader("Learn the mix for these senses (ELMo's second stage)")
+    st.caption(
+        "In a downstream task ELMo learns its layer weights s_j and scale γ (eq. 1) together with the task's model. "
+        "Here the task is your sense labels and the model a linear classifier on the mixed vector (Adam, weight "
+        "decay), cross-validated: leave-one-out up to 20 sentences, stratified k-fold above."
+    )
+    if not inputs.toggle("Learn the mix for these senses", key="learn_mix"):
+        return
+    with friendly_errors("learning the mix"):
+        fit = cached_lm.learned_mix(word, sentences, elmo_folder)
+        if fit.note:
+            st.warning(fit.note, icon=":material/warning:")
+        hand = [w / sum(mix) for w in mix]
+        left, right = st.columns(2)
+        left.plotly_chart(mix_weights(fit.weights, hand, layers), key="learned_weights")
+        right.plotly_chart(mix_accuracy(fit, layers), key="learned_accuracy")
+        st.caption(
+            f"{fit.n} labelled sentences, {len(fit.senses)} senses, {fit.scheme}. Learned on all of them: "
+            f"s = {' / '.join(f'{s:.2f}' for s in fit.weights)}, γ = {fit.gamma:.2f} (each layer first scaled to "
+            "unit mean norm, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
+            "so alone it can only guess the most frequent sense."
+        )

@@ -1,0 +1,93 @@
+"""The "fetch the official ELMo" control: a progress bar per file, clear messages, the page keeps working.
+
+The only place in the app that uses the network, and only when the user clicks.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.models.elmo import official
+
+FLASH = "official_fetch_message"
+
+
+class ProgressBar:
+    """A tqdm-like object (pooch calls `total`, `update`, `reset`, `close`) drawn as `st.progress`."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.total, self.done, self.shown = name, 0, 0, -1
+        self.bar = st.progress(0.0, text=f"{name}: connecting…")
+
+    def update(self, n: int) -> None:
+        self.done += n
+        share = min(self.done / self.total, 1.0) if self.total else 0.0
+        if int(share * 100) != self.shown:  # redraw at most once per percent
+            self.shown = int(share * 100)
+            self.bar.progress(share, text=f"{self.name}: {self.done / 1e6:.1f} of {self.total / 1e6:.1f} MB")
+
+    def reset(self) -> None:
+        self.done, self.shown = 0, -1
+
+    def close(self) -> None:
+        pass
+
+
+def manual_copy_hint(size: str) -> str:
+    names = official.file_names(size)
+    return f"Offline? Copy `{names['options']}` and `{names['weights']}` by hand into `{official.folder(size)}`."
+
+
+def fetch_panel(expanded: bool = False) -> None:
+    """Choose a size, fetch it (verified, sha256 shown), or see what to copy by hand."""
+    message = st.session_state.pop(FLASH, None)
+    with st.expander("The official ELMo (AllenNLP), fetched once", expanded=expanded or message is not None):
+        if message:
+            st.success(message, icon=":material/check_circle:")
+        st.caption(
+            "AllenNLP's published ELMo, trained on 1 billion words. Fetching needs the network: it is the only "
+            f"thing this app downloads, and only when you click. Source: {official.base_url()} (for a mirror, set the "
+            f"environment variable {official.BASE_URL_ENV}). Files go to {official.cache_dir()}; each download is "
+            "checked (HDF5 "
+            "structure, every dataset's shape against the options) and its sha256 recorded before it is used; a "
+            "file whose sha256 later changes is refused. The official files carry no softmax, so they give "
+            "vectors, senses and gates, but no word predictions."
+        )
+        fetched = official.available()
+        for size in fetched:
+            try:
+                model = official.load_verified(size)
+            except official.FetchError as exc:
+                st.error(f"official ELMo {size}: {exc}", icon=":material/error:")
+                continue
+            st.text(
+                f"official ELMo {size}: {model.folder}\n"
+                + "\n".join(f"  sha256 {digest}  {name}" for name, digest in model.sha256.items())
+            )
+        size = st.radio(
+            "Size",
+            list(official.SIZES),
+            key="fetch_size",
+            horizontal=True,
+            bind="query-params",
+            format_func=lambda s: f"{s} ({official.SIZES[s]}, ~{official.APPROX_MB[s]} MB)",
+        )
+        st.caption(manual_copy_hint(size))
+        if st.button(f"Fetch the official ELMo {size}", key="fetch_official", icon=":material/download:"):
+            _fetch(size)
+
+
+def _fetch(size: str) -> None:
+    try:
+        model = official.fetch(size, progress=ProgressBar)
+    except official.FetchError as exc:
+        st.error(
+            f"{exc}\n\nNothing was installed; the page keeps working with this app's biLM.",
+            icon=":material/cloud_off:",
+        )
+        return
+    st.session_state[FLASH] = (
+        f"Fetched and verified the official ELMo {size} into {model.folder}. It is now in the model choice of "
+        "this page, the senses page and the LSTM gates page."
+    )
+    st.rerun()
