@@ -15,6 +15,7 @@ PAGES = [
     ("pages/1_LSTM_gates.py", "LSTM gates", ":material/memory:"),
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
+    ("pages/4_Compare.py", "Compare the models", ":material/compare_arrows:"),
 ]
 
 
