@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 ROW_PX = 26  # one layer row
 CHANGED = "#dc2626"
+# white only for exactly 0 (nothing moved), then yellow to red: the smallest move is already coloured
+MOVED = [[0.0, "#ffffff"], [1e-6, "#ffffcc"], [0.25, "#fed976"], [0.5, "#fd8d3c"], [0.75, "#e31a1c"], [1.0, "#800026"]]
 
 
 def _cell_text(values: np.ndarray, moved: np.ndarray | None, digits: int) -> list[list[str]]:
@@ -28,13 +30,17 @@ def _cell_text(values: np.ndarray, moved: np.ndarray | None, digits: int) -> lis
                 cells.append("–")
             elif moved is not None and not moved[r, c]:
                 cells.append("0")
+            elif 0 < abs(v) < 10**-digits:
+                cells.append(f"{v:.0e}")  # moved, but less than the digits shown: never a fake "0.000"
             else:
                 cells.append(f"{v:.{digits}f}")
         out.append(cells)
     return out
 
 
-def _stack(row_counts: list[int], titles: list[str], strip: bool = False) -> go.Figure:
+def _stack(row_counts: list[int], titles: list[str], height: int, strip: bool = False) -> go.Figure:
+    """Subplots sharing the word axis, one per model, as tall as their layer rows; 56 px between
+    them for the model's title."""
     rows = row_counts if not strip else [1, *row_counts]
     names = titles if not strip else ["", *titles]
     return make_subplots(
@@ -42,7 +48,7 @@ def _stack(row_counts: list[int], titles: list[str], strip: bool = False) -> go.
         cols=1,
         shared_xaxes=True,
         row_heights=[n / sum(rows) for n in rows],
-        vertical_spacing=0.35 / sum(rows),
+        vertical_spacing=56 / height,
         subplot_titles=names,
     )
 
@@ -58,7 +64,8 @@ def pair_heatmaps(diff: PairDiff) -> go.Figure:
     word's representation moved between the two sentences. Cells where nothing moved say "0"; the
     changed words are framed in red."""
     models = diff.models
-    fig = _stack([len(m.layers) for m in models], [f"{m.model}: {m.unit}" for m in models])
+    height = 150 + ROW_PX * sum(len(m.layers) for m in models) + 56 * len(models)
+    fig = _stack([len(m.layers) for m in models], [f"{m.model}: {m.unit}" for m in models], height)
     labels = plotly_text([visible(label) for label in diff.labels])
     for k, model in enumerate(models, start=1):
         digits = 1 if model.model == "char-LSTM" else 3
@@ -80,15 +87,13 @@ def pair_heatmaps(diff: PairDiff) -> go.Figure:
             col=1,
         )
         top = float(np.nanmax(model.distance, initial=0.0)) or 1.0
-        fig.update_layout(
-            {axis: {"colorscale": "YlOrRd", "cmin": 0, "cmax": top, "colorbar": _colorbar(fig, k, model.model)}}
-        )
+        colorbar = _colorbar(fig, k, model.model)
+        fig.update_layout({axis: {"colorscale": MOVED, "cmin": 0, "cmax": top, "colorbar": colorbar}})
         fig.update_yaxes(autorange="reversed", row=k, col=1)
     for n, changed in enumerate(diff.pairing.changed):
         if changed:
-            fig.add_vrect(x0=n - 0.5, x1=n + 0.5, line={"color": CHANGED, "width": 3}, fillcolor="rgba(0,0,0,0)")
+            fig.add_vrect(x0=n - 0.5, x1=n + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)
     fig.update_xaxes(tickangle=-45, type="category")
-    height = 120 + ROW_PX * sum(len(m.layers) for m in models) + 60 * len(models)
     return base_layout(fig, height=height).update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 90})
 
 
@@ -100,7 +105,8 @@ def sentence_rows(view: WordView) -> go.Figure:
     on points, not heatmap cells). The chosen word's column is framed in red.
     """
     groups = view.groups
-    fig = _stack([len(g.layers) for g in groups], [f"{g.model}: {g.what}" for g in groups], strip=True)
+    height = 190 + ROW_PX * sum(len(g.layers) for g in groups) + 56 * len(groups)
+    fig = _stack([len(g.layers) for g in groups], [f"{g.model}: {g.what}" for g in groups], height, strip=True)
     labels = plotly_text([visible(label) for label in view.labels])
     colours = ["#111827"] * len(labels)
     colours[view.word] = CHANGED
@@ -112,6 +118,7 @@ def sentence_rows(view: WordView) -> go.Figure:
             text=[label.split(":", 1)[1] for label in labels],
             textposition="top center",
             marker={"symbol": "square", "size": 14, "color": colours},
+            cliponaxis=False,
             hovertemplate="click to choose %{x}<extra></extra>",
             showlegend=False,
         ),
@@ -151,7 +158,6 @@ def sentence_rows(view: WordView) -> go.Figure:
     fig.add_vrect(x0=view.word - 0.5, x1=view.word + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)
     fig.update_xaxes(tickangle=-45, type="category")
     fig.update_layout(clickmode="event+select", dragmode=False)
-    height = 160 + ROW_PX * sum(len(g.layers) for g in groups) + 50 * len(groups)
     return base_layout(fig, height=height).update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 90})
 
 
@@ -183,4 +189,5 @@ def unit_bars(view: WordView) -> go.Figure:
         )
         fig.update_yaxes(autorange="reversed", row=1, col=k + 1)
         fig.update_xaxes(title="‖Δ(h, c)‖ across the word", row=1, col=k + 1)
-    return base_layout(fig, height=80 + 24 * units.units.shape[1])
+    fig = base_layout(fig, height=110 + 24 * units.units.shape[1])
+    return fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
