@@ -1,0 +1,45 @@
+"""Minimal pairs chosen to teach where context flows (the Compare page's presets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    a: str
+    b: str
+    lesson: str
+
+
+PRESETS = [
+    Preset(
+        "bank: river / money",
+        "She sat on the bank of the river.",
+        "She sat on the bank of the money.",
+        "The word that decides the sense of 'bank' comes after it. Only models that read to the right can "
+        "let it change 'bank': ELMo's backward half and MiniLM; the char-LSTM and ELMo's forward half cannot.",
+    ),
+    Preset(
+        "trophy: too big / too small",
+        "The trophy didn't fit in the suitcase because it was too big.",
+        "The trophy didn't fit in the suitcase because it was too small.",
+        "A Winograd schema: big/small decides whether 'it' is the trophy or the suitcase. The deciding word is "
+        "last, so nothing reading left to right sees it before 'it'.",
+    ),
+    Preset(
+        "quote opened / not opened",
+        'He said "we will meet at the bank by the river" and left.',
+        "He said we will meet at the bank by the river and left.",
+        "One quote mark changes everything after it for the char-LSTM: its state never comes back to where it "
+        "was, because it remembers that a quote is open. ELMo's backward half and MiniLM move before it too.",
+    ),
+    Preset(
+        "agreement: key is / keys are",
+        "The key to the cabinets is on the table.",
+        "The keys to the cabinets are on the table.",
+        "Two words change (key/keys and is/are): a pair that is not minimal. The words between them move in "
+        "every model that reads in their direction.",
+    ),
+]

@@ -1,0 +1,193 @@
+"""Figures for the Compare page: a minimal pair's distances (words × layers, one block per model) and
+one chosen word seen by every row of every model, over the same word axis."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from figures.common import DIVERGING, SEQUENTIAL, base_layout, plotly_text, visible
+
+if TYPE_CHECKING:
+    from engine.compare import PairDiff, WordView
+
+ROW_PX = 26  # one layer row
+CHANGED = "#dc2626"
+# white only for exactly 0 (nothing moved), then yellow to red: the smallest move is already coloured
+MOVED = [[0.0, "#ffffff"], [1e-6, "#ffffcc"], [0.25, "#fed976"], [0.5, "#fd8d3c"], [0.75, "#e31a1c"], [1.0, "#800026"]]
+
+
+def _cell_text(values: np.ndarray, moved: np.ndarray | None, digits: int) -> list[list[str]]:
+    """What each cell says: "0" where the vectors are bit-for-bit equal, "–" where there is no value."""
+    out = []
+    for r, row in enumerate(values):
+        cells = []
+        for c, v in enumerate(row):
+            if np.isnan(v):
+                cells.append("–")
+            elif moved is not None and not moved[r, c]:
+                cells.append("0")
+            elif 0 < abs(v) < 10**-digits:
+                cells.append(f"{v:.0e}")  # moved, but less than the digits shown: never a fake "0.000"
+            else:
+                cells.append(f"{v:.{digits}f}")
+        out.append(cells)
+    return out
+
+
+def _stack(row_counts: list[int], titles: list[str], height: int, strip: bool = False) -> go.Figure:
+    """Subplots sharing the word axis, one per model, as tall as their layer rows; 56 px between
+    them for the model's title."""
+    rows = row_counts if not strip else [1, *row_counts]
+    names = titles if not strip else ["", *titles]
+    return make_subplots(
+        rows=len(rows),
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[n / sum(rows) for n in rows],
+        vertical_spacing=56 / height,
+        subplot_titles=names,
+    )
+
+
+def _colorbar(fig: go.Figure, row: int, title: str) -> dict:
+    domain = fig.get_subplot(row, 1).yaxis.domain
+    middle, length = sum(domain) / 2, domain[1] - domain[0]
+    return {"title": {"text": title, "side": "right"}, "y": middle, "len": length, "thickness": 12}
+
+
+def pair_heatmaps(diff: PairDiff) -> go.Figure:
+    """One heatmap per model (char-LSTM, ELMo, MiniLM): layers × aligned words, coloured by how far the
+    word's representation moved between the two sentences. Cells where nothing moved say "0"; the
+    changed words are framed in red."""
+    models = diff.models
+    height = 150 + ROW_PX * sum(len(m.layers) for m in models) + 56 * len(models)
+    fig = _stack([len(m.layers) for m in models], [f"{m.model}: {m.unit}" for m in models], height)
+    labels = plotly_text([visible(label) for label in diff.labels])
+    for k, model in enumerate(models, start=1):
+        digits = 1 if model.model == "char-LSTM" else 3
+        axis = "coloraxis" if k == 1 else f"coloraxis{k}"
+        fig.add_trace(
+            go.Heatmap(
+                z=model.distance,
+                x=labels,
+                y=model.layers,
+                coloraxis=axis,
+                text=_cell_text(model.distance, model.moved, digits),
+                texttemplate="%{text}",
+                textfont={"size": 11},
+                hovertemplate="%{x}<br>%{y}<br>moved by %{text}<extra>" + model.model + "</extra>",
+                xgap=1,
+                ygap=1,
+            ),
+            row=k,
+            col=1,
+        )
+        top = float(np.nanmax(model.distance, initial=0.0)) or 1.0
+        colorbar = _colorbar(fig, k, model.model)
+        fig.update_layout({axis: {"colorscale": MOVED, "cmin": 0, "cmax": top, "colorbar": colorbar}})
+        fig.update_yaxes(autorange="reversed", row=k, col=1)
+    for n, changed in enumerate(diff.pairing.changed):
+        if changed:
+            fig.add_vrect(x0=n - 0.5, x1=n + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)
+    fig.update_xaxes(tickangle=-45, type="category")
+    return base_layout(fig, height=height).update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 90})
+
+
+def sentence_rows(view: WordView) -> go.Figure:
+    """Every row of every model for one chosen word, over the sentence's words: the char-LSTM's, ELMo's
+    and MiniLM's cosine similarity to the chosen word per layer, and MiniLM's attention from it.
+
+    The top strip holds the words as points: a click there selects a word (Streamlit selections work
+    on points, not heatmap cells). The chosen word's column is framed in red.
+    """
+    groups = view.groups
+    height = 190 + ROW_PX * sum(len(g.layers) for g in groups) + 56 * len(groups)
+    fig = _stack([len(g.layers) for g in groups], [f"{g.model}: {g.what}" for g in groups], height, strip=True)
+    labels = plotly_text([visible(label) for label in view.labels])
+    colours = ["#111827"] * len(labels)
+    colours[view.word] = CHANGED
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[0] * len(labels),
+            mode="markers+text",
+            text=[label.split(":", 1)[1] for label in labels],
+            textposition="top center",
+            marker={"symbol": "square", "size": 14, "color": colours},
+            cliponaxis=False,
+            hovertemplate="click to choose %{x}<extra></extra>",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(visible=False, range=[-0.6, 1.6], row=1, col=1)
+    attention_top = max(float(np.nanmax(groups[-1].values, initial=0.0)), 1e-6)
+    for k, group in enumerate(groups, start=2):
+        is_attention = k == len(groups) + 1
+        fig.add_trace(
+            go.Heatmap(
+                z=group.values,
+                x=labels,
+                y=group.layers,
+                coloraxis="coloraxis2" if is_attention else "coloraxis",
+                text=_cell_text(group.values, None, 2),
+                texttemplate="%{text}",
+                textfont={"size": 10},
+                hovertemplate="%{y}, %{x}: %{text}<extra>" + group.model + "</extra>",
+                xgap=1,
+                ygap=1,
+            ),
+            row=k,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", row=k, col=1)
+    fig.update_layout(
+        coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "colorbar": _colorbar(fig, 3, "cosine")},
+        coloraxis2={
+            "colorscale": SEQUENTIAL,
+            "cmin": 0,
+            "cmax": attention_top,
+            "colorbar": _colorbar(fig, len(groups) + 1, "attention"),
+        },
+    )
+    fig.add_vrect(x0=view.word - 0.5, x1=view.word + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)
+    fig.update_xaxes(tickangle=-45, type="category")
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return base_layout(fig, height=height).update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 90})
+
+
+def unit_bars(view: WordView) -> go.Figure:
+    """The char-LSTM units whose (h, c) changed most while it read the chosen word, one panel per layer."""
+    units = view.units
+    layers = units.units.shape[0]
+    fig = make_subplots(rows=1, cols=layers, subplot_titles=[f"char-LSTM L{k + 1}" for k in range(layers)])
+    for k in range(layers):
+        hover = [
+            f"unit {u}<br>‖Δ(h, c)‖ {d:.2f}<br>c: {cb:.2f} → {ca:.2f}<br>h: {hb:.2f} → {ha:.2f}"
+            for u, d, cb, ca, hb, ha in zip(
+                units.units[k], units.change[k], units.c_before[k], units.c_after[k],
+                units.h_before[k], units.h_after[k], strict=True,
+            )
+        ]  # fmt: skip
+        fig.add_trace(
+            go.Bar(
+                x=units.change[k],
+                y=[f"unit {u}" for u in units.units[k]],
+                orientation="h",
+                marker={"color": "#2563eb"},
+                hovertext=hover,
+                hoverinfo="text",
+                showlegend=False,
+            ),
+            row=1,
+            col=k + 1,
+        )
+        fig.update_yaxes(autorange="reversed", row=1, col=k + 1)
+        fig.update_xaxes(title="‖Δ(h, c)‖ across the word", row=1, col=k + 1)
+    fig = base_layout(fig, height=110 + 24 * units.units.shape[1])
+    return fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
