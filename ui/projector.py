@@ -1,0 +1,46 @@
+"""Projector mode, for every page and lesson: `?projector=true` (a toggle in the sidebar).
+
+Body text and every chart's text at 20 px or more, and the sidebar out of the way when the link also
+says `hide=sidebar`. Lessons also redraw their charts with `figures.common.projector` (cividis for
+sequential scales); the pages' charts get the larger text from the style rule below.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from figures.common import PROJECTOR_FONT_PX
+
+KEY = "projector"
+
+CSS = f"""
+<style>
+html, body, [data-testid="stAppViewContainer"] {{ font-size: {PROJECTOR_FONT_PX}px; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, [data-testid="stCaptionContainer"],
+[data-testid="stWidgetLabel"] p, [data-testid="stText"], label, button p, textarea, input {{
+  font-size: {PROJECTOR_FONT_PX}px !important; }}
+.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .legendtext,
+.js-plotly-plot .cbaxis text, .js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle,
+.js-plotly-plot .annotation-text {{ font-size: {PROJECTOR_FONT_PX}px !important; }}
+</style>
+"""
+
+
+def switch() -> bool:
+    """The sidebar toggle, bound to `?projector=`; applies the style when on. Returns whether it is on."""
+    on = bool(
+        st.sidebar.toggle(
+            "Projector mode",
+            key=KEY,
+            bind="query-params",
+            help="Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
+            "sidebar too.",
+        )
+    )
+    if on:
+        st.html(CSS)
+    return on
+
+
+def active() -> bool:
+    return bool(st.session_state.get(KEY, False))
