@@ -19,7 +19,12 @@ st.page_link(
     label="New here? Start with the Lessons: short guided tours that ask you to predict, then show the answer",
     icon=":material/school:",
 )
-st.image(str(ASSETS / "overview.svg"), width="stretch")
+st.image(
+    str(ASSETS / "overview.svg"),
+    width="stretch",
+    alt="Overview: the same text goes through an LSTM (gates over time), ELMo (word senses per layer) and a "
+    "Transformer (attention heads).",
+)
 
 TRY = {  # one classroom question per page, opened with its settings in the link
     "pages/1_LSTM_gates.py": (

@@ -220,7 +220,7 @@ LESSON = Lesson(
             fixed(
                 "The char-LSTM reads your text one character at a time and keeps a memory, the cell state. At every "
                 "step each unit's **forget gate** f decides how much of its memory to keep: 1 keeps all, 0 wipes it. "
-                "Dark cells below are units keeping their memory."
+                "Values near 1 (see the colour bar) are units keeping their memory."
             ),
             forget_heatmap,
         ),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lessons import LESSONS
 from ui import lesson_view as view
-from ui import page
+from ui import page, projector
 from ui.feedback import friendly_errors
 from ui.lesson_backend import BACKEND
 
@@ -15,8 +15,9 @@ page.sidebar_footer()
 
 lesson, step, text = view.current()
 spec = lesson.steps[step - 1]
-st.title("Lessons")
-st.caption(" · ".join(f"{k}. {item.title}" for k, item in enumerate(LESSONS, start=1)))
+if not projector.active():  # on a projector the step itself gets the room
+    st.title("Lessons")
+    st.caption(f"{len(LESSONS)} lessons: " + " · ".join(item.title for item in LESSONS) + ". Pick one in the sidebar.")
 st.header(lesson.title)
 view.navigation(lesson, step)
 st.subheader(spec.title)

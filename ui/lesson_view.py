@@ -94,11 +94,29 @@ def sidebar() -> None:
 
 def navigation(lesson: Lesson, step: int) -> None:
     back, where, forward, again = st.columns([2, 3, 2, 2], vertical_alignment="center")
-    back.button("← Back", key="back", on_click=_move, args=(-1,), disabled=step == 1, shortcut="ArrowLeft",
-                help="Previous step (left arrow key)")  # fmt: skip
+    back.button(
+        "Back",
+        key="back",
+        icon=":material/arrow_back:",
+        on_click=_move,
+        args=(-1,),
+        disabled=step == 1,
+        shortcut="ArrowLeft",
+        help="Previous step (left arrow key)",
+    )
     where.markdown(f"**Step {step} of {len(lesson.steps)}**")
-    forward.button("Next →", key="next", on_click=_move, args=(1,), disabled=step == len(lesson.steps),
-                   shortcut="ArrowRight", type="primary", help="Next step (right arrow key)")  # fmt: skip
+    forward.button(
+        "Next",
+        key="next",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        on_click=_move,
+        args=(1,),
+        disabled=step == len(lesson.steps),
+        shortcut="ArrowRight",
+        type="primary",
+        help="Next step (right arrow key)",
+    )
     again.button("Start again", key="restart", on_click=_restart, help="Back to step 1, answers cleared")
 
 
