@@ -66,13 +66,12 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     blues = [tuple(stop) for stop in get_colorscale(SEQUENTIAL)]
     for trace in fig.data:
         for holder in (trace, getattr(trace, "marker", None)):
-            if holder is None or "colorscale" not in holder:
-                continue
-            if holder.colorscale and [tuple(stop) for stop in holder.colorscale] == blues:
+            if holder is None or "colorscale" not in holder or not holder.colorscale:
+                continue  # no colour scale here: touching its colour bar would draw one
+            if [tuple(stop) for stop in holder.colorscale] == blues:
                 holder.colorscale = PROJECTOR_SEQUENTIAL
-            if "colorbar" in holder:
-                holder.colorbar.tickfont = {"size": size}
-                holder.colorbar.title.font = {"size": size}
+            holder.colorbar.tickfont = {"size": size}
+            holder.colorbar.title.font = {"size": size}
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig

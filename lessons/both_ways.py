@@ -80,7 +80,7 @@ def shared_word(c: Context) -> str:
 def layer0_chart(c: Context) -> Chart:
     cos = c.cosines(0, "both")
     figure = step_profile(c.labels(), {"layer 0": cos}, title="Cosine between the two sentences, word by word",
-                          y_title="cosine", y_range=(-0.05, 1.05), marked=c.word)  # fmt: skip
+                          y_title="cosine", marked=c.word)  # fmt: skip
     same = int((cos >= SAME).sum())
     return Chart(f"Layer 0 (characters only): {same} of {len(cos)} aligned positions are identical (cosine 1).", figure)
 
@@ -89,7 +89,7 @@ def half_chart(half: str, layer: int = 1) -> callable:
     def chart(c: Context) -> Chart:
         cos = c.cosines(layer, half)
         figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title="Cosine, word by word",
-                              y_title="cosine", y_range=(-0.05, 1.05), marked=c.word)  # fmt: skip
+                              y_title="cosine", marked=c.word)  # fmt: skip
         at = f"{cos[c.word]:.2f} at '{c.first[c.word]}'" if c.word is not None else "no shared word"
         return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine {at}.", figure)
 
@@ -128,7 +128,7 @@ def halves_answer(c: Context) -> Answer:
 def both_chart(c: Context) -> Chart:
     series = {f"layer {k}, both halves": c.cosines(k, "both") for k in (0, 1, 2)}
     figure = step_profile(c.labels(), series, title="ELMo's vectors, word by word", y_title="cosine",
-                          y_range=(-0.05, 1.05), marked=c.word)  # fmt: skip
+                          marked=c.word)  # fmt: skip
     at = (
         f"at '{c.first[c.word]}' layer 1 gives {series['layer 1, both halves'][c.word]:.2f}, layer 2 "
         f"{series['layer 2, both halves'][c.word]:.2f}"

@@ -97,7 +97,6 @@ def navigation(lesson: Lesson, step: int) -> None:
     back.button(
         "Back",
         key="back",
-        icon=":material/arrow_back:",
         on_click=_move,
         args=(-1,),
         disabled=step == 1,
@@ -108,8 +107,6 @@ def navigation(lesson: Lesson, step: int) -> None:
     forward.button(
         "Next",
         key="next",
-        icon=":material/arrow_forward:",
-        icon_position="right",
         on_click=_move,
         args=(1,),
         disabled=step == len(lesson.steps),

@@ -15,13 +15,15 @@ from tests.browser.conftest import screenshot, wait_for_chart
 
 NOTES_SHOTS = Path("/work/notes/shots")
 PAGES = ["/", "/LSTM_gates", "/ELMo_senses?compare=false", "/Transformer_attention"]
+COLD_MS = 300_000  # a lesson's first run on a cold server loads up to four models (on a busy 2-core machine)
 LINK_TEXT = "She put the money in the bank because it was safe."
 
 
 def settle(page: Page) -> None:
     """Wait for the first chart (or image) and for the script to finish (no stale elements)."""
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img', state="attached")
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    first = '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img'
+    page.wait_for_selector(first, state="attached", timeout=COLD_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)
     page.wait_for_timeout(300)
 
 
