@@ -14,7 +14,17 @@ st.markdown(
     "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
     "Everything runs here, on this machine, with the exact numbers the models compute."
 )
-st.image(str(ASSETS / "overview.svg"), width="stretch")
+st.page_link(
+    "pages/0_Lessons.py",
+    label="New here? Start with the Lessons: short guided tours that ask you to predict, then show the answer",
+    icon=":material/school:",
+)
+st.image(
+    str(ASSETS / "overview.svg"),
+    width="stretch",
+    alt="Overview: the same text goes through an LSTM (gates over time), ELMo (word senses per layer) and a "
+    "Transformer (attention heads).",
+)
 
 TRY = {  # one classroom question per page, opened with its settings in the link
     "pages/1_LSTM_gates.py": (

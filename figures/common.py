@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from engine.text import show_whitespace
 
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
-SEQUENTIAL = "Blues"  # gates and attention weights (0..1)
+SEQUENTIAL = "Blues"  # gates and attention weights (0..1): one hue, lightness rises with the value
+PROJECTOR_SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe (Nuñez et al. 2018)
 DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
-QUALITATIVE = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"]
+# Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision deficiency
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish green": "#009E73",
+    "reddish purple": "#CC79A7",
+    "vermillion": "#D55E00",
+    "sky blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+QUALITATIVE = list(OKABE_ITO.values())
+PROJECTOR_FONT_PX = 20
 MASKED = "#e5e7eb"  # cells a causal model can never attend to
 
 
@@ -45,4 +59,27 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None 
         plot_bgcolor="white",
         height=height,
     )
+    return fig
+
+
+def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
+    """The same figure for a classroom projector: every text (ticks, titles, legend, colour bars,
+    panel titles) at `size` px or more, sequential colour scales swapped for cividis, a taller plot."""
+    fig.update_layout(font={"size": size}, legend={"font": {"size": size}}, hoverlabel={"font": {"size": size}})
+    if fig.layout.title and fig.layout.title.text:
+        fig.update_layout(title={"font": {"size": size + 2}})
+    fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
+    fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
+    fig.update_annotations(font={"size": size})
+    blues = [tuple(stop) for stop in get_colorscale(SEQUENTIAL)]
+    for trace in fig.data:
+        for holder in (trace, getattr(trace, "marker", None)):
+            if holder is None or "colorscale" not in holder or not holder.colorscale:
+                continue  # no colour scale here: touching its colour bar would draw one
+            if [tuple(stop) for stop in holder.colorscale] == blues:
+                holder.colorscale = PROJECTOR_SEQUENTIAL
+            holder.colorbar.tickfont = {"size": size}
+            holder.colorbar.title.font = {"size": size}
+    if fig.layout.height:
+        fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig

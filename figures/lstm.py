@@ -9,9 +9,18 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.common import DIVERGING, QUALITATIVE, SEQUENTIAL, base_layout, plotly_text
+from figures.common import DIVERGING, OKABE_ITO, QUALITATIVE, SEQUENTIAL, base_layout, plotly_text
 
-GATE_COLOURS = {"i": "#16a34a", "f": "#dc2626", "o": "#7c3aed", "g": "#d97706", "c": "#0369a1", "h": "#111827"}
+# Okabe-Ito colours, and a dash pattern per gate: no two lines differ by red against green alone
+GATE_COLOURS = {
+    "i": OKABE_ITO["bluish green"],
+    "f": OKABE_ITO["vermillion"],
+    "o": OKABE_ITO["reddish purple"],
+    "g": OKABE_ITO["orange"],
+    "c": OKABE_ITO["blue"],
+    "h": OKABE_ITO["black"],
+}
+GATE_DASHES = {"f": "solid", "i": "dash", "o": "dot", "g": "dashdot", "c": "solid", "h": "dash"}
 
 
 def value_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
@@ -75,7 +84,7 @@ def _line(x, y, name: str, quantity: str) -> go.Scatter:
         y=np.asarray(y, dtype=np.float32),
         name=name,
         mode="lines",
-        line={"color": GATE_COLOURS[quantity], "width": 2},
+        line={"color": GATE_COLOURS[quantity], "width": 2, "dash": GATE_DASHES[quantity]},
     )
 
 
@@ -84,9 +93,11 @@ def ledger(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
     x = plotly_text(step_labels)
     fig = go.Figure(
         [
-            go.Bar(x=x, y=view.kept[:, unit], name="kept: f·c(t-1)", marker_color="#93c5fd"),
-            go.Bar(x=x, y=view.written[:, unit], name="written: i·g", marker_color="#f59e0b"),
-            go.Scatter(x=x, y=view.c[:, unit], name="cell state c", mode="lines+markers", line={"color": "#0369a1"}),
+            go.Bar(x=x, y=view.kept[:, unit], name="kept: f·c(t-1)", marker_color=OKABE_ITO["sky blue"]),
+            go.Bar(x=x, y=view.written[:, unit], name="written: i·g", marker_color=OKABE_ITO["orange"]),
+            go.Scatter(
+                x=x, y=view.c[:, unit], name="cell state c", mode="lines+markers", line={"color": OKABE_ITO["black"]}
+            ),
         ]
     )
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}

@@ -10,8 +10,9 @@ from engine.analysis import gates as G
 from engine.text import steps, tokenize, tokenize_with_spans
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from figures import lstm as F
+from figures import summaries
 from figures.common import token_labels
-from ui import cached, inputs, page
+from ui import cached, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
@@ -132,6 +133,7 @@ def gates_view() -> None:
         ),
         key="heatmap",
     )
+    summary.say(summaries.gates(values[start:end][:, chosen], quantity, layer))
 
     st.subheader("One unit")
     default_unit = int(chosen[0])
@@ -141,7 +143,9 @@ def gates_view() -> None:
     st.markdown(f"**The text coloured by unit {unit}'s {quantity}** ({legend}; hover a character for its value)")
     st.html(F.coloured_text(view.tokens[start:end], values[start:end, unit], words=not char_model, gate=gate))
     st.plotly_chart(F.unit_lines(view, unit, labels), key="lines")
+    summary.say(summaries.unit(view, unit))
     st.plotly_chart(F.ledger(view, unit, labels), key="ledger")
+    summary.say(summaries.ledger(view, unit))
 
     st.subheader("Pattern search")
     st.caption(f"{int(mask.sum())} of {view.steps} steps are marked by the pattern (yellow):")
@@ -163,6 +167,7 @@ def gates_view() -> None:
         "as in Karpathy et al. (2015). Units near the right edge of the forget-gate panel remember for long."
     )
     st.plotly_chart(F.saturation_scatter(saturation, layer_names), key="saturation")
+    summary.say(summaries.saturation(saturation, layer_names))
 
     d1, d2 = st.columns(2)
     d1.download_button(

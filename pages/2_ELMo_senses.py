@@ -9,8 +9,9 @@ import streamlit as st
 from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
+from figures import summaries
 from figures.senses import layer_maps, scores_chart
-from ui import cached, cached_lm, inputs, page
+from ui import cached, cached_lm, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.mix_panel import learned_mix_view
@@ -148,6 +149,7 @@ def sense_view() -> None:
         on_select="rerun",
         selection_mode="points",
     )
+    summary.say(summaries.maps(elmo_maps["maps"], colours))
     if identical_rows(data["elmo"].vectors[0]):
         st.caption(f"Layer 0 puts all {n} occurrences on one point: it sees only the word's characters.")
     transformer_slot = st.container()
@@ -161,6 +163,8 @@ def sense_view() -> None:
         score_columns[0].plotly_chart(
             scores_chart(_scores(mix, "elmo"), metric, title="ELMo vs its untrained control"), key="elmo_scores"
         )
+        with score_columns[0]:
+            summary.say(summaries.scores(_scores(mix, "elmo"), metric))
     if compare:
         with transformer_slot, friendly_errors("running the Transformer"):
             data.update(cached.transformer_sense_vectors(parsed.word, sentences))
@@ -181,6 +185,8 @@ def sense_view() -> None:
                 scores_chart(_scores(mix, "transformer"), metric, title="MiniLM vs its untrained control"),
                 key="transformer_scores",
             )
+            with score_columns[1]:
+                summary.say(summaries.scores(_scores(mix, "transformer"), metric))
     if labels:
         st.caption(
             "1-NN accuracy: for each occurrence, does its most similar other occurrence (cosine) have the same "

@@ -8,9 +8,10 @@ import streamlit as st
 
 from engine.analysis import attention as A
 from engine.validation import check_model_dir, check_text, clean_text
+from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
-from ui import cached, inputs, page
+from ui import cached, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 
@@ -145,6 +146,7 @@ def attention_view() -> None:
             selection_mode="points",
             config={"displayModeBar": False},
         )
+        summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
         st.caption("Click a square to focus that head.")
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
@@ -175,6 +177,7 @@ def attention_view() -> None:
             key="heatmap",
             config={"toImageButtonOptions": {"format": "png", "filename": "attention", "scale": 2}},
         )
+        summary.say(summaries.attention(view.matrix, labels, view.title))
         d1, d2 = st.columns(2)
         d1.download_button(
             "Download this matrix (CSV)",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import pandas  # noqa: F401  (imported here, before setup() starts the UMAP warm-up thread, which imports
+import streamlit as st  # it too: two threads importing pandas for the first time at once can fail)
 
 from engine import ASSETS
-from ui import cached
+from ui import cached, hide, projector
 
 APP_TITLE = "NLP Model Explorer"
 
 
 PAGES = [
     ("app.py", "Home", ":material/home:"),
+    ("pages/0_Lessons.py", "Lessons", ":material/school:"),
     ("pages/1_LSTM_gates.py", "LSTM gates", ":material/memory:"),
     ("pages/1_LSTM_step_by_step.py", "LSTM step by step", ":material/play_circle:"),
     ("pages/2_ELMo_language_model.py", "ELMo language model", ":material/text_fields:"),
@@ -32,6 +34,8 @@ def setup(title: str) -> None:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)
         st.divider()
+    projector.switch()
+    hide.apply()
 
 
 def sidebar_footer() -> None:

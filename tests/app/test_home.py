@@ -25,8 +25,9 @@ def url_names() -> dict[str, str]:
 def test_every_link_on_home_points_to_an_existing_page():
     at = run_page()
     links = [el.proto.page for el in at.get("page_link")]
-    # sidebar navigation (one link per page in ui.page.PAGES) + per model card: open it, and a "Try:" question (3 x 2)
-    assert len(links) == len(PAGES) + 6
+    # sidebar navigation (one link per page in ui.page.PAGES) + the pointer to the Lessons
+    # + per model card: open it, and a "Try:" question (3 x 2)
+    assert len(links) == len(PAGES) + 7
     pages = url_names()
     assert set(links) == set(pages), "every page is linked and every link is a page"
     for name in sorted(set(links) - {""}):

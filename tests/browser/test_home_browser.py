@@ -19,10 +19,15 @@ def test_every_link_on_home_resolves(page, server):
     page.goto(server)
     wait_for_app(page)
     links = page.locator('[data-testid="stPageLink"] a')
-    expect(links).to_have_count(10)
+    expect(links).to_have_count(12)
     targets = sorted({links.nth(i).get_attribute("href") for i in range(links.count())})
-    assert len(targets) == 7  # 4 pages, and 3 of them again with a question's settings
-    titles = {"LSTM_gates": "LSTM gates", "ELMo_senses": "ELMo", "Transformer_attention": "Transformer attention"}
+    assert len(targets) == 8  # 5 pages, and 3 of them again with a question's settings
+    titles = {
+        "Lessons": "Lessons",
+        "LSTM_gates": "LSTM gates",
+        "ELMo_senses": "ELMo",
+        "Transformer_attention": "Transformer attention",
+    }
     for href in targets:
         page.goto(href if href.startswith("http") else server + "/" + href.lstrip("/"))
         wait_for_app(page)

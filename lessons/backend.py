@@ -1,0 +1,81 @@
+"""The models a lesson asks for, behind four plain calls.
+
+The Lessons page passes calls cached by Streamlit (ui/lesson_backend.py); tests and the benchmark pass
+`engine_backend()`, the same calls made straight on the engine, optionally on the untrained controls
+(same architectures, seeded random weights), so a test can check that answers follow the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from engine.analysis import gates as gate_analysis
+from engine.analysis import senses
+from engine.analysis.gates import LayerView
+from engine.models.transformer import AttentionResult
+
+
+@dataclass(frozen=True)
+class Backend:
+    """lstm_layer(text, layer) -> the char-LSTM's LayerView of `layer` (1-based) on `text`;
+    sense_vectors(word, sentences) -> {"input": SenseInput, "elmo", "elmo_control", "transformer",
+    "transformer_control": LayerVectors}; attention(text) -> MiniLM's AttentionResult;
+    elmo_embed(sentences) -> ELMo's `(3, T, 256)` layers per sentence (a tuple of word tuples)."""
+
+    lstm_layer: Callable[[str, int], LayerView]
+    sense_vectors: Callable[[str, str], dict]
+    attention: Callable[[str], AttentionResult]
+    elmo_embed: Callable[[tuple[tuple[str, ...], ...]], list[np.ndarray]]
+
+
+def engine_backend(untrained: bool = False) -> Backend:
+    """The engine's models directly (no Streamlit); `untrained=True` swaps each for its control."""
+    from engine.models import charlstm, elmo, transformer
+
+    @lru_cache(maxsize=1)
+    def models() -> dict:
+        minilm = transformer.load()
+        elmo_control = elmo.load_default(untrained=True)
+        minilm_control = transformer.random_like(minilm, seed=0)
+        return {
+            "charlstm": charlstm.load_default(untrained=untrained),
+            "elmo": elmo_control if untrained else elmo.load_default(),
+            "elmo_control": elmo_control,
+            "transformer": minilm_control if untrained else minilm,
+            "transformer_control": minilm_control,
+        }
+
+    @lru_cache(maxsize=8)
+    def lstm_layer(text: str, layer: int) -> LayerView:
+        return gate_analysis.layer_view(models()["charlstm"].trace(text), layer - 1, 0)
+
+    @lru_cache(maxsize=4)
+    def sense_vectors(word: str, sentences: str) -> dict:
+        parsed = senses.parse_sentences(sentences, word)
+        result: dict = {"input": parsed}
+        if any(p.level == "error" for p in parsed.problems):
+            return result
+        for key in ("elmo", "elmo_control"):
+            model = models()[key]
+            result[key] = senses.elmo_layer_vectors(model.embed, parsed.occurrences, model.name)
+        tokens, indices = [o.tokens for o in parsed.occurrences], [o.index for o in parsed.occurrences]
+        for key in ("transformer", "transformer_control"):
+            model = models()[key]
+            vectors = model.word_vectors(tokens, indices)
+            names = ["embeddings"] + [f"layer {k}" for k in range(1, len(vectors))]
+            result[key] = senses.LayerVectors(model.name, names, vectors)
+        return result
+
+    @lru_cache(maxsize=8)
+    def attention(text: str) -> AttentionResult:
+        return models()["transformer"].run(text)
+
+    @lru_cache(maxsize=8)
+    def elmo_embed(sentences: tuple[tuple[str, ...], ...]) -> list[np.ndarray]:
+        return models()["elmo"].embed([list(s) for s in sentences])
+
+    return Backend(lstm_layer, sense_vectors, attention, elmo_embed)

@@ -1,0 +1,255 @@
+"""Lesson 2, "bank: river or money?": ELMo's layer 0 gives every occurrence one vector; the LSTM
+layers pull the senses apart (leave-one-out 1-NN, Peters et al. 2018 Table 5); an untrained control;
+then ELMo against MiniLM. Maps are PCA (instant); scores are measured in the original space."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.analysis import senses as S
+from engine.validation import InputError, check_text, clean_text
+from figures.senses import layer_maps, scores_chart
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed
+
+WORD = "bank"
+MAX_CHARS = 12_000
+METRIC = "1-NN accuracy"
+CLEAR_GAP = 0.05  # a best layer less than this above the worst does not "separate the senses"
+YES, NO = "yes, about as well", "no, it stays near chance"
+
+
+@dataclass
+class Context:
+    data: dict
+    labels: list[str] | None
+
+    @property
+    def n(self) -> int:
+        return len(self.data["input"].occurrences)
+
+    def rows(self, key: str) -> list[dict]:
+        return S.layer_scores(self.data[key], self.labels) if self.labels else []
+
+    def best(self, key: str) -> dict:
+        return max(self.rows(key), key=lambda r: r[METRIC])
+
+
+def prepare(text: str, backend) -> Context:
+    problems = [p for p in check_text(text, max_chars=MAX_CHARS, what="list of sentences") if p.level == "error"]
+    if problems:
+        raise InputError(problems[0].message)
+    data = backend.sense_vectors(WORD, clean_text(text)[0])
+    errors = [p for p in data["input"].problems if p.level == "error"]
+    if errors:
+        raise InputError(errors[0].message)
+    return Context(data, data["input"].labels)
+
+
+def _maps(c: Context, key: str, picks: list[int] | None = None) -> list[tuple[str, np.ndarray]]:
+    vectors = c.data[key]
+    picks = list(range(len(vectors.layer_names))) if picks is None else picks
+    subset = S.LayerVectors(vectors.model, [vectors.layer_names[k] for k in picks], vectors.vectors[picks])
+    return [(name, p.coords) for name, p in S.layer_projections(subset, "PCA")]
+
+
+def _colours(c: Context) -> list[str]:
+    return c.labels or S.cluster_labels(c.data["elmo"].vectors[-1], k=2)
+
+
+def _hovers(c: Context) -> list[str]:
+    return [f"line {o.line}: {o.highlighted}" for o in c.data["input"].occurrences]
+
+
+def distinct_points(c: Context) -> int:
+    return len(np.unique(np.round(c.data["elmo"].vectors[0], 5), axis=0))
+
+
+def no_labels() -> str:
+    return "The sentences have no sense labels (label<TAB>sentence), so there is no right sense to score against."
+
+
+def elmo_maps(c: Context) -> Chart:
+    figure = layer_maps(_maps(c, "elmo"), _colours(c), _hovers(c), title=c.data["elmo"].model)
+    return Chart(
+        f"{c.n} occurrences of '{WORD}' in ELMo's layers (PCA maps); layer 0 puts them on "
+        f"{distinct_points(c)} distinct point(s).",
+        figure,
+    )
+
+
+def points_answer(c: Context) -> Answer:
+    k = distinct_points(c)
+    return Answer(
+        float(k),
+        f"Layer 0 reads only the characters of '{WORD}', which are the same in every sentence: "
+        f"{c.n} occurrences, {k} distinct vector{'s' if k != 1 else ''}.",
+        tolerance=0.0,
+    )
+
+
+def layer0_answer(c: Context) -> Answer:
+    if not c.labels:
+        return Answer(None, "", caveat=no_labels())
+    score = c.rows("elmo")[0][METRIC]
+    return Answer(
+        score,
+        f"Every neighbour ties at cosine 1, so 1-NN guesses: {score:.2f}, the share of same-sense pairs (chance).",
+        tolerance=0.05,
+    )
+
+
+def elmo_scores(c: Context) -> Chart:
+    if not c.labels:
+        return Chart(no_labels())
+    best = c.best("elmo")
+    control = c.best("elmo_control")
+    figure = scores_chart(c.rows("elmo") + c.rows("elmo_control"), METRIC, title="ELMo vs its untrained control")
+    return Chart(
+        f"{best['layer'].capitalize()} separates the senses best: 1-NN {best[METRIC]:.2f}, "
+        f"untrained control {control[METRIC]:.2f}.",
+        figure,
+    )
+
+
+def best_layer_answer(c: Context) -> Answer:
+    if not c.labels:
+        return Answer(None, "", caveat=no_labels())
+    rows = c.rows("elmo")
+    best = max(rows, key=lambda r: r[METRIC])
+    spread = best[METRIC] - min(r[METRIC] for r in rows)
+    caveat = ""
+    if spread < CLEAR_GAP:
+        caveat = f"In these sentences no layer separates the senses (all within {spread:.2f}): the effect is absent."
+    return Answer(
+        best["layer"],
+        f"{best['layer'].capitalize()}: 1-NN accuracy {best[METRIC]:.2f} against "
+        + ", ".join(f"{r['layer']} {r[METRIC]:.2f}" for r in rows if r is not best)
+        + ".",
+        options=tuple(r["layer"] for r in rows),
+        caveat=caveat,
+    )
+
+
+def control_maps(c: Context) -> Chart:
+    control = c.data["elmo_control"]
+    figure = layer_maps(_maps(c, "elmo_control"), _colours(c), _hovers(c), title=control.model)
+    return Chart(f"The same {c.n} occurrences in an untrained ELMo with random weights (PCA maps).", figure)
+
+
+def control_answer(c: Context) -> Answer:
+    if not c.labels:
+        return Answer(None, "", caveat=no_labels())
+    trained, control = c.best("elmo"), c.best("elmo_control")
+    value = YES if control[METRIC] >= trained[METRIC] - CLEAR_GAP else NO
+    return Answer(
+        value,
+        f"Untrained, its best layer scores {control[METRIC]:.2f}; trained ELMo's {trained[METRIC]:.2f}: "
+        + ("the architecture alone does it here." if value == YES else "the separation comes from training."),
+        options=(YES, NO),
+    )
+
+
+def minilm_maps(c: Context) -> Chart:
+    shown = c.data["transformer"]
+    picks = [0, 2, 4, len(shown.layer_names) - 1]
+    figure = layer_maps(_maps(c, "transformer", picks), _colours(c), _hovers(c), title=shown.model)
+    return Chart(f"The same {c.n} occurrences in MiniLM's embeddings and layers 2, 4 and 6 (PCA maps).", figure)
+
+
+def compare_answer(c: Context) -> Answer:
+    if not c.labels:
+        return Answer(None, "", caveat=no_labels())
+    elmo, minilm = c.best("elmo"), c.best("transformer")
+    value = "ELMo" if elmo[METRIC] > minilm[METRIC] else "MiniLM"
+    caveat = "The two are tied in these sentences." if elmo[METRIC] == minilm[METRIC] else ""
+    return Answer(
+        value,
+        f"ELMo's best ({elmo['layer']}) scores {elmo[METRIC]:.2f}, MiniLM's best ({minilm['layer']}) "
+        f"{minilm[METRIC]:.2f}.",
+        options=("ELMo", "MiniLM"),
+        caveat=caveat,
+    )
+
+
+def both_scores(c: Context) -> Chart:
+    if not c.labels:
+        return Chart(no_labels())
+    elmo, minilm = c.best("elmo"), c.best("transformer")
+    figure = scores_chart(c.rows("elmo") + c.rows("transformer"), METRIC, title="ELMo vs MiniLM")
+    return Chart(f"Best 1-NN accuracy: ELMo {elmo[METRIC]:.2f} ({elmo['layer']}), MiniLM {minilm[METRIC]:.2f}.", figure)
+
+
+LESSON = Lesson(
+    slug="bank",
+    title="bank: river or money?",
+    summary="Layer by layer, how ELMo pulls the senses of one word apart, and how MiniLM compares.",
+    default_text=S.read_preset(WORD)[1],
+    text_label="Sentences with the word 'bank', one per line (sense<TAB>sentence)",
+    prepare=prepare,
+    steps=(
+        Step(
+            "One word, many sentences",
+            fixed(
+                "Each point is one sentence's 'bank', coloured by its sense (river or money). ELMo's **layer 0** "
+                "builds the vector from the word's characters alone; layers 1 and 2 are LSTMs that read the "
+                "whole sentence."
+            ),
+            elmo_maps,
+            Question(
+                fixed("How many different points does layer 0 make for all the occurrences?"),
+                "number",
+                points_answer,
+                low=0,
+                high=400,
+            ),
+        ),
+        Step(
+            "Chance level",
+            fixed(
+                "We score a layer by **1-nearest-neighbour**: for each occurrence, does its most similar other "
+                "occurrence have the same sense? Two balanced senses give about 0.5 by chance."
+            ),
+            elmo_maps,
+            Question(fixed("What 1-NN accuracy does layer 0 get (0 to 1)?"), "number", layer0_answer),
+            reveal_chart=elmo_scores,
+        ),
+        Step(
+            "Which layer separates the senses?",
+            fixed(
+                "Peters et al. (2018) found the top layer best for word senses. Look at the maps: in which layer "
+                "do the two colours fall apart most?"
+            ),
+            elmo_maps,
+            Question(
+                fixed("Which layer separates the senses best (highest 1-NN accuracy)?"), "choice", best_layer_answer
+            ),
+            reveal_chart=elmo_scores,
+        ),
+        Step(
+            "Is it the training?",
+            fixed(
+                "A control: the same network with random, untrained weights. Its LSTMs also mix in the context. "
+                "Does that alone separate the senses?"
+            ),
+            control_maps,
+            Question(
+                fixed("Does the untrained ELMo separate the senses as well as the trained one?"),
+                "choice",
+                control_answer,
+            ),
+            reveal_chart=elmo_scores,
+        ),
+        Step(
+            "ELMo against a Transformer",
+            fixed(
+                "MiniLM, a small Transformer, was trained on far more (and more modern) text than this app's ELMo. "
+                "Here are its layers on the same sentences."
+            ),
+            minilm_maps,
+            Question(fixed("Whose best layer separates the senses of 'bank' better?"), "choice", compare_answer),
+            reveal_chart=both_scores,
+        ),
+    ),
+)

@@ -1,0 +1,105 @@
+"""What a lesson is made of: steps of short text, a live chart and an optional question whose answer
+is computed from the model on the lesson's current text (never written into the lesson).
+
+A lesson is data plus functions of a *context*: everything the lesson's steps need, computed once from
+the models for the current text (`Lesson.prepare(text, backend)`). A step's chart, its summary sentence
+and its answer are functions of that context, so editing the text changes them all consistently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+
+MAX_STEP_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a step draws: a plotly figure or an HTML fragment (coloured text), and one sentence that
+    says what it shows, with its key number (read by screen readers, and by anyone who cannot see it)."""
+
+    summary: str
+    figure: go.Figure | None = None
+    html: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The model's answer on this text. `value` is None when the text cannot pose the question at all:
+    `caveat` then says plainly why. A caveat with a value means the answer is right for this text but
+    the text does not show the effect the lesson is about."""
+
+    value: str | float | None
+    explanation: str
+    options: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    caveat: str = ""
+
+    def is_right(self, guess: str | float | None) -> bool:
+        if guess is None or self.value is None:
+            return False
+        if isinstance(self.value, str):
+            return str(guess) == self.value
+        return abs(float(guess) - float(self.value)) <= self.tolerance
+
+    def shown(self, value: str | float | None = None) -> str:
+        value = self.value if value is None else value
+        if isinstance(value, float):
+            return f"{value:.2f}"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Question:
+    """`kind` "choice" (options come with the answer, from the same context) or "number"."""
+
+    prompt: Callable[[Any], str]
+    kind: str
+    answer: Callable[[Any], Answer]
+    low: float = 0.0
+    high: float = 1.0
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    text: Callable[[Any], str]
+    chart: Callable[[Any], Chart]
+    question: Question | None = None
+    reveal_chart: Callable[[Any], Chart] | None = None  # drawn only after the learner has answered
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """`prepare(text, backend)` runs the models once for the step functions; it raises InputError for a
+    text the lesson cannot use (the page shows the message and keeps the text)."""
+
+    slug: str
+    title: str
+    summary: str
+    default_text: str
+    text_label: str
+    prepare: Callable[[str, Any], Any]
+    steps: Sequence[Step] = field(default_factory=tuple)
+
+
+def fixed(text: str) -> Callable[[Any], str]:
+    """A step text or prompt that does not depend on the context."""
+    return lambda _context: text
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
+
+
+def literal(text: str) -> str:
+    """Text from the learner (a word, a token) made safe inside Markdown: shown exactly as typed."""
+    return _MARKDOWN.sub(r"\\\1", text.replace("\n", "↵"))
+
+
+def word_count(text: str) -> int:
+    return len(re.sub(r"[*`\\]", "", text).split())

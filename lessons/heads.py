@@ -1,0 +1,294 @@
+"""Lesson 3, "Who looks where?": MiniLM's heads by their statistics on the current text (a
+previous-token head, sink heads, a head linking related words), then attention rollout
+(Abnar & Zuidema 2020). Every head named here is read from `head_statistics` of this text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.analysis import attention as A
+from engine.models.transformer import AttentionResult
+from engine.validation import InputError, check_text, clean_text
+from figures.attention import attention_heatmap, heads_grid
+from figures.common import token_labels
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+
+MAX_CHARS = 400
+SINK = 0.6  # a head that puts at least this share of its weight on [CLS]/[SEP] is a sink head (attention.head_role)
+
+
+@dataclass
+class Context:
+    result: AttentionResult
+    stats: A.HeadStatistics
+
+    def name(self, flat: int) -> str:
+        layer, head = np.unravel_index(flat, self.stats.entropy.shape)
+        return f"{layer + 1}.{head + 1}"
+
+    def top(self, statistic: str) -> tuple[int, int]:
+        """(layer, head), 1-based, of the head with the highest value of `statistic`."""
+        layer, head = np.unravel_index(int(np.argmax(self.stats.get(statistic))), self.stats.entropy.shape)
+        return int(layer) + 1, int(head) + 1
+
+    def view(self, mode: str, layer: int = 1, head: int = 1, **options) -> A.MatrixView:
+        r = self.result
+        layers = r.num_layers
+        return A.view_matrix(
+            r.attentions, r.display_tokens, r.word_ids, r.words, r.special_mask, mode=mode, layer=layer, head=head,
+            rollout_range=(1, layers), causal=r.is_causal, **options,
+        )  # fmt: skip
+
+
+def prepare(text: str, backend) -> Context:
+    problems = [p for p in check_text(text, max_chars=MAX_CHARS) if p.level == "error"]
+    if problems:
+        raise InputError(problems[0].message)
+    result = backend.attention(clean_text(text)[0])
+    if len(result.words) < 4:
+        raise InputError("This lesson needs a sentence of at least 4 words, so that heads have somewhere to look.")
+    return Context(result, A.head_statistics(result.attentions, result.special_mask))
+
+
+def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) -> Chart:
+    values = c.stats.get(statistic)
+    layer, head = c.top(statistic)
+    figure = heads_grid(values, A.STATISTICS[statistic].split(":")[0], selected)
+    summary = (
+        f"All {values.size} heads coloured by {A.STATISTICS[statistic].split(':')[0].lower()}: from "
+        f"{values.min():.2f} to {values.max():.2f}, highest in head {layer}.{head}."
+    )
+    return Chart(summary, figure)
+
+
+def head_chart(c: Context, layer: int, head: int, what: str, **options) -> Chart:
+    view = c.view("head", layer, head, **options)
+    labels = token_labels(view.labels)
+    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    return Chart(f"Head {layer}.{head}'s weights, token by token: {what}.", figure)
+
+
+def previous_answer(c: Context) -> Answer:
+    values = c.stats.previous.ravel()
+    ranked = np.argsort(-values, kind="stable")
+    options = sorted({int(ranked[k]) for k in (0, 9, 29, len(ranked) - 1)})
+    best = int(ranked[0])
+    caveat = ""
+    if values[best] < 0.5:
+        caveat = f"No head puts half its weight on the previous token in this text (best {values[best]:.2f})."
+    return Answer(
+        c.name(best),
+        f"Head {c.name(best)} gives the previous token {values[best]:.2f} of its weight on average.",
+        options=tuple(c.name(k) for k in options),
+        caveat=caveat,
+    )
+
+
+def previous_reveal(c: Context) -> Chart:
+    layer, head = c.top("previous")
+    return head_chart(
+        c,
+        layer,
+        head,
+        f"the band just below the diagonal is the previous token, "
+        f"{c.stats.previous[layer - 1, head - 1]:.2f} on average",
+    )
+
+
+def sinks(c: Context) -> int:
+    return int((c.stats.special >= SINK).sum())
+
+
+def sink_answer(c: Context) -> Answer:
+    n = sinks(c)
+    return Answer(
+        float(n),
+        f"{n} of {c.stats.special.size} heads put at least {SINK:.0%} of their weight on [CLS], [SEP] or the first "
+        "token: a head with nothing useful to do parks its attention there.",
+        tolerance=4.0,
+    )
+
+
+def sink_reveal(c: Context) -> Chart:
+    layer, head = c.top("special")
+    return head_chart(c, layer, head, f"{c.stats.special[layer - 1, head - 1]:.2f} of the weight on the sink tokens")
+
+
+def linking_head(c: Context) -> tuple[int, int, int, int, float]:
+    """(layer, head, query word, key word, weight): among heads with no clear-cut role, the strongest
+    link between two words at least two apart, with [CLS]/[SEP] hidden and rows renormalized."""
+    best = (1, 1, 0, 0, -1.0)
+    for row in c.stats.rows():
+        if row["role"]:
+            continue
+        view = c.view("head", row["layer"], row["head"], hide_special=True, renormalize=True, word_level=True)
+        m = view.matrix.copy()
+        size = len(m)
+        m[np.abs(np.arange(size)[:, None] - np.arange(size)[None, :]) < 2] = 0
+        wordlike = np.array([any(ch.isalpha() for ch in w) for w in view.labels])
+        m[~wordlike, :] = 0
+        m[:, ~wordlike] = 0
+        i, j = np.unravel_index(int(np.argmax(m)), m.shape)
+        if m[i, j] > best[4]:
+            best = (row["layer"], row["head"], int(i), int(j), float(m[i, j]))
+    return best
+
+
+def _words(c: Context) -> list[str]:
+    return c.view("head", hide_special=True, word_level=True).labels
+
+
+def link_prompt(c: Context) -> str:
+    layer, head, query, _, _ = linking_head(c)
+    word = _words(c)[query]
+    return f"In head {layer}.{head}, which word does '{literal(word)}' (word {query}) look at most, apart from itself?"
+
+
+def link_chart(c: Context) -> Chart:
+    layer, head, query, _, _ = linking_head(c)
+    return head_chart(
+        c, layer, head, f"words, [CLS]/[SEP] hidden, rows renormalized; read row {query}",
+        hide_special=True, renormalize=True, word_level=True,
+    )  # fmt: skip
+
+
+def link_answer(c: Context) -> Answer:
+    layer, head, query, _, _ = linking_head(c)
+    words = _words(c)
+    row = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True).matrix[query].copy()
+    row[query] = -1
+    key = int(np.argmax(row))
+    options = tuple(f"{k}:{w}" for k, w in enumerate(words) if k != query)
+    return Answer(
+        f"{key}:{words[key]}",
+        f"'{literal(words[query])}' gives '{literal(words[key])}' {row[key]:.2f} of its weight in head {layer}.{head}.",
+        options=options,
+    )
+
+
+SOURCES = ("the word itself", "its neighbours", "words further away", "[CLS] and [SEP]")
+
+
+def rollout_sources(c: Context) -> dict[str, float]:
+    """Rollout through every layer, words merged: the mean share of a word's row from each source."""
+    view = c.view("rollout", word_level=True)
+    m, special = view.matrix.astype(np.float64), np.array([w is None for w in _word_ids(c)])
+    rows = np.flatnonzero(~special)
+    gap = np.abs(np.arange(len(m))[:, None] - np.arange(len(m))[None, :])
+    parts = {
+        SOURCES[0]: (gap == 0) & ~special[None, :],
+        SOURCES[1]: (gap == 1) & ~special[None, :],
+        SOURCES[2]: (gap > 1) & ~special[None, :],
+        SOURCES[3]: np.broadcast_to(special[None, :], m.shape),
+    }
+    return {name: float((m * mask)[rows].sum(axis=1).mean()) for name, mask in parts.items()}
+
+
+def _word_ids(c: Context) -> list[int | None]:
+    return A.merge_words(c.result.attentions[0, 0], c.result.word_ids)[1]
+
+
+def layer_chart(c: Context) -> Chart:
+    layers = c.result.num_layers
+    view = c.view("layer", layers)
+    labels = token_labels(view.labels)
+    on_sinks = float(view.matrix[:, c.result.special_mask].sum(axis=1).mean())
+    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    return Chart(
+        f"Layer {layers} alone, the mean of its heads: {on_sinks:.2f} of each row goes to [CLS]/[SEP].", figure
+    )
+
+
+def rollout_chart(c: Context) -> Chart:
+    view = c.view("rollout", word_level=True)
+    labels = token_labels(view.labels)
+    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    shares = rollout_sources(c)
+    return Chart(
+        f"Rollout through all {c.result.num_layers} layers; a word's row traces back on average "
+        + ", ".join(f"{v:.2f} to {k}" for k, v in shares.items())
+        + ".",
+        figure,
+    )
+
+
+def rollout_answer(c: Context) -> Answer:
+    shares = rollout_sources(c)
+    best = max(shares, key=shares.get)
+    return Answer(
+        best,
+        "Averaged over the words: " + ", ".join(f"{v:.2f} from {k}" for k, v in shares.items()) + ".",
+        options=SOURCES,
+    )
+
+
+LESSON = Lesson(
+    slug="heads",
+    title="Who looks where?",
+    summary="Find a previous-token head, the sink heads and a head linking related words, then rollout.",
+    default_text="The river bank was steep, so the fishermen who walked along it every morning carried ropes.",
+    text_label="Sentence (MiniLM reads it as subword tokens)",
+    prepare=prepare,
+    steps=(
+        Step(
+            "72 heads at a glance",
+            fixed(
+                "MiniLM has 6 layers of 12 **heads**. Each head gives every token a share of attention over all "
+                "tokens. Each square is one head, coloured by its **entropy**: low means it looks at one token, "
+                "high means it spreads its attention."
+            ),
+            lambda c: grid(c, "entropy"),
+        ),
+        Step(
+            "The previous-token head",
+            fixed(
+                "Some heads simply look at the token just before. The grid is now coloured by the weight each head "
+                "puts on the previous token."
+            ),
+            lambda c: grid(c, "previous"),
+            Question(fixed("Which head (layer.head) looks most at the previous token?"), "choice", previous_answer),
+            reveal_chart=previous_reveal,
+        ),
+        Step(
+            "Sink heads",
+            fixed(
+                "Many heads put most of their weight on [CLS] or [SEP]: an **attention sink**, where a head with "
+                "nothing to do parks its attention. The grid shows each head's weight on those tokens."
+            ),
+            lambda c: grid(c, "special"),
+            Question(
+                fixed(f"How many of the 72 heads put at least {SINK:.0%} of their weight on them?"),
+                "number",
+                sink_answer,
+                low=0,
+                high=72,
+            ),
+            reveal_chart=sink_reveal,
+        ),
+        Step(
+            "A head that links words",
+            fixed(
+                "Other heads connect a word to a related word further away. This head was picked live: the "
+                "strongest such link in your sentence. [CLS] and [SEP] are hidden and subwords merged."
+            ),
+            link_chart,
+            Question(link_prompt, "choice", link_answer),
+        ),
+        Step(
+            "Rollout: through all the layers",
+            fixed(
+                "One head is one step. **Rollout** multiplies the layers' average attention, adding the residual "
+                "connection, to trace each word back to the input tokens. Below: the last layer alone."
+            ),
+            layer_chart,
+            Question(
+                fixed("After all 6 layers, where does most of a word's representation come from?"),
+                "choice",
+                rollout_answer,
+            ),
+            reveal_chart=rollout_chart,
+        ),
+    ),
+)

@@ -1,0 +1,100 @@
+"""The Lessons page: every step of every lesson, each question answered right and then wrong, the
+reveal checked both times against the answer computed straight from the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessons import LESSONS
+from lessons.backend import engine_backend
+from lessons.core import MAX_STEP_WORDS, literal, word_count
+from tests.app.conftest import messages, run_page
+
+PAGE = "pages/0_Lessons.py"
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return engine_backend()
+
+
+def _wrong(answer, question) -> str | float:
+    if answer.options:
+        return next(option for option in answer.options if option != answer.value)
+    step = answer.tolerance + (0.3 if question.high <= 1 else 3)
+    value = float(answer.value)
+    return value + step if value + step <= question.high else value - step
+
+
+def _answer(at, lesson, step: int, question, guess) -> None:
+    key = f"guess-{lesson.slug}-{step}"
+    if question.kind == "choice":
+        at.radio(key=key).set_value(guess).run()
+    else:
+        at.number_input(key=key).set_value(guess).run()
+    at.button(key=f"check-{lesson.slug}-{step}").click().run()
+    assert not at.exception
+
+
+def _verdict(at) -> str:
+    shown = messages(at, "success") + messages(at, "warning")
+    verdicts = [m for m in shown if m.startswith(("**Right.**", "**Not quite.**"))]
+    assert len(verdicts) == 1, shown
+    return verdicts[0]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_walk_every_step_answering_right_then_wrong(lesson, backend):
+    assert 5 <= len(lesson.steps) <= 10
+    at = run_page(PAGE, params={"lesson": lesson.slug})
+    assert not at.exception
+    context = lesson.prepare(lesson.default_text, backend)
+    for step, spec in enumerate(lesson.steps, start=1):
+        assert at.subheader[0].value == spec.title
+        assert f"**Step {step} of {len(lesson.steps)}**" in [m.value for m in at.markdown]
+        assert word_count(spec.text(context)) <= MAX_STEP_WORDS, spec.title
+        assert len(at.get("plotly_chart")) + len(at.get("html")) >= 1
+        if spec.question is not None:
+            answer = spec.question.answer(context)
+            assert answer.value is not None, f"{spec.title}: the default text must pose the question"
+            assert not [m for m in messages(at, "success") if m.startswith("**Right")]  # nothing before committing
+            _answer(at, lesson, step, spec.question, answer.value)
+            verdict = _verdict(at)
+            assert verdict.startswith("**Right.**") and literal(answer.shown()) in verdict
+            wrong = _wrong(answer, spec.question)
+            _answer(at, lesson, step, spec.question, wrong)
+            verdict = _verdict(at)
+            assert verdict.startswith("**Not quite.**"), verdict
+            assert literal(answer.shown()) in verdict  # the model's answer beside the guess
+            if spec.reveal_chart is not None:  # drawn after the reveal, with its summary
+                assert literal(spec.reveal_chart(context).summary) in [c.value for c in at.caption]
+        assert literal(spec.chart(context).summary) in [c.value for c in at.caption]
+        if step < len(lesson.steps):
+            at.button(key="next").click().run()
+            assert not at.exception
+    assert at.button(key="next").disabled
+    at.button(key="restart").click().run()
+    assert at.subheader[0].value == lesson.steps[0].title
+
+
+def test_a_teacher_link_opens_that_step_with_that_text():
+    text = "She put the money in the bank because it was safe."
+    at = run_page(PAGE, params={"lesson": "heads", "step": "4", "ltext": text, "hide": "ltext,lesson"})
+    assert not at.exception
+    assert at.subheader[0].value == "A head that links words"
+    assert at.text_area(key="ltext").value == text
+    assert any(".st-key-ltext" in el.proto.body for el in at.get("html"))  # hidden by the style rule
+    assert at.query_params["step"] == ["4"] or at.query_params["step"] == "4"
+
+
+def test_a_text_the_lesson_cannot_use_gets_a_message_and_stays():
+    at = run_page(PAGE, params={"lesson": "both-ways", "ltext": "Only one line here."})
+    assert not at.exception
+    assert any("exactly two sentences" in m for m in messages(at, "error"))
+    assert at.text_area(key="ltext").value == "Only one line here."
+
+
+def test_a_text_without_the_effect_says_so():
+    at = run_page(PAGE, params={"lesson": "lstm", "step": "3", "ltext": "No quotes in this text at all."})
+    assert not at.exception
+    assert any("no words between" in m for m in messages(at, "info"))

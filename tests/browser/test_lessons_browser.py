@@ -1,0 +1,117 @@
+"""Lessons in a real browser: a teacher link with hide=, the arrow keys, projector screenshots, and
+axe-core (the copy bundled with axe-playwright-python, no CDN) on every page and lesson."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from lessons import LESSONS
+from tests.browser.conftest import screenshot, wait_for_chart
+
+NOTES_SHOTS = Path("/work/notes/shots")
+PAGES = ["/", "/LSTM_gates", "/ELMo_senses?compare=false", "/Transformer_attention"]
+COLD_MS = 300_000  # a lesson's first run on a cold server loads up to four models (on a busy 2-core machine)
+LINK_TEXT = "She put the money in the bank because it was safe."
+
+
+def settle(page: Page) -> None:
+    """Wait for the first chart (or image) and for the script to finish (no stale elements)."""
+    first = '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img'
+    page.wait_for_selector(first, state="attached", timeout=COLD_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)
+    page.wait_for_timeout(300)
+
+
+def step_heading(page: Page):
+    return page.locator("h3").first
+
+
+def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_keys(page, server):
+    query = urlencode({"lesson": "heads", "step": "4", "ltext": LINK_TEXT, "hide": "ltext,lesson"})
+    page.goto(f"{server}/Lessons?{query}")
+    settle(page)
+    expect(step_heading(page)).to_have_text("A head that links words")
+    expect(page.get_by_text("Step 4 of 5")).to_be_visible()
+    expect(page.locator(".st-key-ltext textarea")).to_have_value(LINK_TEXT)  # the link's text, drawn from it
+    for hidden in (".st-key-ltext", ".st-key-lesson"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".st-key-restart")).to_be_visible()  # only what the link names is hidden
+    expect(page.get_by_text("In head", exact=False).first).to_contain_text("look at most")
+
+    page.locator("h1").first.click()  # focus on the page, not in a text box
+    page.keyboard.press("ArrowRight")
+    expect(step_heading(page)).to_have_text("Rollout: through all the layers")
+    expect(page.get_by_text("Step 5 of 5")).to_be_visible()
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("step") == ["5"])
+    for title in ("A head that links words", "Sink heads"):
+        page.keyboard.press("ArrowLeft")
+        expect(step_heading(page)).to_have_text(title)
+    assert parse_qs(urlparse(page.url).query)["ltext"] == [LINK_TEXT]
+
+
+def test_copy_lesson_link_round_trips(page, server, browser):
+    page.goto(f"{server}/Lessons?lesson=both-ways&step=2")
+    settle(page)
+    page.get_by_text("Copy lesson link").click()
+    link = page.locator(".st-key-link code").first.inner_text().strip()
+    params = parse_qs(urlparse(link).query)
+    assert params["lesson"] == ["both-ways"] and params["step"] == ["2"]
+    fresh = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    fresh.goto(link)
+    settle(fresh)
+    expect(step_heading(fresh)).to_have_text("The forward LSTM")
+    fresh.context.close()
+
+
+def serious(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['html'][:120] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES + [f"/Lessons?lesson={lesson.slug}" for lesson in LESSONS])
+def test_axe_finds_no_serious_or_critical_violation(page, server, path):
+    page.goto(server + path)
+    settle(page)
+    assert serious(page) == []
+
+
+def test_axe_on_a_revealed_answer_in_projector_mode(page, server):
+    page.goto(f"{server}/Lessons?lesson=bank&step=3&projector=true")
+    settle(page)
+    page.get_by_test_id("stRadioGroup").get_by_text("layer 2", exact=True).click()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".st-key-reveal")).to_be_visible()
+    settle(page)
+    assert serious(page) == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_projector_mode_screenshots(browser, server, shots, lesson):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    step = next(k for k, s in enumerate(lesson.steps, start=1) if s.question is not None)
+    page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
+    settle(page)
+    wait_for_chart(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p, .xtick text, .ytick text')]
+               .filter(e => e.getBoundingClientRect().width > 0)
+               .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+    )
+    assert sizes and min(sizes) >= 20, sorted(sizes)[:5]
+    path = screenshot(page, shots, f"i14-projector-{lesson.slug}")
+    if NOTES_SHOTS.is_dir():
+        page.screenshot(path=str(NOTES_SHOTS / f"i14-projector-{lesson.slug}.png"))  # the first 1280x720 view
+    assert path.stat().st_size > 0
+    context.close()

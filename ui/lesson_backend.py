@@ -1,0 +1,33 @@
+"""The lessons' models through the app's cached loaders (ui/cached.py): loaded once per process,
+results cached per text."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from lessons.backend import Backend
+from ui import cached
+
+
+@st.cache_data(show_spinner="Running ELMo on the two sentences…", max_entries=16)
+def elmo_embed(sentences: tuple[tuple[str, ...], ...]) -> list[np.ndarray]:
+    return cached.elmo_model().embed([list(s) for s in sentences])
+
+
+def _lstm_layer(text: str, layer: int):
+    return cached.lstm_gates("char-LSTM", text, layer)[0]
+
+
+def _sense_vectors(word: str, sentences: str) -> dict:
+    data = dict(cached.sense_vectors(word, sentences, ""))
+    if "elmo" in data:
+        data.update(cached.transformer_sense_vectors(word, sentences))
+    return data
+
+
+def _attention(text: str):
+    return cached.attention("", False, text)
+
+
+BACKEND = Backend(lstm_layer=_lstm_layer, sense_vectors=_sense_vectors, attention=_attention, elmo_embed=elmo_embed)

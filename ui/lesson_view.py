@@ -1,0 +1,202 @@
+"""Draw one lesson step: text, live chart with its one-sentence summary, the question and its reveal,
+and the navigation (back/next with the arrow keys, "step k of n", start again, the teacher link).
+
+The lesson, step and text live in `st.session_state` ("lesson", "lesson_step", "ltext"), read from
+the URL when a session opens and written back after every run, so a copied link reopens this step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from figures.common import projector as projector_figure
+from lessons import BY_SLUG, LESSONS
+from lessons.core import Answer, Chart, Lesson, Step, literal
+from ui import hide, projector
+
+LESSON, STEP, TEXT = "lesson", "step", "ltext"
+CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its control)
+    "lesson": "the lesson picker",
+    "ltext": "the text box",
+    "restart": "the start-again button",
+    "link": "the copy-link box",
+    "sidebar": "the whole sidebar",
+}
+
+
+def init_from_url() -> None:
+    """Once per session (and again when a link is opened): lesson, step and text from the URL."""
+    params = st.query_params
+    signature = (params.get(LESSON), params.get(STEP), params.get(TEXT))
+    if st.session_state.get("_lesson_url") == signature and LESSON in st.session_state:
+        return
+    st.session_state["_lesson_url"] = signature
+    slug = params.get(LESSON)
+    lesson = BY_SLUG.get(slug or "", LESSONS[0])
+    st.session_state[LESSON] = lesson.slug
+    st.session_state[TEXT] = params.get(TEXT) or lesson.default_text
+    try:
+        step = int(params.get(STEP, "1"))
+    except ValueError:
+        step = 1
+    st.session_state["lesson_step"] = min(max(step, 1), len(lesson.steps))
+
+
+def current() -> tuple[Lesson, int, str]:
+    lesson = BY_SLUG[st.session_state[LESSON]]
+    return lesson, st.session_state["lesson_step"], st.session_state[TEXT]
+
+
+def write_url() -> None:
+    """The URL always names this lesson, step and text (the text only when it is not the default)."""
+    lesson, step, text = current()
+    params = {LESSON: lesson.slug, STEP: str(step)}
+    if text != lesson.default_text:
+        params[TEXT] = text
+    for key, value in params.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    if TEXT not in params and TEXT in st.query_params:
+        del st.query_params[TEXT]
+    st.session_state["_lesson_url"] = (params[LESSON], params[STEP], params.get(TEXT))
+
+
+def _choose_lesson() -> None:
+    lesson = BY_SLUG[st.session_state[LESSON]]
+    st.session_state[TEXT] = lesson.default_text
+    st.session_state["lesson_step"] = 1
+
+
+def _move(delta: int) -> None:
+    lesson = BY_SLUG[st.session_state[LESSON]]
+    st.session_state["lesson_step"] = min(max(st.session_state["lesson_step"] + delta, 1), len(lesson.steps))
+
+
+def _restart() -> None:
+    st.session_state["lesson_step"] = 1
+    st.session_state["answers"] = {}
+
+
+def sidebar() -> None:
+    st.sidebar.selectbox(
+        "Lesson", [lesson.slug for lesson in LESSONS], key=LESSON, on_change=_choose_lesson,
+        format_func=lambda slug: BY_SLUG[slug].title,
+    )  # fmt: skip
+    lesson = BY_SLUG[st.session_state[LESSON]]
+    st.sidebar.text_area(
+        lesson.text_label, key=TEXT, height=220,
+        help="Edit the example and press Ctrl+Enter: every chart and every answer is recomputed from the model.",
+    )  # fmt: skip
+
+
+def navigation(lesson: Lesson, step: int) -> None:
+    back, where, forward, again = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    back.button(
+        "Back",
+        key="back",
+        on_click=_move,
+        args=(-1,),
+        disabled=step == 1,
+        shortcut="ArrowLeft",
+        help="Previous step (left arrow key)",
+    )
+    where.markdown(f"**Step {step} of {len(lesson.steps)}**")
+    forward.button(
+        "Next",
+        key="next",
+        on_click=_move,
+        args=(1,),
+        disabled=step == len(lesson.steps),
+        shortcut="ArrowRight",
+        type="primary",
+        help="Next step (right arrow key)",
+    )
+    again.button("Start again", key="restart", on_click=_restart, help="Back to step 1, answers cleared")
+
+
+def draw(chart: Chart, key: str) -> None:
+    """The chart, then its one-sentence summary (a caption screen readers read after the chart)."""
+    if chart.figure is not None:
+        figure = projector_figure(chart.figure) if projector.active() else chart.figure
+        st.plotly_chart(figure, key=key, config={"displayModeBar": False})
+    elif chart.html is not None:
+        st.html(chart.html)
+    st.caption(literal(chart.summary))
+
+
+def _answer_key(lesson: Lesson, step: int, text: str) -> str:
+    return f"{lesson.slug}/{step}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+def question(lesson: Lesson, step: int, text: str, spec: Step, context) -> bool:
+    """Ask, take a committed guess, then reveal. True once the answer is revealed (or cannot be asked)."""
+    q = spec.question
+    answer = q.answer(context)
+    if answer.value is None:
+        st.info(answer.caveat, icon=":material/info:")
+        return True
+    st.markdown(f"**Your prediction.** {q.prompt(context)}")
+    widget_key = f"guess-{lesson.slug}-{step}"
+    if q.kind == "choice":
+        guess = st.radio("Your answer", answer.options, index=None, key=widget_key, label_visibility="collapsed")
+    else:
+        guess = st.number_input(
+            "Your answer",
+            min_value=float(q.low),
+            max_value=float(q.high),
+            value=None,
+            step=0.01 if q.high <= 1 else 1.0,
+            key=widget_key,
+            label_visibility="collapsed",
+            placeholder="type a number",
+        )
+    answers = st.session_state.setdefault("answers", {})
+    key = _answer_key(lesson, step, text)
+    if st.button("Check my answer", key=f"check-{lesson.slug}-{step}", disabled=guess is None):
+        answers[key] = guess
+    if key not in answers:
+        st.caption("Commit an answer to see what the model says.")
+        return False
+    reveal(answers[key], answer)
+    return True
+
+
+def reveal(guess, answer: Answer) -> None:
+    right = answer.is_right(guess)
+    shown_guess = answer.shown(guess) if not isinstance(guess, str) else guess
+    verdict = "Right" if right else "Not quite"
+    line = f"**{verdict}.** You said **{literal(shown_guess)}**; the model says **{literal(answer.shown())}**"
+    if answer.tolerance:
+        line += f" (within ±{answer.tolerance:g} counts)"
+    with st.container(key="reveal"):
+        (st.success if right else st.warning)(line, icon=":material/check_circle:" if right else ":material/info:")
+        st.markdown(answer.explanation)
+        if answer.caveat:
+            st.info(answer.caveat, icon=":material/info:")
+
+
+def teacher_link(lesson: Lesson, step: int, text: str) -> None:
+    with st.expander("Copy lesson link (for a class)", icon=":material/link:"), st.container(key="link"):
+        hidden = st.multiselect(
+            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS],
+            format_func=lambda name: CONTROLS[name], key="hide_choice",
+        )  # fmt: skip
+        params = {LESSON: lesson.slug, STEP: str(step)}
+        if text != lesson.default_text:
+            params[TEXT] = text
+        if projector.active():
+            params["projector"] = "true"
+        if hidden:
+            params[hide.PARAM] = ",".join(hidden)
+        st.code(page_url() + "?" + urlencode(params), language=None, wrap_lines=True)
+        st.caption("Opening it shows this step, with this text, and those controls hidden.")
+
+
+def page_url() -> str:
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return f"{base}/Lessons"
