@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from figures.common import QUALITATIVE, base_layout
+
+AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
+GAP = 0.03  # between panels, as a share of the width
 
 
 def layer_maps(
@@ -21,15 +23,21 @@ def layer_maps(
 ) -> go.Figure:
     """Small multiples: `maps` is (panel title, `[n, 2]` coordinates) per layer; colour = sense label.
 
-    Every point carries its occurrence index as customdata, so a click can select it.
+    Every point carries its occurrence index as customdata, so a click can select it. The panels'
+    axes and titles are laid out here in one pass (what `make_subplots` would make): adding traces to
+    a subplot grid one by one cost most of a warm rerun of the senses page.
     """
     senses = list(dict.fromkeys(labels))
-    fig = make_subplots(rows=1, cols=len(maps), subplot_titles=[name for name, _ in maps], horizontal_spacing=0.03)
-    index = np.arange(len(labels))
-    for column, (_, coords) in enumerate(maps, start=1):
+    label_array = np.asarray(labels)
+    members_of = {sense: np.flatnonzero(label_array == sense) for sense in senses}
+    width = (1 - GAP * (len(maps) - 1)) / len(maps)
+    traces, layout, titles = [], {}, []
+    for column, (name, coords) in enumerate(maps, start=1):
+        suffix = "" if column == 1 else str(column)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         for k, sense in enumerate(senses):
-            members = index[np.asarray(labels) == sense]
-            fig.add_trace(
+            members = members_of[sense]
+            traces.append(
                 go.Scatter(
                     x=coords[members, 0],
                     y=coords[members, 1],
@@ -46,12 +54,11 @@ def layer_maps(
                         "opacity": 0.85,
                         "line": {"width": 0.5, "color": "white"},
                     },
-                ),
-                row=1,
-                col=column,
+                    **axes,
+                )
             )
         if selected is not None:
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[coords[selected, 0]],
                     y=[coords[selected, 1]],
@@ -59,18 +66,29 @@ def layer_maps(
                     showlegend=False,
                     hoverinfo="skip",
                     marker={"symbol": "circle-open", "size": 18, "color": "#111827", "line": {"width": 2.5}},
-                ),
-                row=1,
-                col=column,
+                    **axes,
+                )
             )
-    fig.update_xaxes(
-        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
+        left = (column - 1) * (width + GAP)
+        layout[f"xaxis{suffix}"] = {**AXIS, "mirror": True, "domain": [left, left + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {**AXIS, "mirror": True, "domain": [0.0, 1.0], "anchor": f"x{suffix}"}
+        titles.append(
+            {
+                "text": name,
+                "x": left + width / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        )
+    layout.update(
+        annotations=titles, legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan"
     )
-    fig.update_yaxes(
-        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
-    )
-    fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan")
-    return base_layout(fig, title=title, height=340)
+    return base_layout(go.Figure(data=traces, layout=layout), title=title, height=340)
 
 
 def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:

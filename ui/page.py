@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ASSETS
-from ui import cached
+from ui import warmup
 
 APP_TITLE = "NLP Model Explorer"
 
@@ -24,7 +24,7 @@ FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page ico
 def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
-    cached.umap_warm_up()  # in the background, as soon as any page opens
+    warmup.start()  # models load in the background (already started by `make run`: ui/serve.py)
     with st.sidebar:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)
