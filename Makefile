@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run test lint test-fast corpus train bench load clean
 
 run: $(VENV)/.app-installed
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
 
 test: $(VENV)/.dev-installed /usr/bin/chromium
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import QUALITATIVE, base_layout
+from figures.common import QUALITATIVE, base_layout, panel_row
 
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
 GAP = 0.03  # between panels, as a share of the width
@@ -30,9 +30,11 @@ def layer_maps(
     senses = list(dict.fromkeys(labels))
     label_array = np.asarray(labels)
     members_of = {sense: np.flatnonzero(label_array == sense) for sense in senses}
-    width = (1 - GAP * (len(maps) - 1)) / len(maps)
-    traces, layout, titles = [], {}, []
-    for column, (name, coords) in enumerate(maps, start=1):
+    layout, titles = panel_row([name for name, _ in maps], GAP)
+    for axis in layout.values():
+        axis.update(AXIS, mirror=True)
+    traces = []
+    for column, (_, coords) in enumerate(maps, start=1):
         suffix = "" if column == 1 else str(column)
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         for k, sense in enumerate(senses):
@@ -69,22 +71,6 @@ def layer_maps(
                     **axes,
                 )
             )
-        left = (column - 1) * (width + GAP)
-        layout[f"xaxis{suffix}"] = {**AXIS, "mirror": True, "domain": [left, left + width], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {**AXIS, "mirror": True, "domain": [0.0, 1.0], "anchor": f"x{suffix}"}
-        titles.append(
-            {
-                "text": name,
-                "x": left + width / 2,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 16},
-            }
-        )
     layout.update(
         annotations=titles, legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan"
     )
