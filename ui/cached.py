@@ -148,8 +148,8 @@ def _transformer_control():
 
 
 def umap_ready() -> None:
-    """UMAP's compiled code loads once per server, in the warm-up (ui/warmup.py): wait if it is loading."""
-    loading.ready("UMAP")
+    """Kept for the pages: the maps now wait for UMAP's compiled code only when they are computed (not
+    when they come from the cache or the disk), inside `sense_maps` / `transformer_sense_maps`."""
 
 
 @st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8, ttl=TTL)
@@ -193,7 +193,9 @@ def _transformer_sense_vectors(word: str, sentences: str) -> dict:
     return result
 
 
-@st.cache_data(show_spinner="Drawing the maps…", max_entries=16, ttl=TTL)
+@st.cache_data(
+    show_spinner="Drawing the maps (the first ones wait a few seconds for UMAP to load)…", max_entries=16, ttl=TTL
+)
 def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
     if elmo_folder:
@@ -203,6 +205,8 @@ def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: 
 
 def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     from engine.analysis import senses
+
+    loading.wait("UMAP")
 
     elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
     projections = senses.layer_projections(elmo, method)
@@ -217,6 +221,8 @@ def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
 
 def _transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     from engine.analysis import senses
+
+    loading.wait("UMAP")
 
     shown = transformer_sense_vectors(word, sentences)["transformer"]
     picks = [0, 2, 4, len(shown.layer_names) - 1]

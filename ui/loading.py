@@ -71,6 +71,14 @@ def ready(name: str) -> None:
         step.done.wait()
 
 
+def wait(name: str) -> None:
+    """Wait, without a message, while the warm-up runs step `name` (for code inside a cached result,
+    which shows its own spinner)."""
+    step = STEPS.get(name)
+    if step is not None and step.started is not None and threading.current_thread() is not WORKER.get("thread"):
+        step.done.wait()
+
+
 def read_times() -> None:
     try:
         times = json.loads(TIMES.read_text())
