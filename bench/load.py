@@ -110,6 +110,8 @@ class Student(User):
             return self._act("text", lambda: self.session.rerun(self._text_changes(text)))
         key = self.rng.choice(keys)
         value = random_value(self.session.widget(key), self.rng)
+        if key == "preset":  # a lesson's presets, not "my own sentences"
+            value = self.rng.choice([o for o in self.session.widget(key).proto.options if o != "my own sentences"])
         self._act(key, lambda: self.session.rerun({key: value}))
 
     def _text_changes(self, text: str) -> dict:
@@ -138,6 +140,8 @@ class Student(User):
                 error, checked = cross_talk(result, self.marker, MARKERS[: Student.users]), True
         except (ProtocolError, OSError, KeyError) as exc:
             error = f"{type(exc).__name__}: {exc}"
+        if error:
+            error = f"{action}: {error}"
         seconds = result.seconds if result else time.time() - started
         Student.record.append(
             {
@@ -302,7 +306,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     errors = [e for pages in report["mixes"].values() for page in pages.values() for e in page["errors"]]
-    crosstalk = [e for e in errors if e.startswith("CROSS-TALK")]
+    crosstalk = [e for e in errors if "CROSS-TALK" in e]
     if crosstalk:
         print(f"\nFAIL: {len(crosstalk)} cross-talk results, e.g. {crosstalk[0]}", file=sys.stderr)
     elif errors:

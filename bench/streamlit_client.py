@@ -44,6 +44,7 @@ WIDGET_KINDS = {  # element field -> the WidgetState value the frontend sends fo
 }
 FINISHED = ForwardMsg.ScriptFinishedStatus
 _TAG = re.compile(r"<[^>]+>")
+_BDATA = re.compile(r'"bdata":\s*"[^"]*"')  # plotly's base64 arrays: random letters, not text
 
 
 class ProtocolError(RuntimeError):
@@ -86,7 +87,7 @@ def _element_text(kind: str, proto: Any) -> str:
     parts: list[str] = []
     for _, value in proto.ListFields():
         if isinstance(value, str):
-            parts.append(html.unescape(_TAG.sub("", value)) if kind == "html" else value)
+            parts.append(html.unescape(_TAG.sub("", value)) if kind == "html" else _BDATA.sub("", value))
         elif isinstance(value, bytes):
             parts.append(value.decode("utf-8", errors="ignore"))
         elif hasattr(value, "ListFields"):
@@ -300,12 +301,24 @@ def cross_talk(result: RunResult, marker: str, markers: list[str]) -> str:
 
     Each simulated user types its own marker word: another's in its output means two sessions mixed."""
     text = result.text.lower()
-    others = [m for m in markers if m != marker and m.lower() in text]
+    others = [m for m in markers if m != marker and _word(m).search(text)]
     if others:
-        return f"CROSS-TALK: the session of {marker!r} drew other sessions' words {others}"
-    if marker.lower() not in text:
+        where = [
+            f"{kind}: ...{t[max(0, found.start() - 60) : found.end() + 40]!r}..."
+            for kind, proto in result.elements
+            for t in [_element_text(kind, proto).lower()]
+            for m in others
+            if (found := _word(m).search(t))
+        ]
+        return f"CROSS-TALK: the session of {marker!r} drew other sessions' words {others} in {where[:3]}"
+    if not _word(marker).search(text):
         return f"CROSS-TALK: the session's output lacks its own word {marker!r}"
     return ""
+
+
+def _word(word: str) -> re.Pattern:
+    """`word` on its own (no letter or digit either side), lower case."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])")
 
 
 async def run_once(url: str, page: str, query: str = "", changes: dict[str, Any] | None = None) -> list[RunResult]:

@@ -36,6 +36,12 @@ def test_cross_talk_check_catches_another_sessions_word():
     assert "other sessions' words ['cobra']" in cross_talk(result("the zebra and the cobra"), "zebra", markers)
     assert "lacks its own word" in cross_talk(result("the river ran"), "zebra", markers)
     assert cross_talk(result("zebra moose"), "zebra", markers) == ""  # not a session of this run
+    assert cross_talk(result("zebra in base64: rcobravat"), "zebra", markers) == ""  # not a word on its own
+    spec = '{"data": [{"x": {"dtype": "f4", "bdata": "q0cobra/AA=="}, "text": ["zebra"]}]}'
+    element = Element()
+    element.plotly_chart.spec = spec
+    run = RunResult(seconds=0.0, status="FINISHED_SUCCESSFULLY", elements=[("plotly_chart", element.plotly_chart)])
+    assert cross_talk(run, "zebra", markers) == ""  # plotly's base64 arrays are not text
 
 
 @pytest.mark.slow
