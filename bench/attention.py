@@ -90,7 +90,7 @@ def bertviz_html(model: transformer.TransformerModel, text: str) -> int:
     return len(head_view(attention, tokens, html_action="return").data.encode("utf-8"))
 
 
-def browser_measurements(model: transformer.TransformerModel) -> None:
+def browser_measurements(model: transformer.TransformerModel, commit_only: bool = False) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     texts = {count: text_of_tokens(model, count, offset=5000) for count in (128, 512)}
@@ -114,7 +114,7 @@ def browser_measurements(model: transformer.TransformerModel) -> None:
             return time.perf_counter() - started
 
         print("2. bytes sent to the browser (websocket frames of one rerun) vs bertviz head_view HTML")
-        for count, text in texts.items():
+        for count, text in {} if commit_only else texts.items():
             seconds = commit(text, count)
             page.wait_for_timeout(500)  # let trailing frames (the table) arrive
             ours = sum(received)
@@ -132,8 +132,10 @@ def browser_measurements(model: transformer.TransformerModel) -> None:
 def main() -> None:
     torch.set_num_threads(2)
     model = transformer.load()
-    engine_overhead(model)
-    browser_measurements(model)
+    commit_only = "--commit-only" in sys.argv  # only 3. (no engine timing, no bertviz)
+    if not commit_only:
+        engine_overhead(model)
+    browser_measurements(model, commit_only)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from figures.common import DIVERGING, OKABE_ITO, QUALITATIVE, SEQUENTIAL, base_layout, plotly_text
+from figures.common import DIVERGING, OKABE_ITO, QUALITATIVE, SEQUENTIAL, base_layout, panel_row, plotly_text
 
 # Okabe-Ito colours, and a dash pattern per gate: no two lines differ by red against green alone
 GATE_COLOURS = {
@@ -62,29 +61,40 @@ def gates_heatmap(
 
 
 def unit_lines(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
-    """One unit over the text: its gates (0..1) above, its cell state and output below."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.5, 0.5])
+    """One unit over the text: its gates (0..1) above, its cell state and output below (one shared
+    step axis, laid out in one pass as `make_subplots(rows=2, shared_xaxes=True)` would)."""
     x = plotly_text(step_labels)
     names = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c", "h": "output h"}
-    for quantity in ("f", "i", "o"):
-        fig.add_trace(_line(x, view.get(quantity)[:, unit], names[quantity], quantity), row=1, col=1)
-    for quantity in ("c", "h"):
-        fig.add_trace(_line(x, view.get(quantity)[:, unit], names[quantity], quantity), row=2, col=1)
-    fig.update_yaxes(range=[-0.05, 1.05], title="gate", row=1, col=1)
-    fig.update_yaxes(title="state", zeroline=True, zerolinecolor="#9ca3af", row=2, col=1)
+    traces = [_line(x, view.get(q)[:, unit], names[q], q, "x", "y") for q in ("f", "i", "o")]
+    traces += [_line(x, view.get(q)[:, unit], names[q], q, "x2", "y2") for q in ("c", "h")]
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
-    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
-    fig.update_layout(legend={"orientation": "h", "y": 1.08, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title=f"Unit {unit} over the text", height=460)
+    steps = {"type": "category", "tickangle": -90, "tickfont": {"size": 11}, **every_label}
+    layout = {
+        "xaxis": {**steps, "anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False},
+        "xaxis2": {**steps, "anchor": "y2", "domain": [0.0, 1.0]},
+        "yaxis": {"anchor": "x", "domain": [0.54, 1.0], "range": [-0.05, 1.05], "title": {"text": "gate"}},
+        "yaxis2": {
+            "anchor": "x2",
+            "domain": [0.0, 0.46],
+            "title": {"text": "state"},
+            "zeroline": True,
+            "zerolinecolor": "#9ca3af",
+        },
+        "legend": {"orientation": "h", "y": 1.08, "x": 0},
+        "hovermode": "x unified",
+    }
+    return base_layout(go.Figure(data=traces, layout=layout), title=f"Unit {unit} over the text", height=460)
 
 
-def _line(x, y, name: str, quantity: str) -> go.Scatter:
+def _line(x, y, name: str, quantity: str, xaxis: str = "x", yaxis: str = "y") -> go.Scatter:
     return go.Scatter(
         x=x,
         y=np.asarray(y, dtype=np.float32),
         name=name,
         mode="lines",
         line={"color": GATE_COLOURS[quantity], "width": 2, "dash": GATE_DASHES[quantity]},
+        xaxis=xaxis,
+        yaxis=yaxis,
     )
 
 
@@ -112,12 +122,14 @@ def saturation_scatter(
     """Karpathy et al. (2015) Fig. 4: per unit, the fraction of steps each gate is right-saturated
     (> 0.9, x) against left-saturated (< 0.1, y); one panel per gate, one colour per layer."""
     gates = ("i", "f", "o")
-    titles = ["input gate i", "forget gate f", "output gate o"]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.06)
+    layout, titles = panel_row(["input gate i", "forget gate f", "output gate o"], 0.06)
+    traces = []
     for column, gate in enumerate(gates, start=1):
+        suffix = "" if column == 1 else str(column)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         for k, (summary, name) in enumerate(zip(per_layer, layer_names, strict=True)):
             left, right = summary[gate]
-            fig.add_trace(
+            traces.append(
                 go.Scattergl(
                     x=right,
                     y=left,
@@ -129,19 +141,19 @@ def saturation_scatter(
                     hovertemplate=f"{name}, unit %{{customdata}}<br>right-saturated %{{x:.2f}}<br>"
                     "left-saturated %{y:.2f}<extra></extra>",
                     customdata=np.arange(len(left)),
-                ),
-                row=1,
-                col=column,
+                    **axes,
+                )
             )
-        fig.add_trace(
-            go.Scatter(x=[0, 1], y=[1, 0], mode="lines", line={"color": "#9ca3af", "dash": "dot"}, showlegend=False),
-            row=1,
-            col=column,
+        traces.append(
+            go.Scatter(
+                x=[0, 1], y=[1, 0], mode="lines", line={"color": "#9ca3af", "dash": "dot"}, showlegend=False, **axes
+            )
         )
-        fig.update_xaxes(range=[-0.02, 1.02], title="fraction > 0.9", row=1, col=column)
-        fig.update_yaxes(range=[-0.02, 1.02], title="fraction < 0.1" if column == 1 else None, row=1, col=column)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
-    return base_layout(fig, height=420).update_layout(margin={"t": 40})  # room for the panel titles
+        layout[f"xaxis{suffix}"].update(range=[-0.02, 1.02], title={"text": "fraction > 0.9"})
+        layout[f"yaxis{suffix}"].update(range=[-0.02, 1.02], title={"text": "fraction < 0.1" if column == 1 else None})
+    layout.update(annotations=titles, legend={"orientation": "h", "y": -0.25, "x": 0})
+    fig = base_layout(go.Figure(data=traces, layout=layout), height=420)
+    return fig.update_layout(margin={"t": 40})  # room for the panel titles
 
 
 def coloured_text(

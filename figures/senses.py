@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from figures.common import QUALITATIVE, base_layout, plotly_literal
+from figures.common import QUALITATIVE, base_layout, panel_row, plotly_literal
+
+AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
+GAP = 0.03  # between panels, as a share of the width
 
 
 def layer_maps(
@@ -21,15 +23,23 @@ def layer_maps(
 ) -> go.Figure:
     """Small multiples: `maps` is (panel title, `[n, 2]` coordinates) per layer; colour = sense label.
 
-    Every point carries its occurrence index as customdata, so a click can select it.
+    Every point carries its occurrence index as customdata, so a click can select it. The panels'
+    axes and titles are laid out here in one pass (what `make_subplots` would make): adding traces to
+    a subplot grid one by one cost most of a warm rerun of the senses page.
     """
     senses = list(dict.fromkeys(labels))
-    fig = make_subplots(rows=1, cols=len(maps), subplot_titles=[name for name, _ in maps], horizontal_spacing=0.03)
-    index = np.arange(len(labels))
+    label_array = np.asarray(labels)
+    members_of = {sense: np.flatnonzero(label_array == sense) for sense in senses}
+    layout, titles = panel_row([name for name, _ in maps], GAP)
+    for axis in layout.values():
+        axis.update(AXIS, mirror=True)
+    traces = []
     for column, (_, coords) in enumerate(maps, start=1):
+        suffix = "" if column == 1 else str(column)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         for k, sense in enumerate(senses):
-            members = index[np.asarray(labels) == sense]
-            fig.add_trace(
+            members = members_of[sense]
+            traces.append(
                 go.Scatter(
                     x=coords[members, 0],
                     y=coords[members, 1],
@@ -46,12 +56,11 @@ def layer_maps(
                         "opacity": 0.85,
                         "line": {"width": 0.5, "color": "white"},
                     },
-                ),
-                row=1,
-                col=column,
+                    **axes,
+                )
             )
         if selected is not None:
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[coords[selected, 0]],
                     y=[coords[selected, 1]],
@@ -59,18 +68,15 @@ def layer_maps(
                     showlegend=False,
                     hoverinfo="skip",
                     marker={"symbol": "circle-open", "size": 18, "color": "#111827", "line": {"width": 2.5}},
-                ),
-                row=1,
-                col=column,
+                    **axes,
+                )
             )
-    fig.update_xaxes(
-        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
+    layout.update(
+        annotations=titles, legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan"
     )
-    fig.update_yaxes(
-        showticklabels=False, showgrid=False, zeroline=False, showline=True, linecolor="#e5e7eb", mirror=True
+    return base_layout(
+        go.Figure(data=traces, layout=layout), title=plotly_literal(title) if title else None, height=340
     )
-    fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0}, clickmode="event+select", dragmode="pan")
-    return base_layout(fig, title=plotly_literal(title) if title else None, height=340)
 
 
 def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:

@@ -1,28 +1,58 @@
 """Models load once per process (`st.cache_resource`); results are cached per text and settings
 (`st.cache_data`, bounded), never keyed on big arrays. Engine calls compute everything they return,
-so concurrent sessions never see each other's activations."""
+so concurrent sessions never see each other's activations.
+
+The shipped models are loaded in the background as soon as the server starts (ui/warmup.py); a call
+that needs one still loading says what it waits for (`loading.ready`). Results of the default views,
+presets and lesson links come from disk when the warm-up stored them (ui/viewcache.py); results of
+a user's folder model never do.
+
+Memory bounds: models `max_entries` (1 for each shipped model, 4 folder Transformers, 2 folder ELMos);
+results `max_entries` 8-16 per function and `ttl` 1 h."""
 
 from __future__ import annotations
-
-import threading
 
 import streamlit as st
 import torch
 
 from engine.models import transformer
+from ui import loading, viewcache
 
 torch.set_num_threads(2)  # process-wide: set once, here, not per request
+TTL = 3600  # seconds a result stays cached without use
+
+
+def _through(name: str, *args):
+    """`name`'s result for `args`: from disk when the warm-up stored it, else computed (never stored here)."""
+    return viewcache.through(name, args, lambda: COMPUTE[name](*args))
+
+
+def store(name: str, *args) -> object:
+    """Compute (or read) `name`'s result for `args` and keep it on disk: for the warm-up's known views."""
+    return viewcache.through(name, args, lambda: COMPUTE[name](*args), store=True)
+
+
+def transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
+    """`source` is "" for the default MiniLM, else a local folder (or a hub name when online)."""
+    if not source:
+        loading.ready("MiniLM")
+    return _transformer_model(source, allow_pickle)
 
 
 @st.cache_resource(show_spinner="Loading the Transformer (once per server)…", max_entries=4)
-def transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
-    """`source` is "" for the default MiniLM, else a local folder (or a hub name when online)."""
+def _transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
     return transformer.load(source or None, allow_pickle=allow_pickle)
 
 
-@st.cache_data(show_spinner="Running the Transformer…", max_entries=16)
-def attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
+def _attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
     return transformer_model(source, allow_pickle).run(text)
+
+
+@st.cache_data(show_spinner="Running the Transformer…", max_entries=16, ttl=TTL)
+def attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
+    if source:
+        return _attention(source, allow_pickle, text)
+    return _through("attention", source, allow_pickle, text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,23 +76,37 @@ def elmo_by_name(model: str):
     return elmo_model()
 
 
-@st.cache_resource(show_spinner="Loading the char-LSTM (once per server)…")
 def char_lstm():
+    loading.ready("char-LSTM")
+    return _char_lstm()
+
+
+@st.cache_resource(show_spinner="Loading the char-LSTM (once per server)…", max_entries=1)
+def _char_lstm():
     from engine.models import charlstm
 
     return charlstm.load_default()
 
 
-@st.cache_resource(show_spinner="Loading ELMo (once per server)…")
 def elmo_model():
+    loading.ready("ELMo")
+    return _elmo_model()
+
+
+@st.cache_resource(show_spinner="Loading ELMo (once per server)…", max_entries=1)
+def _elmo_model():
     from engine.models import elmo
 
     return elmo.load_default()
 
 
-@st.cache_data(show_spinner="Tracing every gate…", max_entries=8)
+@st.cache_data(show_spinner="Tracing every gate…", max_entries=8, ttl=TTL)
 def lstm_gates(model: str, text: str, layer: int) -> tuple:
     """(LayerView of `layer` (1-based) in the model's direction, saturation of i/f/o for every layer)."""
+    return _through("lstm_gates", model, text, layer)
+
+
+def _lstm_gates(model: str, text: str, layer: int) -> tuple:
     from engine.analysis import gates as gate_analysis
     from engine.text import tokenize
 
@@ -96,8 +140,14 @@ def elmo_from_folder(folder: str):
     return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
 
 
-@st.cache_resource(show_spinner=False, max_entries=3)
 def elmo_control(folder: str):
+    if not folder:
+        loading.ready("controls")
+    return _elmo_control(folder)
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _elmo_control(folder: str):
     """The untrained control: the same architecture as the chosen ELMo, seeded random weights."""
     from engine.models.elmo import Elmo, load_default
 
@@ -106,32 +156,30 @@ def elmo_control(folder: str):
     return Elmo.random(elmo_from_folder(folder).options, seed=0, name="untrained ELMo (control)")
 
 
-@st.cache_resource(show_spinner=False)
 def transformer_control():
+    loading.ready("controls")
+    return _transformer_control()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _transformer_control():
     return transformer.random_like(transformer_model(""), seed=0)
 
 
-@st.cache_resource(show_spinner=False)
-def umap_warm_up() -> threading.Thread:
-    """UMAP compiles with numba on its first fit (about 10 s): done once per server, in the background,
-    as soon as anyone opens any page, so the senses page's first map does not wait for it."""
-    from engine.analysis import projection
-
-    thread = threading.Thread(target=projection.warm_up, name="umap-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def umap_ready() -> None:
-    thread = umap_warm_up()
-    if thread.is_alive():
-        with st.spinner("Preparing the 2-D maps (UMAP compiles once per server, about 10 s)…"):
-            thread.join()
+    """Kept for the pages: the maps now wait for UMAP's compiled code only when they are computed (not
+    when they come from the cache or the disk), inside `sense_maps` / `transformer_sense_maps`."""
 
 
-@st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8)
+@st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8, ttl=TTL)
 def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     """The parsed input and the word's vectors at every layer of ELMo and of its untrained control."""
+    if elmo_folder:
+        return _sense_vectors(word, sentences, elmo_folder)
+    return _through("sense_vectors", word, sentences, elmo_folder)
+
+
+def _sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     from engine.analysis import senses
 
     parsed = senses.parse_sentences(sentences, word)
@@ -145,9 +193,13 @@ def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     return result
 
 
-@st.cache_data(show_spinner="Running the Transformer for comparison…", max_entries=8)
+@st.cache_data(show_spinner="Running the Transformer for comparison…", max_entries=8, ttl=TTL)
 def transformer_sense_vectors(word: str, sentences: str) -> dict:
     """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
+    return _through("transformer_sense_vectors", word, sentences)
+
+
+def _transformer_sense_vectors(word: str, sentences: str) -> dict:
     from engine.analysis import senses
 
     occurrences = senses.parse_sentences(sentences, word).occurrences
@@ -160,22 +212,48 @@ def transformer_sense_vectors(word: str, sentences: str) -> dict:
     return result
 
 
-@st.cache_data(show_spinner="Drawing the maps…", max_entries=16)
+@st.cache_data(
+    show_spinner="Drawing the maps (the first ones wait a few seconds for UMAP to load)…", max_entries=16, ttl=TTL
+)
 def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
+    if elmo_folder:
+        return _sense_maps(word, sentences, elmo_folder, mix, method)
+    return _through("sense_maps", word, sentences, elmo_folder, mix, method)
+
+
+def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     from engine.analysis import senses
+
+    loading.wait("UMAP")
 
     elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
     projections = senses.layer_projections(elmo, method)
     return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].description}
 
 
-@st.cache_data(show_spinner="Drawing the Transformer's maps…", max_entries=16)
+@st.cache_data(show_spinner="Drawing the Transformer's maps…", max_entries=16, ttl=TTL)
 def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     """Maps of the Transformer's embeddings and layers 2, 4 and the last, aligned like ELMo's."""
+    return _through("transformer_sense_maps", word, sentences, method)
+
+
+def _transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     from engine.analysis import senses
+
+    loading.wait("UMAP")
 
     shown = transformer_sense_vectors(word, sentences)["transformer"]
     picks = [0, 2, 4, len(shown.layer_names) - 1]
     subset = senses.LayerVectors(shown.model, [shown.layer_names[k] for k in picks], shown.vectors[picks])
     return [(name, p.coords) for name, p in senses.layer_projections(subset, method)]
+
+
+COMPUTE = {  # what each cached result is computed by (the disk cache's names)
+    "attention": _attention,
+    "lstm_gates": _lstm_gates,
+    "sense_vectors": _sense_vectors,
+    "transformer_sense_vectors": _transformer_sense_vectors,
+    "sense_maps": _sense_maps,
+    "transformer_sense_maps": _transformer_sense_maps,
+}

@@ -9,6 +9,7 @@ Procrustes) so that a class sees points move, not a rotated picture.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -97,8 +98,48 @@ def _pca(unit: np.ndarray) -> Projection:
     return Projection(coords * np.where(signs == 0, 1, signs), "PCA", len(unit), explained=explained)
 
 
+def import_umap():
+    """`import umap`, its numba functions compiled with `cache=True` (into NUMBA_CACHE_DIR).
+
+    umap's own `@numba.njit` functions are not cached (only pynndescent's are), so every new process
+    compiled them again on its first fit: 10 s on 2 idle cores, 20-36 s on a busy machine. Importing umap
+    while numba's decorators default to `cache=True` makes the second and later processes load the
+    compiled code instead (the warm-up fit then takes 0.2 s). Functions numba cannot cache are compiled
+    as before. The decorators are restored at once: nothing else is affected."""
+    with _UMAP_IMPORT:  # one thread imports; others wait for the whole module (not a half-made one)
+        return _import_umap_cached()
+
+
+_UMAP_IMPORT = threading.Lock()
+
+
+def _import_umap_cached():
+    import sys
+
+    if "umap" in sys.modules:
+        import umap
+
+        return umap
+    import numba
+
+    def cached(decorator):
+        def with_cache(*args, **kwargs):
+            kwargs.setdefault("cache", True)
+            return decorator(*args, **kwargs)
+
+        return with_cache
+
+    njit, jit = numba.njit, numba.jit
+    numba.njit, numba.jit = cached(njit), cached(jit)
+    try:
+        import umap
+    finally:
+        numba.njit, numba.jit = njit, jit
+    return umap
+
+
 def _umap(unit: np.ndarray) -> Projection:
-    import umap
+    umap = import_umap()
 
     neighbours = min(15, len(unit) - 1)
     # cosine distances computed here in one matmul: given a metric, UMAP would call it once per pair

@@ -1,0 +1,47 @@
+"""The views a class opens first: every page's default view, the home page's lesson links, the presets.
+
+The warm-up (ui/warmup.py) computes these once and keeps them on disk (ui/viewcache.py), so a fresh
+server draws them without waiting for a model. The arguments are exactly those the pages pass to
+ui/cached.py (text cleaned as the pages clean it, layer numbers as ints, ScalarMix weights as floats).
+"""
+
+from __future__ import annotations
+
+from engine.validation import clean_text
+from ui.inputs import DEFAULT_TEXT
+
+LSTM_TEXTS = [DEFAULT_TEXT, 'She said "the bank is closed" and walked on. "Not again," he sighed.']
+ATTENTION_TEXTS = [DEFAULT_TEXT, "The river bank was steep, so we fished from the bridge."]
+SENSE_MIX = (1.0, 1.0, 1.0)  # the ScalarMix sliders' defaults
+SENSE_METHOD = "auto"
+
+
+def views() -> list[tuple]:
+    """(cached function name, *args) for every view to keep on disk, the most visited first."""
+    from engine.analysis import senses
+
+    out: list[tuple] = []
+    for text in LSTM_TEXTS:
+        out.append(("lstm_gates", "char-LSTM", clean_text(text)[0], 1))
+    for text in ATTENTION_TEXTS:
+        out.append(("attention", "", False, clean_text(text)[0]))
+    for preset in senses.PRESETS:
+        word, sentences = senses.read_preset(preset)
+        sentences = clean_text(sentences)[0]
+        out.append(("sense_vectors", word, sentences, ""))
+        out.append(("sense_maps", word, sentences, "", SENSE_MIX, SENSE_METHOD))
+        out.append(("transformer_sense_vectors", word, sentences))
+        out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
+    return out
+
+
+def precompute() -> int:
+    """Compute and store every view not on disk yet; the number computed."""
+    from ui import cached, viewcache
+
+    computed = 0
+    for name, *args in views():
+        if not viewcache.has(name, tuple(args)):
+            cached.store(name, *args)
+            computed += 1
+    return computed

@@ -1,0 +1,138 @@
+"""Results of the default views, presets and lesson links, kept on disk so a fresh server draws them at once.
+
+A restarted server would otherwise recompute them (ELMo, MiniLM, UMAP: seconds each) before its first
+chart. The warm-up (ui/warmup.py) computes each known view once and stores it here; the cached calls
+(ui/cached.py) read it before computing. Any other input is computed as usual and never written, so
+the folder holds a fixed, small set of files (a few MB).
+
+Keys are a digest of the call's name and arguments, the shipped models' checksums
+(assets/SHA256SUMS and MiniLM's sha256) and the engine's source code: new weights or a changed
+engine never read an old result. Files are `.npz` (arrays, `allow_pickle=False`) with a JSON tree
+for everything else; only engine dataclasses are rebuilt from them, never arbitrary objects, so
+nothing here can run code when loaded (no pickle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import io
+import json
+import os
+import threading
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from engine import ASSETS, PROJECT_ROOT
+
+T = TypeVar("T")
+FOLDER = Path(os.environ.get("EXPLORER_VIEW_CACHE", PROJECT_ROOT / ".cache" / "views"))
+_ALLOWED_MODULES = ("engine.",)  # only these dataclasses are rebuilt from a file
+_WRITE = threading.Lock()
+
+
+@cache
+def fingerprint() -> str:
+    """Digest of the shipped weights' checksums and of the engine's code: a change invalidates every file."""
+    from engine.models import transformer
+
+    digest = hashlib.sha256(transformer.DEFAULT_SHA256.encode())
+    sums = ASSETS / "SHA256SUMS"
+    digest.update(sums.read_bytes() if sums.is_file() else b"")
+    for path in sorted((PROJECT_ROOT / "engine").rglob("*.py")):
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def key(name: str, args: tuple) -> str:
+    text = json.dumps([name, _encode(args, {})], sort_keys=True)
+    return hashlib.sha256((fingerprint() + text).encode()).hexdigest()[:32]
+
+
+def through(name: str, args: tuple, compute: Callable[[], T], *, store: bool = False) -> T:
+    """The stored result of `name(*args)` if there is one, else `compute()` (written when `store`)."""
+    path = FOLDER / f"{name}-{key(name, args)}.npz"
+    if path.is_file():
+        try:
+            return load(path)
+        except (OSError, ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)  # damaged or from another version: computed again
+    result = compute()
+    if store:
+        save(path, result)
+    return result
+
+
+def has(name: str, args: tuple) -> bool:
+    return (FOLDER / f"{name}-{key(name, args)}.npz").is_file()
+
+
+def save(path: Path, value: Any) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    tree = _encode(value, arrays)
+    buffer = io.BytesIO()
+    np.savez(buffer, __tree__=np.frombuffer(json.dumps(tree).encode(), dtype=np.uint8), **arrays)
+    with _WRITE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(buffer.getvalue())
+        partial.replace(path)  # readers never see half a file
+
+
+def load(path: Path) -> Any:
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    tree = json.loads(arrays.pop("__tree__").tobytes().decode())
+    return _decode(tree, arrays)
+
+
+def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
+    if isinstance(value, np.ndarray):
+        name = f"a{len(arrays)}"
+        arrays[name] = value
+        return {"__array__": name}
+    if isinstance(value, np.generic):
+        return value.item()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        fields = {f.name: _encode(getattr(value, f.name), arrays) for f in dataclasses.fields(value)}
+        return {"__dataclass__": f"{cls.__module__}:{cls.__qualname__}", "fields": fields}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v, arrays) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("only dicts with string keys are stored")
+        return {"__dict__": {k: _encode(v, arrays) for k, v in value.items()}}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _decode(tree: Any, arrays: dict[str, np.ndarray]) -> Any:
+    if isinstance(tree, list):
+        return [_decode(v, arrays) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if "__array__" in tree:
+        return arrays[tree["__array__"]]
+    if "__tuple__" in tree:
+        return tuple(_decode(v, arrays) for v in tree["__tuple__"])
+    if "__dict__" in tree:
+        return {k: _decode(v, arrays) for k, v in tree["__dict__"].items()}
+    module, _, qualname = tree["__dataclass__"].partition(":")
+    if not module.startswith(_ALLOWED_MODULES):
+        raise TypeError(f"{module}:{qualname} is not an engine dataclass")
+    cls = getattr(importlib.import_module(module), qualname)
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{module}:{qualname} is not a dataclass")
+    instance = object.__new__(cls)
+    for name, value in tree["fields"].items():
+        object.__setattr__(instance, name, _decode(value, arrays))
+    return instance

@@ -1,0 +1,112 @@
+"""Load and warm every model once per process, in the background, as soon as the server starts.
+
+`start()` runs the steps below in one daemon thread: torch, MiniLM, the char-LSTM, ELMo, UMAP's
+compiled code, the untrained controls, then every default view, preset and lesson link (stored on
+disk by ui/viewcache.py, so the next server draws them without a model). It is called by
+`python -m ui.serve` (what `make run` starts) before the server listens, and again, harmlessly, by
+every page (`ui.page.setup`), so a plain `streamlit run app.py` warms up on its first visitor.
+
+Models go through the same `st.cache_resource` loaders the pages call, so a page finds them loaded.
+A page that needs a model still loading calls `ui.loading.ready(step)`, which says what it waits for and
+about how long (the last run's time here, in .cache/warmup.json), instead of a blank spinner.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from ui.loading import STEPS, WORKER, Step, read_times, write_times
+
+
+def _torch() -> None:
+    from ui import cached  # noqa: F401  (imports torch and sets its threads)
+
+
+def _char_lstm() -> None:
+    from ui import cached
+
+    cached.char_lstm().trace("Warm up.")
+
+
+def _minilm() -> None:
+    from ui import cached
+
+    cached.transformer_model("").run("Warm up.")
+
+
+def _elmo() -> None:
+    from ui import cached
+
+    cached.elmo_model().embed([["Warm", "up", "."]])
+
+
+def _umap() -> None:
+    from engine.analysis import projection
+
+    projection.warm_up()
+
+
+def _controls() -> None:
+    from ui import cached
+
+    cached.elmo_control("")
+    cached.transformer_control()
+
+
+def _views() -> None:
+    from ui import lessons
+
+    lessons.precompute()
+
+
+STEPS.update(
+    (step.name, step)
+    for step in (
+        Step("torch", "PyTorch", 3, _torch),
+        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),  # the slowest a page needs first
+        Step("char-LSTM", "the char-LSTM", 1, _char_lstm),
+        Step("ELMo", "ELMo", 3, _elmo),
+        Step("UMAP", "UMAP's compiled code", 5, _umap),
+        Step("controls", "the untrained control models", 2, _controls),
+        Step("views", "the default views and presets", 20, _views),
+    )
+)
+_START = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def start() -> threading.Thread:
+    """Start the warm-up thread once per process (later calls return the same thread)."""
+    global _thread
+    with _START:
+        if _thread is None and os.environ.get("EXPLORER_WARMUP", "1") == "0":  # off: models load on first use
+            _thread = threading.Thread(target=lambda: None, name="warm-up (off)", daemon=True)
+            _thread.start()
+        if _thread is None:
+            read_times()
+            _thread = threading.Thread(target=_run_all, name="warm-up", daemon=True)
+            WORKER["thread"] = _thread
+            _thread.start()
+        return _thread
+
+
+def _run_all() -> None:
+    import logging
+    import sys
+
+    # this thread is no script run: Streamlit's "missing ScriptRunContext" / "No runtime found" notes are noise
+    for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).addFilter(lambda record: threading.current_thread() is not _thread)
+    for step in STEPS.values():
+        step.started = time.monotonic()
+        try:
+            step.run()
+        except Exception as exc:
+            step.error = f"{type(exc).__name__}: {exc}"
+        step.finished = time.monotonic()
+        step.done.set()
+        outcome = f"failed: {step.error}" if step.error else "ready"
+        print(f"warm-up: {step.what} {outcome} in {step.finished - step.started:.1f} s", file=sys.stderr, flush=True)
+    write_times()
