@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import policy
 from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS
 from engine.validation import Problem, check_text, clean_text, has_errors
@@ -62,7 +63,7 @@ st.sidebar.button(
 )
 elmo_kind = inputs.choice(
     "ELMo model",
-    ["this app's biLM", "official files (folder)"],
+    ["this app's biLM", "official files (folder)"] if policy.current().allows_folders else ["this app's biLM"],
     key="elmo",
     help="This app's biLM was trained here on public-domain English. If you have the official AllenNLP files "
     "(options.json + weights.hdf5), point to their folder.",

@@ -69,11 +69,10 @@ def lstm_gates(model: str, text: str, layer: int) -> tuple:
 # ---------------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner="Loading ELMo from the folder (once per server)…", max_entries=2)
 def elmo_from_folder(folder: str):
-    from pathlib import Path
-
+    from engine import policy
     from engine.models.elmo import Elmo
 
-    path = Path(folder).expanduser()
+    path = policy.model_folder(folder)  # on a shared server: inside its models root, or refused
     return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
 
 
