@@ -20,6 +20,7 @@ from bench.streamlit_client import ProtocolError, RunResult, Session
 from tests.deploy.cluster import COOKIE
 
 PAGE = "Transformer_attention"
+FILLER = "the old river ran past a quiet town where people walked slowly in the rain and talked"
 # single tokens in MiniLM's vocabulary, none inside another: a marker shows up whole in the output
 MARKERS = [
     "zebra", "penguin", "dolphin", "tiger", "lizard", "parrot", "falcon", "beaver", "badger", "rabbit", "turtle",
@@ -55,8 +56,10 @@ class Student:
     url: str
     layer: int = 1
     head: int = 1
+    filler: str = "slept by the river bank all afternoon"
     reconnects: int = 0
     seconds: list[float] = field(default_factory=list)  # every run's latency
+    runs: list[tuple[float, str, float]] = field(default_factory=list)  # (when finished, what, seconds)
     problems: list[str] = field(default_factory=list)
     session: StickySession | None = None
 
@@ -66,31 +69,50 @@ class Student:
 
     @property
     def text(self) -> str:
-        return f"The {self.marker} slept by the river bank all afternoon."
+        return f"The {self.marker} {self.filler}."
 
     def query(self) -> str:
         """The page's URL query, as the browser's address bar holds it (every input is bound to it)."""
         return urllib.parse.urlencode({"text": self.text, "layer": self.layer, "head": self.head})
 
-    async def open(self) -> None:
+    async def open(self, *, retry: bool = True) -> None:
+        """Load the page from its URL; if the websocket drops on the way, reconnect once (and say so)."""
         self.session = StickySession(self.url, PAGE, self.query(), self.cookie)
-        await self.session.connect()
-        self._check(await self.session.open(), "open")
+        try:
+            await self.session.connect()
+            result = await self.session.open()
+        except (ProtocolError, OSError, websockets.InvalidStatus):
+            await self.session.close()
+            if not retry:
+                raise
+            self.reconnects += 1
+            await self.open(retry=False)
+            return
+        self._check(result, "open")
 
     async def click_head(self, rng: random.Random) -> None:
-        """Focus another head; reconnect (and say so) if the websocket is gone."""
+        """Focus another head (a fragment rerun); reconnect (and say so) if the websocket is gone."""
         self.layer, self.head = rng.randint(1, 6), rng.randint(1, 12)
+        await self._change({"layer": self.layer, "head": self.head}, "click")
+
+    async def retype(self, rng: random.Random) -> None:
+        """Type a new text, still with this student's marker (a full rerun of the page)."""
+        self.filler = " ".join(rng.sample(FILLER.split(), 6))
+        await self._change({"text": self.text}, "text")
+
+    async def _change(self, changes: dict, what: str) -> None:
         try:
-            result = await self.session.rerun({"layer": self.layer, "head": self.head})
+            result = await self.session.rerun(changes)
         except ProtocolError:
             self.reconnects += 1
             await self.session.close()
-            await self.open()
+            await self.open(retry=False)
             return
-        self._check(result, "click")
+        self._check(result, what)
 
     def _check(self, result: RunResult, what: str) -> None:
         self.seconds.append(result.seconds)
+        self.runs.append((time.monotonic(), what, result.seconds))
         text = result.text
         if not result.ok:
             self.problems.append(f"{what}: {result.errors}")
@@ -122,7 +144,3 @@ def enrol(cluster, count: int, *, both_replicas: int = 1, limit: int = 40) -> li
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
-
-
-def clock() -> float:
-    return time.perf_counter()
