@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy corpus train bench bench-deploy clean
+.PHONY: run test lint test-fast test-deploy corpus train bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
@@ -49,7 +49,13 @@ data/corpus/train.txt:
 	$(MAKE) corpus
 
 bench: $(VENV)/.dev-installed
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in $(filter-out bench/load.py bench/streamlit_client.py bench/deploy.py,$(wildcard bench/*.py)); do $(BIN)/python $$b || exit 1; done
+
+# A class of 30 on a fresh server (bench/load.py: locust users speaking Streamlit's websocket protocol):
+# both mixes, 3 min each; e.g. `make load LOAD_ARGS="--users 10 --duration 60"`.
+LOAD_ARGS ?=
+load: $(VENV)/.dev-installed
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 $(VENV)/.app-installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
