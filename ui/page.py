@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import ASSETS
+from engine import ASSETS, policy
 from ui import cached
 
 APP_TITLE = "NLP Model Explorer"
@@ -32,7 +32,8 @@ def setup(title: str) -> None:
 
 
 def sidebar_footer() -> None:
+    where = "this shared server" if policy.current().shared else "your machine"
     st.sidebar.caption(
-        "Runs offline on your machine: no telemetry, nothing fetched from the internet. "
+        f"Runs offline on {where}: no telemetry, nothing fetched from the internet. "
         "Every input is in the link: copy the URL to share this exact view."
     )
