@@ -23,7 +23,7 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 
 # Everything but the real-browser tests.
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not deploy"
 
 # Two replicas behind Debian's nginx on 127.0.0.1, driven by websocket students; one replica is killed
 # mid-test (about 1.5 min, so not part of `make test`). See deploy/README.md.
