@@ -24,6 +24,7 @@ def library(tmp_path_factory) -> tuple[Path, Path]:
     root/tiny        a real model folder (safetensors)      outside/model    a real model folder
     root/inner       symlink to root/tiny (stays inside)    outside/secret   a plain file
     root/escape      symlink to outside/ (leads out)
+    root/void        symlink to outside/empty (leads out to an empty folder)
     root/leaky       a folder whose weight file links to outside/model's weights
     root/pickled     config.json + pytorch_model.bin only
     root/notes.txt   a file, not a folder
@@ -37,6 +38,8 @@ def library(tmp_path_factory) -> tuple[Path, Path]:
     (outside / "secret").write_text("do not show")
     (root / "inner").symlink_to(root / "tiny")
     (root / "escape").symlink_to(outside)
+    (outside / "empty").mkdir()
+    (root / "void").symlink_to(outside / "empty")  # leads out to a folder with nothing in it
     (root / "leaky").mkdir()
     for item in (root / "tiny").iterdir():
         if item.suffix != ".safetensors":
@@ -86,6 +89,7 @@ def escapes(root: Path, outside: Path) -> list[str]:
         "escape",  # a symlink out of the root
         "escape/model",
         "escape/secret",
+        "void",
         "leaky",  # inside, but its weights link out
         "no-such-model",  # inside, does not exist
         "notes.txt",  # inside, a file
