@@ -7,9 +7,11 @@ import shutil
 
 import pytest
 
-from engine import policy
+from engine import ASSETS, policy
+from engine.validation import ModelLoadError
 from tests.app.conftest import messages, plotly_specs, run_page
 from tests.engine.test_transformer import tiny_gpt2_folder
+from ui import feedback
 
 ATTENTION = "pages/3_Transformer_attention.py"
 SENSES = "pages/2_ELMo_senses.py"
@@ -55,6 +57,30 @@ def test_the_elmo_folder_is_refused_the_same_way(shared):
     assert not at.exception
     assert messages(at, "error") == [policy.refused_message()]
     assert not plotly_specs(at)
+
+
+def test_an_elmo_folder_of_the_library_loads(shared):
+    root, _ = shared
+    shutil.copytree(ASSETS / "elmo", root / "elmo")  # the shipped biLM, in the official files' layout
+    at = run_page(
+        SENSES, params={"compare": "false", "map": "PCA", "elmo": "official files (folder)", "elmo_folder": "elmo"}
+    )
+    assert not at.exception, at.exception
+    assert not messages(at, "error"), messages(at, "error")
+    assert plotly_specs(at)
+    assert "ELMo (elmo)" in at.caption[0].value
+
+
+def test_messages_on_a_shared_server_name_no_server_path(shared, monkeypatch):
+    root, _ = shared
+    shown: list[str] = []
+    monkeypatch.setattr(feedback.st, "error", lambda message, icon=None: shown.append(message))
+    with feedback.friendly_errors("loading the model"):
+        raise ModelLoadError(f"{root}/tiny/model.safetensors is not a readable weight file")
+    with feedback.friendly_errors("running the model"):
+        raise FileNotFoundError(f"{root.parent}/private/secret.txt")
+    assert shown[0] == "tiny/model.safetensors is not a readable weight file"
+    assert "private" not in shown[1] and "FileNotFoundError" not in shown[1] and "running the model" in shown[1]
 
 
 def test_without_a_models_root_no_folder_is_offered(monkeypatch):
