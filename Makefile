@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast corpus train bench load clean
+.PHONY: run test lint test-fast test-deploy corpus train bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -23,7 +23,12 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 
 # Everything but the real-browser tests.
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not deploy"
+
+# Two replicas behind Debian's nginx on 127.0.0.1, driven by websocket students; one replica is killed
+# mid-test (about 1.5 min, so not part of `make test`). See deploy/README.md.
+test-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
+	$(BIN)/python -m pytest -m deploy tests/deploy
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -44,7 +49,7 @@ data/corpus/train.txt:
 	$(MAKE) corpus
 
 bench: $(VENV)/.dev-installed
-	for b in $(filter-out bench/load.py bench/streamlit_client.py,$(wildcard bench/*.py)); do $(BIN)/python $$b || exit 1; done
+	for b in $(filter-out bench/load.py bench/streamlit_client.py bench/deploy.py,$(wildcard bench/*.py)); do $(BIN)/python $$b || exit 1; done
 
 # A class of 30 on a fresh server (bench/load.py: locust users speaking Streamlit's websocket protocol):
 # both mixes, 3 min each; e.g. `make load LOAD_ARGS="--users 10 --duration 60"`.
@@ -65,6 +70,17 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.lock
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+# 30 students through nginx over 2 replicas, one killed mid-run: prints errors, spread and latency.
+bench-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
+	$(BIN)/python bench/deploy.py
+
+# Debian's nginx for the replica tests. The tests start their own nginx (temp prefix, foreground); the
+# service the package starts on port 80 is stopped and disabled, as nothing used nginx before this rule.
+/usr/sbin/nginx:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx
+	-$(SUDO) systemctl disable --now nginx 2>/dev/null
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .numba_cache

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import policy
 from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
@@ -66,7 +67,7 @@ st.sidebar.button(
 fetched = cached_lm.elmo_choices()[1:]  # official models fetched on the ELMo language model page
 elmo_kind = inputs.choice(
     "ELMo model",
-    ["this app's biLM", *fetched, "official files (folder)"],
+    ["this app's biLM", *fetched, *(["official files (folder)"] if policy.current().allows_folders else [])],
     key="elmo",
     help="This app's biLM was trained here on public-domain English. An official ELMo appears here once fetched "
     "(ELMo language model page); other official AllenNLP files (options.json + weights.hdf5): name their folder.",

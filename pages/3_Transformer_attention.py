@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import policy
 from engine.analysis import attention as A
-from engine.validation import check_model_dir, check_text, clean_text
+from engine.validation import check_text, clean_text
 from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
@@ -18,10 +19,11 @@ from ui.literal import md
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 
 page.setup("Transformer attention")
+rules = policy.current()  # a shared server offers only its own folders, never pickles
 text = inputs.text_input(max_chars=MAX_CHARS)
 source_kind = inputs.choice(
     "Model",
-    ["MiniLM", "local folder"],
+    ["MiniLM", "local folder"] if rules.allows_folders else ["MiniLM"],
     key="model",
     help="MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder.",
 )
@@ -31,14 +33,17 @@ if source_kind == "local folder":
         "Model folder",
         key="folder",
         bind="query-params",
-        placeholder="/path/to/a/huggingface/model",
-        help="Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
+        placeholder="a folder this server offers" if rules.shared else "/path/to/a/huggingface/model",
+        help=policy.refused_message(rules)
+        if rules.shared
+        else "Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
         "tokenizer files and safetensors weights.",
     )
-    allow_pickle = st.sidebar.checkbox(
-        "Allow pickled weights (pytorch_model.bin)",
-        help="Pickle files can run arbitrary code when loaded. Only allow them for folders you trust.",
-    )
+    if rules.allows_pickles:
+        allow_pickle = st.sidebar.checkbox(
+            "Allow pickled weights (pytorch_model.bin)",
+            help="Pickle files can run arbitrary code when loaded. Only allow them for folders you trust.",
+        )
 page.sidebar_footer()
 
 st.title("Transformer attention")
@@ -50,7 +55,7 @@ st.markdown(
 
 ok = show_problems(check_text(text, max_chars=MAX_CHARS))
 if source_kind == "local folder":
-    ok = show_problems(check_model_dir(folder, allow_pickle=allow_pickle)) and ok
+    ok = show_problems(policy.check_folder(folder, allow_pickle=allow_pickle, policy=rules)) and ok
 if not ok:
     st.stop()
 text = clean_text(text)[0]  # control characters read as spaces, as the warning says

@@ -128,15 +128,15 @@ def _lstm_gates(model: str, text: str, layer: int) -> tuple:
 # ---------------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner="Loading ELMo from the folder (once per server)…", max_entries=2)
 def elmo_from_folder(folder: str):
-    """A folder of options.json + weights.hdf5 (+ vocab.txt), or "official ELMo <size>" (fetched, verified)."""
-    from pathlib import Path
-
+    """A folder of options.json + weights.hdf5 (+ vocab.txt), or "official ELMo <size>" (fetched, verified).
+    On a shared server a folder must lie inside its models root (`engine.policy`)."""
+    from engine import policy
     from engine.models.elmo import Elmo, official
 
     if folder.startswith(OFFICIAL):
         model = official.load_verified(folder.removeprefix(OFFICIAL))
         return Elmo.from_files(model.options, model.weights, name=folder)
-    path = Path(folder).expanduser()
+    path = policy.model_folder(folder)  # on a shared server: inside its models root, or refused
     return Elmo.from_files(path / "options.json", path / "weights.hdf5", path / "vocab.txt", name=f"ELMo ({path.name})")
 
 

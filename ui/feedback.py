@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.errors import FragmentHandledException
 
+from engine import policy
 from engine.validation import InputError, ModelLoadError, Problem, has_errors
 from ui.literal import md
 
@@ -38,13 +39,13 @@ def friendly_errors(action: str) -> Iterator[None]:
     except FragmentHandledException:
         raise  # a fragment already showed this one
     except (InputError, ModelLoadError) as exc:
-        st.error(md(exc), icon=":material/error:")
+        st.error(md(policy.public_message(str(exc))), icon=":material/error:")
     except Exception as exc:
         log.exception("%s failed", action)
+        detail = "" if policy.current().shared else f": {type(exc).__name__}: {exc}"  # a shared server's log keeps it
         st.error(
             md(
-                f"Something went wrong while {action}: {type(exc).__name__}: {exc}. "
-                "Your input is kept; try a shorter text or another model."
+                f"Something went wrong while {action}{detail}. Your input is kept; try a shorter text or another model."
             ),
             icon=":material/error:",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas  # noqa: F401  (imported here, before setup() starts the UMAP warm-up thread, which imports
 import streamlit as st  # it too: two threads importing pandas for the first time at once can fail)
 
-from engine import ASSETS
+from engine import ASSETS, policy
 from ui import hide, projector, warmup
 
 APP_TITLE = "NLP Model Explorer"
@@ -39,7 +39,8 @@ def setup(title: str) -> None:
 
 
 def sidebar_footer() -> None:
+    where = "this shared server" if policy.current().shared else "your machine"
     st.sidebar.caption(
-        "Runs offline on your machine: no telemetry, nothing fetched from the internet. "
+        f"Runs offline on {where}: no telemetry, nothing fetched from the internet. "
         "Every input is in the link: copy the URL to share this exact view."
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from engine import policy
 from engine.assets import sha256
 from engine.models.words import byte_level_decoder, display_token, token_words
 from engine.text import has_words
@@ -244,7 +245,9 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
     """Load the default MiniLM, a local Hugging Face model folder, or (online only) a hub name.
 
     Safetensors weights are preferred; pickled weights (`pytorch_model.bin`) run code when loaded and
-    are refused unless `allow_pickle` is set. Remote code is never trusted.
+    are refused unless `allow_pickle` is set. Remote code is never trusted. On a shared server
+    (`engine.policy`) a name is a folder inside the operator's models root, and pickles and hub
+    names are refused. Raises `ModelLoadError` (or `InputError` for a refused folder name).
     """
     if name_or_path is None or name_or_path == DEFAULT_NAME:
         folder = default_model_dir()
@@ -258,6 +261,14 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
                 f"{DEFAULT_SHA256[:16]}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
             )
         return _from_folder(folder, DEFAULT_NAME, allow_pickle=False)
+    rules = policy.current()
+    policy.refuse_pickles(allow_pickle, rules)
+    if rules.shared:  # a visitor's name: a folder inside the models root, or refused (never the hub)
+        problems = policy.check_folder(name_or_path, policy=rules)
+        if problems:
+            raise ModelLoadError(problems[0].message)
+        path = policy.model_folder(name_or_path, rules)
+        return _from_folder(path, path.name, allow_pickle=False)
     path = Path(name_or_path).expanduser()
     looks_like_path = path.is_absolute() or name_or_path.startswith((".", "~")) or path.exists()
     if looks_like_path or name_or_path.count("/") != 1:
@@ -310,6 +321,7 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
 def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
     from transformers import AutoModel, AutoTokenizer
 
+    policy.refuse_hub()
     _quiet_transformers()
 
     try:
