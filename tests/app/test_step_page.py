@@ -104,3 +104,22 @@ def test_too_long_text_is_refused_with_the_limit():
     assert not at.exception
     assert any("at most 2,000" in e for e in messages(at, "error"))
     assert not plotly_specs(at)
+
+
+def test_export_holds_predictions_before_and_after(model):
+    import io
+
+    from ui import reading
+
+    ids = model.encode(TEXT).numpy()
+    before, after = model.trace(TEXT), model.trace(TEXT, Intervention(0, (3, 77), "clamp c to 0", 10))
+    table, after_table = P.next_step_table(before.probs, ids), P.next_step_table(after.probs, ids)
+    kl = P.kl_bits(before.probs, after.probs)
+    frame = reading.predictions_frame(TEXT, model.config.chars, table, {"table": after_table, "kl": kl})
+    assert len(frame) == len(TEXT) and frame["char"].str.cat() == TEXT
+    quote = model.index['"']
+    assert frame.loc[28, "next"] == '"' and frame.loc[28, "p_next"] == pytest.approx(before.probs[28, quote])
+    assert frame.loc[28, "p_next_after"] == pytest.approx(after.probs[28, quote])
+    assert (frame.loc[:9, "kl_bits"] == 0).all() and frame.loc[10:, "kl_bits"].max() > 0
+    saved = np.load(io.BytesIO(reading.npz_bytes(probs=before.probs, probs_after=after.probs, start=10)))
+    assert np.array_equal(saved["probs_after"], after.probs) and int(saved["start"]) == 10
