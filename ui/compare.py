@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pandas  # noqa: F401  (see below)
 import streamlit as st
 
 from engine.compare import Models, PairDiff, SentenceRun, pair_diff, run_sentence
 from ui import cached
+
+# pandas is imported here, in the script thread, before page.setup starts the UMAP warm-up thread:
+# plotly's validators look pandas up in sys.modules, and a pandas that thread is still importing
+# (half initialized) made the first figure fail with "partially initialized module 'pandas'".
 
 
 def models() -> Models:
