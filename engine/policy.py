@@ -52,6 +52,12 @@ class Policy:
         return not self.shared
 
     @property
+    def allows_downloads(self) -> bool:
+        """False in shared mode: a visitor never makes the server fetch files (e.g. official ELMo weights);
+        the operator puts them into the models root instead."""
+        return not self.shared
+
+    @property
     def allows_folders(self) -> bool:
         """False only in shared mode without a usable models root: the pages then hide folder choices."""
         return not self.shared or self.models_root is not None

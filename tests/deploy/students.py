@@ -4,7 +4,8 @@ A student opens the front page first (nginx sets its sticky cookie, as for a bro
 attention page over Streamlit's websocket, with a marker word only it types, then clicks through
 heads (fragment reruns). Every run is checked: the student's own marker is in the output, nobody
 else's is, and the head drawn is the one it asked for. When its websocket drops (its replica died)
-it reconnects as the browser does: a new session from the page's URL, which holds every input.
+it reconnects: a new session from the page's URL, which holds every input (a browser gets the
+same on its next full rerun or a reload; see tests/deploy/test_browser_through_nginx.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from engine import policy
 from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS
 from tests.deploy.cluster import COOKIE, NGINX, replicas_behind_nginx
 from tests.engine.test_transformer import tiny_gpt2_folder
@@ -62,11 +61,30 @@ def test_a_browser_through_nginx_in_shared_mode(tmp_path):
         expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(1)).to_be_attached()
         expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
         page.screenshot(path=str(shots / "19-shared-tiny.png"), full_page=True)
-        print(f"screenshots: {shots}")
 
         key = next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
+        served = {r["path"].split("?")[0]: r["replica"] for r in cluster.requests() if r["key"] == key}
+        assert "/_stcore/stream" in served and any(path.startswith("/static/") for path in served)
+        assert len(set(served.values())) == 1, f"one browser, several replicas: {served}"
+
+        # its replica dies: the page reconnects by itself, to the survivor. The new session there knows
+        # no fragment yet, so the next full rerun (here: new text) rebuilds the view from the page's
+        # inputs; after it, clicks inside the view work again.
+        mine = cluster.replica_of(key)
+        cluster.kill(next(k for k, r in enumerate(cluster.replicas) if r.addr == mine))
+        box = page.locator('[data-testid="stSidebar"] textarea').first
+        box.fill("the bank of the river flooded .")
+        box.press("Control+Enter")
+        expect(page.get_by_text("7 tokens")).to_be_visible()
+        head = page.get_by_label("Head", exact=True)
+        head.fill("2")
+        head.press("Enter")
+        heatmap = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        expect(heatmap.locator(".gtitle")).to_have_text("Layer 1, head 2")
+        expect(page.get_by_label("Model folder", exact=True)).to_have_value("tiny")
+        page.screenshot(path=str(shots / "19-after-kill.png"), full_page=True)
+        print(f"screenshots: {shots}")
         browser.close()
-    served = {r["path"].split("?")[0]: r["replica"] for r in cluster.requests() if r["key"] == key}
-    assert "/_stcore/stream" in served and any(path.startswith("/static/") for path in served)
-    assert len(set(served.values())) == 1, f"one browser, several replicas: {served}"
-    assert str(root) not in policy.refused_message(policy.Policy(shared=True, models_root=root))
+    streams = [r["replica"] for r in cluster.requests() if r["key"] == key and r["path"] == "/_stcore/stream"]
+    survivor = next(r.addr for r in cluster.replicas if r.addr != mine)
+    assert streams[-1].split(", ")[-1] == survivor, streams

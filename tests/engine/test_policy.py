@@ -146,6 +146,7 @@ def test_pickles_are_refused_even_when_asked_for(library, shared):
 
 
 def test_hub_names_are_refused_and_never_reach_the_hub(library, shared, monkeypatch):
+    assert not shared.allows_hub and not shared.allows_downloads and not shared.allows_pickles
     monkeypatch.setattr(T, "_from_folder", lambda *a, **k: pytest.fail("must not load"))
     for name in ("bert-base-uncased", "google/bert_uncased_L-2_H-128_A-2", "openai-community/gpt2"):
         with pytest.raises(ModelLoadError, match="only the model folders it offers"):
@@ -175,6 +176,7 @@ def test_messages_lose_the_root_location(library, shared):
 def test_own_machine_keeps_its_freedom(library, own_machine, tmp_path):
     root, outside = library
     assert not own_machine.shared and own_machine.allows_pickles and own_machine.allows_hub
+    assert own_machine.allows_downloads and own_machine.allows_folders
     assert policy.model_folder(str(outside / "model")) == outside / "model"
     assert policy.check_folder(str(outside / "model")) == check_model_dir(outside / "model") == []
     missing = policy.check_folder(str(tmp_path / "nope"))
