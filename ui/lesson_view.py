@@ -30,12 +30,14 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
 
 
 def init_from_url() -> None:
-    """Once per session (and again when a link is opened): lesson, step and text from the URL."""
+    """Lesson, step and text from the URL: when the session opens, and when a link names another
+    view. The URL echoing back a view this session wrote itself (the browser's copy can lag a
+    step behind quick arrow presses) is not a new link, and is ignored."""
     params = st.query_params
     signature = (params.get(LESSON), params.get(STEP), params.get(TEXT))
-    if st.session_state.get("_lesson_url") == signature and LESSON in st.session_state:
+    written = st.session_state.setdefault("_lesson_written", [])
+    if LESSON in st.session_state and (signature in written or signature == (None, None, None)):
         return
-    st.session_state["_lesson_url"] = signature
     slug = params.get(LESSON)
     lesson = BY_SLUG.get(slug or "", LESSONS[0])
     st.session_state[LESSON] = lesson.slug
@@ -45,6 +47,7 @@ def init_from_url() -> None:
     except ValueError:
         step = 1
     st.session_state["lesson_step"] = min(max(step, 1), len(lesson.steps))
+    written.append(signature)
 
 
 def current() -> tuple[Lesson, int, str]:
@@ -63,7 +66,10 @@ def write_url() -> None:
             st.query_params[key] = value
     if TEXT not in params and TEXT in st.query_params:
         del st.query_params[TEXT]
-    st.session_state["_lesson_url"] = (params[LESSON], params[STEP], params.get(TEXT))
+    written = st.session_state.setdefault("_lesson_written", [])
+    signature = (params[LESSON], params[STEP], params.get(TEXT))
+    if signature not in written:
+        written[:] = [*written[-31:], signature]
 
 
 def _choose_lesson() -> None:
