@@ -181,6 +181,7 @@ def sense_view() -> None:
                 on_select="rerun",
                 selection_mode="points",
             )
+            summary.say(summaries.maps(cached.transformer_sense_maps(parsed.word, sentences, method), colours))
         if labels and "transformer" in data:
             score_columns[1].plotly_chart(
                 scores_chart(_scores(mix, "transformer"), metric, title="MiniLM vs its untrained control"),

@@ -8,14 +8,16 @@ the URL when a session opens and written back after every run, so a copied link 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
-from lessons.core import Answer, Chart, Lesson, Step, literal
+from lessons.core import Answer, Chart, Lesson, literal
 from ui import hide, projector
+from ui.lesson_backend import BACKEND
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
 CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its control)
@@ -28,12 +30,14 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
 
 
 def init_from_url() -> None:
-    """Once per session (and again when a link is opened): lesson, step and text from the URL."""
+    """Lesson, step and text from the URL: when the session opens, and when a link names another
+    view. The URL echoing back a view this session wrote itself (the browser's copy can lag a
+    step behind quick arrow presses) is not a new link, and is ignored."""
     params = st.query_params
     signature = (params.get(LESSON), params.get(STEP), params.get(TEXT))
-    if st.session_state.get("_lesson_url") == signature and LESSON in st.session_state:
+    written = st.session_state.setdefault("_lesson_written", [])
+    if LESSON in st.session_state and (signature in written or signature == (None, None, None)):
         return
-    st.session_state["_lesson_url"] = signature
     slug = params.get(LESSON)
     lesson = BY_SLUG.get(slug or "", LESSONS[0])
     st.session_state[LESSON] = lesson.slug
@@ -43,6 +47,7 @@ def init_from_url() -> None:
     except ValueError:
         step = 1
     st.session_state["lesson_step"] = min(max(step, 1), len(lesson.steps))
+    written.append(signature)
 
 
 def current() -> tuple[Lesson, int, str]:
@@ -61,7 +66,10 @@ def write_url() -> None:
             st.query_params[key] = value
     if TEXT not in params and TEXT in st.query_params:
         del st.query_params[TEXT]
-    st.session_state["_lesson_url"] = (params[LESSON], params[STEP], params.get(TEXT))
+    written = st.session_state.setdefault("_lesson_written", [])
+    signature = (params[LESSON], params[STEP], params.get(TEXT))
+    if signature not in written:
+        written[:] = [*written[-31:], signature]
 
 
 def _choose_lesson() -> None:
@@ -117,11 +125,43 @@ def navigation(lesson: Lesson, step: int) -> None:
     again.button("Start again", key="restart", on_click=_restart, help="Back to step 1, answers cleared")
 
 
+@dataclass(frozen=True)
+class StepView:
+    """Everything one step shows for one text, computed once and cached: the charts are finished
+    figures, the answer is the model's on this text."""
+
+    body: str
+    chart: Chart
+    prompt: str = ""
+    answer: Answer | None = None
+    reveal: Chart | None = None
+
+
+@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
+def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
+    """Raises InputError (not cached) when the lesson cannot use the text."""
+    spec = BY_SLUG[slug].steps[step - 1]
+    context = BY_SLUG[slug].prepare(text, BACKEND)
+
+    def finished(chart: Chart) -> Chart:
+        if chart.figure is None or not projector_on:
+            return chart
+        return Chart(chart.summary, projector_figure(chart.figure), chart.html)
+
+    question = spec.question
+    return StepView(
+        body=spec.text(context),
+        chart=finished(spec.chart(context)),
+        prompt=question.prompt(context) if question else "",
+        answer=question.answer(context) if question else None,
+        reveal=finished(spec.reveal_chart(context)) if spec.reveal_chart else None,
+    )
+
+
 def draw(chart: Chart, key: str) -> None:
     """The chart, then its one-sentence summary (a caption screen readers read after the chart)."""
     if chart.figure is not None:
-        figure = projector_figure(chart.figure) if projector.active() else chart.figure
-        st.plotly_chart(figure, key=key, config={"displayModeBar": False})
+        st.plotly_chart(chart.figure, key=key, config={"displayModeBar": False})
     elif chart.html is not None:
         st.html(chart.html)
     st.caption(literal(chart.summary))
@@ -131,14 +171,13 @@ def _answer_key(lesson: Lesson, step: int, text: str) -> str:
     return f"{lesson.slug}/{step}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
-def question(lesson: Lesson, step: int, text: str, spec: Step, context) -> bool:
+def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     """Ask, take a committed guess, then reveal. True once the answer is revealed (or cannot be asked)."""
-    q = spec.question
-    answer = q.answer(context)
+    q, answer = lesson.steps[step - 1].question, view.answer
     if answer.value is None:
         st.info(answer.caveat, icon=":material/info:")
         return True
-    st.markdown(f"**Your prediction.** {q.prompt(context)}")
+    st.markdown(f"**Your prediction.** {view.prompt}")
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
         guess = st.radio("Your answer", answer.options, index=None, key=widget_key, label_visibility="collapsed")

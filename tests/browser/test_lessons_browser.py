@@ -54,6 +54,17 @@ def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_k
     assert parse_qs(urlparse(page.url).query)["ltext"] == [LINK_TEXT]
 
 
+def test_the_pages_honour_hide_too(page, server):
+    page.goto(f"{server}/LSTM_gates?hide=model,layer")
+    settle(page)
+    for hidden in (".st-key-model", ".st-key-layer"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".st-key-text textarea")).to_be_visible()
+    page.goto(f"{server}/Transformer_attention?hide=sidebar")
+    settle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+
+
 def test_copy_lesson_link_round_trips(page, server, browser):
     page.goto(f"{server}/Lessons?lesson=both-ways&step=2")
     settle(page)
