@@ -15,6 +15,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ui.literal import md
+
 MAX_STEP_WORDS = 60
 
 
@@ -93,12 +95,10 @@ def fixed(text: str) -> Callable[[Any], str]:
     return lambda _context: text
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|$<>~:])")
-
-
 def literal(text: str) -> str:
-    """Text from the learner (a word, a token) made safe inside Markdown: shown exactly as typed."""
-    return _MARKDOWN.sub(r"\\\1", text.replace("\n", "↵"))
+    """Text from the learner (a word, a token) made safe inside Markdown: shown exactly as typed
+    (`ui.literal.md`, the app's one escaping rule), a newline as ↵."""
+    return md(text.replace("\n", "↵"))
 
 
 def word_count(text: str) -> int:

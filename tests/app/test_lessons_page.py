@@ -60,12 +60,12 @@ def test_walk_every_step_answering_right_then_wrong(lesson, backend):
             assert not [m for m in messages(at, "success") if m.startswith("**Right")]  # nothing before committing
             _answer(at, lesson, step, spec.question, answer.value)
             verdict = _verdict(at)
-            assert verdict.startswith("**Right.**") and literal(answer.shown()) in verdict
+            assert verdict.startswith("**Right.**") and answer.shown() in verdict  # messages() reads as shown
             wrong = _wrong(answer, spec.question)
             _answer(at, lesson, step, spec.question, wrong)
             verdict = _verdict(at)
             assert verdict.startswith("**Not quite.**"), verdict
-            assert literal(answer.shown()) in verdict  # the model's answer beside the guess
+            assert answer.shown() in verdict  # the model's answer beside the guess
             if spec.reveal_chart is not None:  # drawn after the reveal, with its summary
                 assert literal(spec.reveal_chart(context).summary) in [c.value for c in at.caption]
         assert literal(spec.chart(context).summary) in [c.value for c in at.caption]

@@ -11,7 +11,7 @@ from engine import ASSETS, policy
 from engine.validation import ModelLoadError
 from tests.app.conftest import messages, plotly_specs, run_page
 from tests.engine.test_transformer import tiny_gpt2_folder
-from ui import feedback
+from ui import feedback, literal
 
 ATTENTION = "pages/3_Transformer_attention.py"
 SENSES = "pages/2_ELMo_senses.py"
@@ -79,7 +79,7 @@ def test_messages_on_a_shared_server_name_no_server_path(shared, monkeypatch):
         raise ModelLoadError(f"{root}/tiny/model.safetensors is not a readable weight file")
     with feedback.friendly_errors("running the model"):
         raise FileNotFoundError(f"{root.parent}/private/secret.txt")
-    assert shown[0] == "tiny/model.safetensors is not a readable weight file"
+    assert literal.shown(shown[0]) == "tiny/model.safetensors is not a readable weight file"
     assert "private" not in shown[1] and "FileNotFoundError" not in shown[1] and "running the model" in shown[1]
 
 

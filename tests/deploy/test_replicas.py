@@ -9,6 +9,7 @@ URL), while everyone else carries on over the same websocket. Run with `make tes
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import shutil
 
@@ -38,10 +39,17 @@ async def lesson(cluster, students: list[Student]) -> str:
     return cluster.replicas[victim].addr
 
 
+def own_loop(coroutine):
+    """`asyncio.run` in a thread of its own: in a pytest session that also ran playwright's sync API,
+    the main thread already has a running event loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_two_replicas_share_a_class_and_survive_losing_one(tmp_path):
     with replicas_behind_nginx(tmp_path) as cluster:
         students = enrol(cluster, 6, both_replicas=2)
-        killed = asyncio.run(lesson(cluster, students))
+        killed = own_loop(lesson(cluster, students))
         survivor = next(r.addr for r in cluster.replicas if r.addr != killed)
         streams = lambda: [r for r in cluster.requests() if r["path"] == "/_stcore/stream"]  # noqa: E731
         assert wait_until(lambda: len(streams()) >= len(students) + sum(s.reconnects for s in students))
