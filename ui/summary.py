@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lessons.core import literal
+from ui.literal import md
 
 
 def say(sentence: str) -> None:
-    st.caption(literal(sentence))
+    st.caption(md(sentence))

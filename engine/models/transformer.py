@@ -13,6 +13,7 @@ The default model is all-MiniLM-L6-v2 (a 6-layer, 12-head BERT) from the PyPI wh
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,9 +280,21 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
     return _from_hub(name_or_path, allow_pickle=allow_pickle)
 
 
+_HF_IMPORT = threading.Lock()  # transformers' lazy modules break when two threads import them at once
+
+
+def _hf(*names: str) -> tuple:
+    """`from transformers import <names>`, one thread at a time (the app warms models up in a background
+    thread while pages load theirs: "cannot import name 'AutoModel'" otherwise)."""
+    with _HF_IMPORT:
+        import transformers
+
+        return tuple(getattr(transformers, name) for name in names)
+
+
 def _quiet_transformers() -> None:
     """No progress bars or advice on stderr: messages the user needs are raised as ModelLoadError."""
-    from transformers.utils import logging as hf_logging
+    (hf_logging,) = _hf("logging")
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -290,7 +303,7 @@ def _quiet_transformers() -> None:
 def _eager_config(source: str):
     """The model's config with eager attention, whatever its `_attn_implementation` says (a config
     asking for flash attention would otherwise fail to load, and sdpa returns no weights)."""
-    from transformers import AutoConfig
+    (AutoConfig,) = _hf("AutoConfig")
 
     config = AutoConfig.from_pretrained(source, trust_remote_code=False)
     config._attn_implementation = "eager"
@@ -298,7 +311,7 @@ def _eager_config(source: str):
 
 
 def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerModel:
-    from transformers import AutoModel, AutoTokenizer
+    AutoModel, AutoTokenizer = _hf("AutoModel", "AutoTokenizer")
 
     _quiet_transformers()
 
@@ -319,7 +332,7 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
 
 
 def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
-    from transformers import AutoModel, AutoTokenizer
+    AutoModel, AutoTokenizer = _hf("AutoModel", "AutoTokenizer")
 
     policy.refuse_hub()
     _quiet_transformers()
@@ -343,7 +356,7 @@ def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
 
 def random_like(model: TransformerModel, seed: int = 0) -> TransformerModel:
     """The same architecture with seeded random weights (the untrained control)."""
-    from transformers import AutoModel
+    (AutoModel,) = _hf("AutoModel")
 
     with torch.random.fork_rng():  # seeded, without touching the caller's random state
         torch.manual_seed(seed)
