@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.analysis import gates as G
 from engine.analysis.gates import LayerView
+from engine.text import steps
 from engine.validation import InputError, check_text, clean_text
 from figures import lstm as F
 from figures.common import token_labels, visible
@@ -35,6 +36,11 @@ class Context:
     labels: list[str]
     quotes: np.ndarray  # [T] bool: the steps inside "double quotes"
     scores: list[G.PatternScore]  # every unit, best quote tracker first
+    starts: list[int]  # [T] where each step (engine.text.steps: a character with its marks) starts in the text
+
+    def step(self, k: int) -> str:
+        """Step k as typed (a character with its combining marks and format characters)."""
+        return self.view.tokens[k]
 
     @property
     def unit(self) -> int | None:
@@ -48,13 +54,14 @@ def prepare(text: str, backend) -> Context:
         raise InputError(problems[0].message)
     text = clean_text(text)[0]
     view = backend.lstm_layer(text, LAYER)
-    quotes = G.mask_from_regex(text, [(k, k + 1) for k in range(len(text))], G.INSIDE_QUOTES)
+    spans = [(s.start, s.end) for s in steps(text)]  # the char-LSTM's steps, as in view.tokens
+    quotes = G.mask_from_regex(text, spans, G.INSIDE_QUOTES)
     scores = G.pattern_scores(view.c, quotes, top=view.c.shape[1])
-    return Context(text, view, token_labels(view.tokens), quotes, scores)
+    return Context(text, view, token_labels(view.tokens), quotes, scores, [start for start, _ in spans])
 
 
 def place(text: str, k: int) -> str:
-    """Which of PLACES step k of a character text is."""
+    """Which of PLACES the character at index k of `text` is."""
     ch = text[k]
     before = text[:k].rstrip()
     if ch == '"':
@@ -72,7 +79,7 @@ def mean_forget(c: Context) -> np.ndarray:
 
 def deepest_dip(c: Context) -> int:
     """The step where layer 1's mean forget gate is lowest, the first step left out (it has no memory)."""
-    return int(np.argmin(mean_forget(c)[1:]) + 1) if len(c.text) > 1 else 0
+    return int(np.argmin(mean_forget(c)[1:]) + 1) if len(c.view.tokens) > 1 else 0
 
 
 def forget_heatmap(c: Context) -> Chart:
@@ -83,8 +90,8 @@ def forget_heatmap(c: Context) -> Chart:
         c.view.f[:, chosen], c.labels, chosen, "f", title=f"Forget gate f, layer {LAYER}: {len(chosen)} busiest units"
     )
     summary = (
-        f"Forget gates of {len(chosen)} units over {len(c.text)} characters: on average {f.mean():.2f} "
-        f"(1 keeps everything), lowest on average at character {k} ('{visible(c.text[k])}', {f[k]:.2f})."
+        f"Forget gates of {len(chosen)} units over {len(c.view.tokens)} characters: on average {f.mean():.2f} "
+        f"(1 keeps everything), lowest on average at character {k} ('{visible(c.step(k))}', {f[k]:.2f})."
     )
     return Chart(summary, figure=figure)
 
@@ -92,14 +99,14 @@ def forget_heatmap(c: Context) -> Chart:
 def forget_profile(c: Context) -> Chart:
     f, k = mean_forget(c), deepest_dip(c)
     figure = step_profile(c.labels, {"mean forget gate": f}, title="Mean forget gate of layer 1", y_title="f", marked=k)
-    return Chart(f"The mean forget gate dips lowest at character {k} ('{visible(c.text[k])}'): {f[k]:.2f}.", figure)
+    return Chart(f"The mean forget gate dips lowest at character {k} ('{visible(c.step(k))}'): {f[k]:.2f}.", figure)
 
 
 def dip_answer(c: Context) -> Answer:
-    if len(c.text) < 2:
+    if len(c.view.tokens) < 2:
         return Answer(None, "", caveat="The text is one character long: there is no memory to forget yet.")
     k = deepest_dip(c)
-    where = place(c.text, k)
+    where = place(c.text, c.starts[k])
     caveat = ""
     if where != PLACES[0]:
         caveat = (
@@ -108,7 +115,7 @@ def dip_answer(c: Context) -> Answer:
         )
     return Answer(
         where,
-        f"At character {k} ('{literal(visible(c.text[k]))}') the average forget gate is {mean_forget(c)[k]:.2f}: "
+        f"At character {k} ('{literal(visible(c.step(k)))}') the average forget gate is {mean_forget(c)[k]:.2f}: "
         "the units drop much of what they remembered.",
         options=PLACES,
         caveat=caveat,
@@ -179,7 +186,7 @@ def ledger_chart(c: Context) -> Chart:
     u = c.unit if c.unit is not None else 0
     k, written, forgotten = biggest_change(c)
     return Chart(
-        f"Unit {u}'s memory moves most at character {k} ('{visible(c.text[k])}'): written {written:+.2f}, "
+        f"Unit {u}'s memory moves most at character {k} ('{visible(c.step(k))}'): written {written:+.2f}, "
         f"forgotten {forgotten:+.2f}.",
         F.ledger(c.view, u, c.labels),
     )
@@ -192,7 +199,7 @@ def ledger_answer(c: Context) -> Answer:
     value = WRITE if abs(written) >= abs(forgotten) else FORGET
     return Answer(
         value,
-        f"At character {k} ('{literal(visible(c.text[k]))}') the memory changed by {written + forgotten:+.2f}: "
+        f"At character {k} ('{literal(visible(c.step(k)))}') the memory changed by {written + forgotten:+.2f}: "
         f"{written:+.2f} written, {forgotten:+.2f} from forgetting.",
         options=(WRITE, FORGET),
     )

@@ -40,7 +40,8 @@ if char_model:
     table = P.next_step_table(data["probs"], data["ids"])
     V.char_predictions(text, data, table)
     guesses = reading.char_guesses(table, data["chars"])
-    steps = {"tokens": list(text), "guesses": guesses, "guess_probs": table.top_probs, "following": [*text[1:], ""]}
+    tokens = data["tokens"]  # the char-LSTM's steps as typed (a character with its combining marks is one step)
+    steps = {"tokens": tokens, "guesses": guesses, "guess_probs": table.top_probs, "following": [*tokens[1:], ""]}
     V.cell_section(data, steps, reading.quote_units(data, text, 3))
     V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
 else:

@@ -22,11 +22,16 @@ QUANTITIES = "ifgoch"
 
 @st.cache_data(show_spinner="Reading the text with the char-LSTM…", max_entries=8)
 def char_reading(text: str, layer: int) -> dict:
-    """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`."""
+    """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`, with
+    the T steps (`engine.text.steps`: a character with its combining marks is one step) as typed in `tokens`
+    and their character spans in `spans`."""
+    from engine.text import steps
+
     model = cached.char_lstm()
     trace = model.trace(text)
     result = {q: np.ascontiguousarray(trace.get(q)[layer - 1, 0, 0]) for q in QUANTITIES}
     result.update(probs=trace.probs, ids=model.encode(text).numpy(), chars=list(model.config.chars))
+    result.update(tokens=list(trace.tokens), spans=[(s.start, s.end) for s in steps(text)])
     return result
 
 
@@ -63,8 +68,9 @@ def elmo_reading(text: str, layer: int) -> dict:
 
 
 def quote_units(arrays: dict, text: str, count: int) -> list[int]:
-    """The `count` units whose c is highest inside "double quotes" and lowest outside (the pattern search)."""
-    mask = G.mask_from_regex(text, [(k, k + 1) for k in range(len(text))], G.INSIDE_QUOTES)
+    """The `count` units whose c is highest inside "double quotes" and lowest outside (the pattern search);
+    `arrays["spans"]` are the steps' character spans."""
+    mask = G.mask_from_regex(text, arrays["spans"], G.INSIDE_QUOTES)
     scores = G.pattern_scores(arrays["c"], mask, top=count)
     return [s.unit for s in scores] or list(range(count))
 
@@ -124,14 +130,17 @@ def char_guesses(table: P.NextStepTable, chars: list[str]) -> list[list[str]]:
     return [[chars[i] for i in row] for row in table.top_ids]
 
 
-def predictions_frame(text: str, chars: list[str], before: P.NextStepTable, after: dict | None = None) -> pd.DataFrame:
-    """One row per step: the character read, the actual next one, its probability, rank and surprisal, the
-    top-5 guesses; with an intervention also the same after it and the KL divergence (bits)."""
+def predictions_frame(
+    tokens: list[str], chars: list[str], before: P.NextStepTable, after: dict | None = None
+) -> pd.DataFrame:
+    """One row per step (`tokens`: the steps as typed): the character read, the actual next one, its
+    probability, rank and surprisal, the top-5 guesses; with an intervention also the same after it and the
+    KL divergence (bits)."""
     table = pd.DataFrame(
         {
-            "step": np.arange(len(text)),
-            "char": list(text),
-            "next": [*text[1:], ""],
+            "step": np.arange(len(tokens)),
+            "char": list(tokens),
+            "next": [*tokens[1:], ""],
             "p_next": before.actual_prob,
             "rank_next": before.actual_rank,
             "surprisal_bits": before.surprisal,

@@ -36,14 +36,15 @@ def _window(steps: int, key: str) -> tuple[int, int]:
 def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
     st.subheader("What it predicts")
     guesses = reading.char_guesses(table, data["chars"])
-    labels = token_labels(list(text))
+    tokens = data["tokens"]  # the steps as typed: a character with its combining marks is one step
+    labels = token_labels(tokens)
     hits = int((table.actual_rank[:-1] == 1).sum())
     st.caption(
         f"After each character the model gives a probability to every possible next character. "
-        f"Its first guess was right at {hits} of {len(text) - 1} steps; on average it needed "
+        f"Its first guess was right at {hits} of {len(tokens) - 1} steps; on average it needed "
         f"{table.mean_surprisal:.2f} bits per character (lower is better; 0 = certain and right)."
     )
-    a, b = _window(len(text), "pwindow")
+    a, b = _window(len(tokens), "pwindow")
     st.plotly_chart(
         FP.top_guesses(labels[a:b], guesses[a:b], table.top_probs[a:b], table.actual_rank[a:b],
                        title="Top 5 guesses for the next character (outlined: the one that really came next)"),
@@ -51,7 +52,7 @@ def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
     )  # fmt: skip
     hover = [
         f"next really {visible(n)!r}: p = {p:.3f}, rank {r} · guessed {h}"
-        for n, p, r, h in zip([*text[1:], ""], table.actual_prob, table.actual_rank, _hover(guesses, table.top_probs),
+        for n, p, r, h in zip([*tokens[1:], ""], table.actual_prob, table.actual_rank, _hover(guesses, table.top_probs),
                               strict=True)
     ]  # fmt: skip
     st.plotly_chart(FP.surprisal_line(labels, table.surprisal, hover), key="surprisal")
@@ -131,8 +132,9 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
         "Change chosen units of this layer from one step on, inside the recurrence (the next step reads the "
         "changed value), and compare the model's predictions before and after."
     )
-    opening = text.find('"')
-    choice = intervention_controls(len(text), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
+    tokens = data["tokens"]  # the steps as typed
+    opening = next((k for k, step in enumerate(tokens) if step[:1] == '"'), -1)
+    choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
     after = None
     with friendly_errors("running the model with the units switched off"):
         after = reading.char_intervention(text, layer, *(choice[k] for k in ("units", "mode", "value", "start")))
@@ -146,7 +148,7 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
         f"{choice['mode']} from step {start}: mean surprisal {table.mean_surprisal:.3f} → "
         f"{after_table.mean_surprisal:.3f} bits/char"
     )
-    labels = token_labels(list(text))
+    labels = token_labels(tokens)
     st.plotly_chart(
         FP.before_after(labels, table.surprisal, after_table.surprisal, kl, start, title=title), key="before_after"
     )
@@ -154,8 +156,8 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
         f"**The text coloured by how far the next-character distribution moved** (KL divergence, bits; "
         f"largest {kl.max():.3f}; hover a character)"
     )
-    st.html(coloured_text(list(text), kl, words=False))
-    frame = reading.predictions_frame(text, data["chars"], table, {"table": after_table, "kl": kl})
+    st.html(coloured_text(tokens, kl, words=False))
+    frame = reading.predictions_frame(tokens, data["chars"], table, {"table": after_table, "kl": kl})
     later = frame.iloc[start:].sort_values("kl_bits", ascending=False).head(12)
     st.markdown("**Where the predictions moved most** (steps from the change on)")
     shown = later[["step", "char", "next", "guess1", "p_next", "guess1_after", "p_next_after", "kl_bits"]].copy()

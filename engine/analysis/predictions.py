@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.text import steps
+
 TINY = 1e-30  # keeps log2 finite where a float32 probability underflowed to 0
 
 
@@ -63,12 +65,13 @@ def kl_bits(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def steps_of(text: str, char: str) -> list[int]:
-    """Steps whose character is `char` (e.g. every double quote)."""
-    return [k for k, ch in enumerate(text) if ch == char]
+    """Steps (`engine.text.steps`, the char-LSTM's) whose character is `char` (e.g. every double quote),
+    with or without combining marks after it."""
+    return [k for k, step in enumerate(steps(text)) if step.text[:1] == char]
 
 
 def closing_quote(text: str, start: int = 0) -> int | None:
-    """The step of the first closing double quote after `start`: the second '"' of the first pair that
-    opens at or after `start`. None if the text has no such pair."""
+    """The step (`engine.text.steps`) of the first closing double quote after step `start`: the second '"'
+    of the first pair that opens at or after `start`. None if the text has no such pair."""
     quotes = [k for k in steps_of(text, '"') if k >= start]
     return quotes[1] if len(quotes) >= 2 else None

@@ -1,9 +1,10 @@
 """Words from character spans: one shared word axis for the char-LSTM, ELMo and the Transformer.
 
 Every model reads the same text, but each cuts it differently: the char-LSTM steps once per
-character, ELMo reads the project's word tokens (`engine.text.tokenize_with_spans`), MiniLM reads
-WordPiece subwords. Each of those units has a character span in the text, so the alignment is done
-on spans, never on spellings: a model unit belongs to every word whose span it overlaps.
+character with its combining marks and format characters (`engine.text.steps`), ELMo reads the
+project's word tokens (`engine.text.tokenize_with_spans`), MiniLM reads WordPiece subwords. Each of
+those units has a character span in the text, so the alignment is done on spans, never on spellings:
+a model unit belongs to every word whose span it overlaps.
 
     text   = "I don't know."
     words  = I | don't | know | .               (engine.text: contractions kept whole)
@@ -21,7 +22,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from engine.text import tokenize_with_spans
+from engine.text import steps, tokenize_with_spans
 
 Span = tuple[int, int]
 
@@ -32,7 +33,8 @@ class WordAlignment:
 
     words:      W word strings, `text[spans[k][0]:spans[k][1]] == words[k]`
     spans:      W (start, end) character spans (end exclusive)
-    chars:      for each word, the char-LSTM steps (character indices) inside it
+    chars:      for each word, the char-LSTM steps inside it (indices into `engine.text.steps(text)`, which
+                are character indices only when no character joins the one before it)
     elmo:       for each word, ELMo's token index (ELMo reads exactly these words: `[k]`)
     subwords:   for each word, the indices of the Transformer's tokens that overlap it
     notes:      readable lines naming words a model cuts differently ("MiniLM reads "don't" as don ' t")
@@ -51,7 +53,7 @@ class WordAlignment:
 
     @property
     def last_char(self) -> list[int]:
-        """`[W]`: the character index at which the char-LSTM finishes reading each word."""
+        """`[W]`: the char-LSTM step at which it finishes reading each word."""
         return [group[-1] for group in self.chars]
 
     @property
@@ -91,7 +93,7 @@ def align(text: str, subword_offsets: Sequence[Span | None] = (), subword_tokens
     pairs = word_spans(text)
     words = [w for w, _ in pairs]
     spans = [s for _, s in pairs]
-    chars = [list(range(start, end)) for start, end in spans]
+    chars = group_units(spans, [(s.start, s.end) for s in steps(text)])
     alignment = WordAlignment(text, words, spans, chars, elmo=[[k] for k in range(len(words))])
     if subword_offsets:
         alignment.subwords = group_units(spans, subword_offsets)

@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.compare.alignment import WordPairing, pair_words
 from engine.compare.runs import ELMO_ROWS, Models, SentenceRun, cosine_similarity, run_sentence
+from engine.text import steps as text_steps
 
 UNITS = {
     "char-LSTM": "L2 norm of the change of (h, c) at the word's last character",
@@ -57,9 +58,9 @@ class PairDiff:
     a, b:            the two runs (texts as the models read them, alignments, states)
     pairing:         the N aligned word pairs (i in A, j in B), which of them changed, and a summary
     models:          three `ModelDiff`s in the order char-LSTM, ELMo, MiniLM (`[L, N]` each)
-    char_prefix:     number of leading characters the two texts share
-    char_distance:   float64 `[lstm layers, min(len a, len b)]`: the char-LSTM's ‖Δ(h, c)‖ after each
-                     character position (positions counted from the start of both texts); exactly 0
+    char_prefix:     number of leading char-LSTM steps (`engine.text.steps`) the two texts share
+    char_distance:   float64 `[lstm layers, min(steps a, steps b)]`: the char-LSTM's ‖Δ(h, c)‖ after each
+                     step (counted from the start of both texts); exactly 0
                      for the first `char_prefix` positions
     """
 
@@ -133,8 +134,9 @@ def pair_diff(a: SentenceRun, b: SentenceRun) -> PairDiff:
     lstm = _lstm_diff(a, b, rows)
     elmo = _cosine_diff("ELMo", ELMO_ROWS, a.elmo_halves, b.elmo_halves, rows)
     transformer = _cosine_diff(a.transformer_name, a.transformer_rows, a.words_hidden, b.words_hidden, rows)
-    steps = min(len(a.text), len(b.text))
-    prefix = next((t for t in range(steps) if a.text[t] != b.text[t]), steps)
+    steps_a, steps_b = [s.text for s in text_steps(a.text)], [s.text for s in text_steps(b.text)]
+    steps = min(len(steps_a), len(steps_b))
+    prefix = next((t for t in range(steps) if steps_a[t] != steps_b[t]), steps)
     char_distance = _state_change(a.lstm_h[:, :steps], a.lstm_c[:, :steps], b.lstm_h[:, :steps], b.lstm_c[:, :steps])
     return PairDiff(a, b, pairing, [lstm, elmo, transformer], prefix, char_distance)
 

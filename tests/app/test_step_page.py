@@ -115,7 +115,7 @@ def test_export_holds_predictions_before_and_after(model):
     before, after = model.trace(TEXT), model.trace(TEXT, Intervention(0, (3, 77), "clamp c to 0", 10))
     table, after_table = P.next_step_table(before.probs, ids), P.next_step_table(after.probs, ids)
     kl = P.kl_bits(before.probs, after.probs)
-    frame = reading.predictions_frame(TEXT, model.config.chars, table, {"table": after_table, "kl": kl})
+    frame = reading.predictions_frame(list(TEXT), model.config.chars, table, {"table": after_table, "kl": kl})
     assert len(frame) == len(TEXT) and frame["char"].str.cat() == TEXT
     quote = model.index['"']
     assert frame.loc[28, "next"] == '"' and frame.loc[28, "p_next"] == pytest.approx(before.probs[28, quote])

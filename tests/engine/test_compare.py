@@ -233,3 +233,17 @@ def test_word_view_rejects_a_word_out_of_range(models):
         word_view(run, 5)
     with pytest.raises(InputError, match="head"):
         word_view(run, 0, head=99)
+
+
+def test_char_lstm_groups_are_steps_not_characters():
+    """A combining accent and a soft hyphen join the step before them (engine.text.steps): the char-LSTM
+    groups index steps, so each word's last step is where the model finishes reading it."""
+    from engine.compare.alignment import align
+    from engine.text import steps
+
+    text = 'cafe\u0301 "co\u00adop" bank'
+    alignment = align(text)
+    read = [s.text for s in steps(text)]
+    assert alignment.words == ["cafe\u0301", '"', "co\u00adop", '"', "bank"]
+    assert ["".join(read[k] for k in group) for group in alignment.chars] == alignment.words
+    assert alignment.last_char == [3, 5, 9, 10, 15] and len(read) == 16

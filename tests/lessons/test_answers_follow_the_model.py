@@ -140,3 +140,18 @@ def test_the_backward_cosine_follows_the_text(trained):
         assert forward.value == pytest.approx(1.0, abs=1e-5)  # it has read the same words
     different_start = answer(both_ways, step, "A bank .\nThe bank .", trained)
     assert different_start.value is None and "different words" in different_start.caveat
+
+
+def test_the_lstm_lesson_counts_steps_not_characters(trained):
+    """A combining accent and a soft hyphen are part of the step before them (engine.text.steps): the
+    lesson's quote mask, its step names and the place of a step follow the model's steps."""
+    text = 'She said "cafe\u0301 co\u00adop" twice. Then "bank" again.'
+    c = lstm_memory.prepare(text, trained)
+    assert len(c.view.tokens) == len(c.quotes) == len(text) - 2
+    assert c.step(c.view.tokens.index("e\u0301")) == "e\u0301" and "".join(c.view.tokens) == text
+    assert [c.step(k) for k in range(len(c.quotes)) if c.quotes[k]][:5] == ['"', "c", "a", "f", "e\u0301"]
+    k = c.view.tokens.index("T")
+    assert lstm_memory.place(c.text, c.starts[k]) == lstm_memory.PLACES[0]
+    for module_step in lstm_memory.LESSON.steps:
+        if module_step.question is not None:
+            module_step.question.answer(c)
