@@ -104,7 +104,7 @@ def _frame_data(cell: CellSteps, t: int) -> list[dict]:
         {
             "type": "bar",
             "x": probs,
-            "text": [f"{lab!r} {q:.2f}" if lab else "" for lab, q in zip(labels, probs, strict=True)],
+            "text": plotly_text([f"{lab!r} {q:.2f}" if lab else "" for lab, q in zip(labels, probs, strict=True)]),
             "marker": {"color": ["#16a34a" if g and g == cell.following[t] else "#9ca3af" for g in cell.guesses[t]]},
         }
     )

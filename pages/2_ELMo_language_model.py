@@ -7,6 +7,7 @@ from engine.validation import check_text, clean_text
 from figures.language_model import blank_bars, word_probabilities
 from ui import cached_lm, inputs, page
 from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
 from ui.official_elmo import fetch_panel
 
 MAX_CHARS = 600
@@ -63,7 +64,7 @@ with friendly_errors("loading ELMo"):
     elmo = cached_lm.elmo(choice)
 if elmo is not None and not elmo.can_predict:
     st.info(
-        f"{elmo.name} has no softmax: AllenNLP's published files keep only the biLM's layers, not the output layer "
+        f"{md(elmo.name)} has no softmax: AllenNLP's published files keep only the biLM's layers, not the output layer "
         "that turns them into word probabilities. So it gives vectors (senses page) and gates (LSTM page), but "
         "no predictions here; nothing below is made up. Choose this app's biLM to see the language model.",
         icon=":material/info:",

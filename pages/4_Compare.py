@@ -52,7 +52,7 @@ st.info(cc.md(diff.pairing.summary), icon=":material/compare_arrows:")
 for note in sorted(set(diff.a.alignment.notes + diff.b.alignment.notes)):
     st.caption(cc.md(note))
 for fact in flow_facts(diff):
-    st.markdown(f"- {fact}")
+    st.markdown(f"- {cc.md(fact)}")
 st.plotly_chart(pair_heatmaps(diff), key="pair", config={"displayModeBar": False})
 st.caption(
     "Each cell: how far that word's representation moved from sentence A to sentence B. A cell reads 0 only "

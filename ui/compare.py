@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas  # noqa: F401  (see below)
 import streamlit as st
 
 from engine.compare import Models, PairDiff, SentenceRun, pair_diff, run_sentence
 from ui import cached
+from ui.literal import md  # noqa: F401  (the app's one escaping rule; pages call it as cc.md)
 
 # pandas is imported here, in the script thread, before page.setup starts the UMAP warm-up thread:
 # plotly's validators look pandas up in sys.modules, and a pandas that thread is still importing
@@ -28,12 +27,3 @@ def sentence_run(text: str) -> SentenceRun:
 @st.cache_data(show_spinner=False, max_entries=16)
 def pair(a: str, b: str) -> PairDiff:
     return pair_diff(sentence_run(a), sentence_run(b))
-
-
-# the same rule as ui.literal.md (issue 13's branch): user text shown exactly as typed, never as Markdown
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:^=\"'/@%])")
-
-
-def md(text: object) -> str:
-    """`text` escaped for Streamlit Markdown (captions, info boxes, headers), on one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))

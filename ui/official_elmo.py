@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine import policy
 from engine.models.elmo import official
+from ui.literal import md
 
 FLASH = "official_fetch_message"
 
@@ -35,7 +37,14 @@ class ProgressBar:
 
 def manual_copy_hint(size: str) -> str:
     names = official.file_names(size)
-    return f"Offline? Copy `{names['options']}` and `{names['weights']}` by hand into `{official.folder(size)}`."
+    return f"Offline? Copy {md(names['options'])} and {md(names['weights'])} by hand into {md(official.folder(size))}."
+
+
+OPERATOR_FETCH = (
+    "This server is shared, so a visitor never makes it download anything. The operator fetches the official "
+    "ELMo on the server with {command}; a fetched model then appears in the model lists of this page, the senses "
+    "page and the LSTM pages."
+)
 
 
 def fetch_panel(expanded: bool = False) -> None:
@@ -44,10 +53,14 @@ def fetch_panel(expanded: bool = False) -> None:
     with st.expander("The official ELMo (AllenNLP), fetched once", expanded=expanded or message is not None):
         if message:
             st.success(message, icon=":material/check_circle:")
+        if not policy.current().allows_downloads:
+            _operator_panel()
+            return
         st.caption(
             "AllenNLP's published ELMo, trained on 1 billion words. Fetching needs the network: it is the only "
-            f"thing this app downloads, and only when you click. Source: {official.base_url()} (for a mirror, set the "
-            f"environment variable {official.BASE_URL_ENV}). Files go to {official.cache_dir()}; each download is "
+            f"thing this app downloads, and only when you click. Source: {md(official.base_url())} (for a mirror, set "
+            f"the environment variable {md(official.BASE_URL_ENV)}). Files go to {md(official.cache_dir())}; each "
+            "download is "
             "checked (HDF5 "
             "structure, every dataset's shape against the options) and its sha256 recorded before it is used; a "
             "file whose sha256 later changes is refused. The official files carry no softmax, so they give "
@@ -58,7 +71,7 @@ def fetch_panel(expanded: bool = False) -> None:
             try:
                 model = official.load_verified(size)
             except official.FetchError as exc:
-                st.error(f"official ELMo {size}: {exc}", icon=":material/error:")
+                st.error(md(f"official ELMo {size}: {exc}"), icon=":material/error:")
                 continue
             st.text(
                 f"official ELMo {size}: {model.folder}\n"
@@ -77,17 +90,29 @@ def fetch_panel(expanded: bool = False) -> None:
             _fetch(size)
 
 
+def _operator_panel() -> None:
+    """Shared mode: what is fetched (sizes and sha256, no server path), and how the operator fetches more."""
+    st.caption(OPERATOR_FETCH.format(command="`python -m engine elmo-fetch small|medium|original`"))
+    for size in official.available():
+        try:
+            model = official.load_verified(size)
+        except official.FetchError:
+            st.error(f"The official ELMo {size} on this server failed its check; ask the operator to fetch it again.")
+            continue
+        st.text(f"official ELMo {size}\n" + "\n".join(f"  sha256 {d}  {n}" for n, d in model.sha256.items()))
+
+
 def _fetch(size: str) -> None:
     try:
         model = official.fetch(size, progress=ProgressBar)
     except official.FetchError as exc:
         st.error(
-            f"{exc}\n\nNothing was installed; the page keeps working with this app's biLM.",
+            f"{md(exc)}\n\nNothing was installed; the page keeps working with this app's biLM.",
             icon=":material/cloud_off:",
         )
         return
     st.session_state[FLASH] = (
-        f"Fetched and verified the official ELMo {size} into {model.folder}. It is now in the model choice of "
+        f"Fetched and verified the official ELMo {size} into {md(model.folder)}. It is now in the model choice of "
         "this page, the senses page and the LSTM gates page."
     )
     st.rerun()

@@ -51,6 +51,14 @@ def test_cell_title_escapes_what_the_user_typed():
     assert "&lt;" in FC.cell_view(cell, 2).layout.title.text and "'<'" not in FC.cell_view(cell, 2).layout.title.text
 
 
+def test_cell_guesses_show_vocabulary_words_literally():
+    """ELMo guesses </S> and words of its vocabulary; plotly would read "<S>" as a tag and $...$ as LaTeX."""
+    cell = synthetic_cell(5)
+    cell.guesses = [["</S>", "$5$", "a&b", "<b>", "x"]] * 5
+    text = FC.cell_view(cell, 1).to_dict()["data"][-1]["text"]
+    assert text[:4] == ["'&lt;/S&gt;' 0.40", "'&#36;5&#36;' 0.30", "'a&amp;b' 0.10", "'&lt;b&gt;' 0.10"]
+
+
 def test_next_step_table_against_a_plain_loop():
     rng = np.random.default_rng(1)
     logits = rng.normal(size=(6, 9))
