@@ -5,9 +5,10 @@ import streamlit as st
 from engine.analysis import predictions as P
 from engine.text import tokenize
 from engine.validation import check_alphabet, check_count, check_text, clean_text
-from ui import inputs, page, reading
+from ui import cached, cached_lm, inputs, page, reading
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
 
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
@@ -18,9 +19,11 @@ text = inputs.text_input(
     help=f"Up to {MAX_CHARS:,} characters for the char-LSTM, {MAX_WORDS} words for ELMo. "
     "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link.",
 )
-reader = inputs.choice("Model", ["char-LSTM", "ELMo"], key="reader",
+official = [c for c in cached_lm.elmo_choices() if c.startswith(cached.OFFICIAL)]  # fetched official ELMos
+reader = inputs.choice("Model", ["char-LSTM", "ELMo", *official], key="reader",
                        help="char-LSTM: steps are characters, it predicts the next one. ELMo: steps are words; "
-                       "its forward LM predicts the next word, its backward LM the one before.")  # fmt: skip
+                       "its forward LM predicts the next word, its backward LM the one before. An official ELMo "
+                       "(fetched on the ELMo language model page) has no softmax: its cell, no guesses.")  # fmt: skip
 layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
 page.sidebar_footer()
 
@@ -50,10 +53,13 @@ else:
         st.stop()
     result = None
     with friendly_errors("reading the words"):
-        result = reading.elmo_reading(text, layer)
+        result = reading.elmo_reading(text, layer, reader)
     if result is None:
         st.stop()
-    V.elmo_predictions(result["predictions"])
+    if result["predictions"] is not None:
+        V.elmo_predictions(result["predictions"])
+    else:
+        st.info(f"{md(reader)} has no softmax (AllenNLP publishes only the biLM's layers): its cells, no guesses.")
     direction = inputs.choice("Cell of the", ["forward LM", "backward LM"], key="direction", sidebar=False,
                               horizontal=True)  # fmt: skip
     V.cell_section(result[direction.split()[0]], reading.elmo_steps(result, direction), [0, 1, 2])

@@ -51,11 +51,18 @@ def char_intervention(text: str, layer: int, units: tuple[int, ...], mode: str, 
 
 
 @st.cache_data(show_spinner="Reading the words with ELMo…", max_entries=8)
-def elmo_reading(text: str, layer: int) -> dict:
-    """ELMo's layer `layer` per direction (`[T + 2, cells]` each) and both LMs' top-5 guesses, one pass."""
+def elmo_reading(text: str, layer: int, model: str = "ELMo") -> dict:
+    """ELMo's layer `layer` per direction (`[T + 2, cells]` each) and both LMs' top-5 guesses, one pass.
+    `model`: "ELMo" (this app's biLM) or a fetched "official ELMo <size>", which has no softmax: its
+    `predictions` are None."""
     from engine.text import tokenize
 
-    trace, predictions = cached.elmo_model().read(tokenize(text))
+    elmo = cached.elmo_model() if model == "ELMo" else cached.elmo_from_folder(model)
+    words = tokenize(text)
+    if elmo.can_predict:
+        trace, predictions = elmo.read(words)
+    else:
+        trace, predictions = elmo.gates(words, with_boundaries=True), None
     result = {
         direction: {q: np.ascontiguousarray(trace.get(q)[layer - 1, d, 0]) for q in QUANTITIES}
         for d, direction in enumerate(("forward", "backward"))
@@ -110,7 +117,7 @@ def elmo_steps(result: dict, direction: str, k: int = 5) -> dict:
     guesses the next word, the backward LM the previous one (none at the boundaries)."""
     tokens, p = result["tokens"], result["predictions"]
     forward = direction.startswith("forward")
-    rows = p.next_words if forward else p.previous_words
+    rows = [[] for _ in tokens[1:-1]] if p is None else p.next_words if forward else p.previous_words  # no softmax
     empty = [("", 0.0)] * k
     padded = [empty, *[(row + empty)[:k] for row in rows], empty]
     following = [*tokens[1:], ""] if forward else ["", *tokens[:-1]]
