@@ -53,3 +53,16 @@ def test_switch_units_off_and_see_before_and_after(page, server, shots):
     expect(chart.locator(".legendtext", has_text="surprisal after")).to_have_count(1)
     expect(page.get_by_text("Full page runs this session: 1 ")).to_be_visible()
     screenshot(page, shots, "step_intervention")
+
+
+def test_a_combining_accent_and_a_soft_hyphen_are_one_step_each(page, server, shots):
+    """'cafe\u0301 "co\u00adop" bank' is 18 characters and 16 steps: the page counts and names steps as typed."""
+    text = 'cafe\u0301 "co\u00adop" bank'
+    page.goto(f"{server}/LSTM_step_by_step?text={urllib.parse.quote(text)}&step=3")
+    wait_for_app(page)
+    wait_for_chart(page, count=4)
+    expect(page.get_by_text(re.compile(r"^Step 3 of 15 \(the chart"))).to_be_visible()
+    cell = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    expect(cell.locator(".gtitle")).to_contain_text("step 3 of 15 · reading 'e\u0301'")
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=str(shots / "step_cell_combining.png"))
