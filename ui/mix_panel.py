@@ -9,6 +9,7 @@ import streamlit as st
 from figures.language_model import mix_accuracy, mix_weights
 from ui import cached_lm, inputs
 from ui.feedback import friendly_errors
+from ui.literal import md
 
 
 def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[float], layers: Sequence[str]) -> None:
@@ -25,7 +26,7 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
     with friendly_errors("learning the mix"):
         fit = cached_lm.learned_mix(word, sentences, elmo_folder)
         if fit.note:
-            st.warning(fit.note, icon=":material/warning:")
+            st.warning(md(fit.note), icon=":material/warning:")  # it names the sense labels typed
         hand = [w / sum(mix) for w in mix]
         left, right = st.columns(2)
         left.plotly_chart(mix_weights(fit.weights, hand, layers), key="learned_weights")

@@ -54,3 +54,16 @@ def test_the_compare_page_shows_the_sentences_literally():
     at = run_page("pages/4_Compare.py", params={"a": f"I paid {TYPED} at the bank .",
                                                 "b": f"I paid {TYPED} at the river ."})  # fmt: skip
     assert_literal(at)
+
+
+def test_the_learned_mix_warning_shows_the_sense_labels_literally():
+    from ui.literal import shown
+
+    lines = [f"$5$ *a*\tWe sat on the bank of the river number {k}." for k in range(3)]
+    lines += [f":material/home:\tShe paid the bank the loan number {k}." for k in range(3)]
+    params = {"compare": "false", "map": "PCA", "learn_mix": "true", "preset": "my own sentences", "word": "bank"}
+    at = run_page("pages/2_ELMo_senses.py", params={**params, "sentences": "\n".join(lines)}, timeout=600)
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "mean little" in w.value)
+    assert not any(raw in warning for raw in RAW)
+    assert "$5$ *a*: 3" in shown(warning) and ":material/home:: 3" in shown(warning)
