@@ -8,7 +8,7 @@ from figures.language_model import blank_bars, word_probabilities
 from ui import cached_lm, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
-from ui.official_elmo import fetch_panel
+from ui.official_elmo import downloads_allowed, fetch_panel
 
 MAX_CHARS = 600
 EXAMPLES = ("I sat on the ___ of the river", "I paid the cheque into the ___")
@@ -47,9 +47,11 @@ sentence = st.sidebar.text_input(
 )
 k = inputs.number("Guesses shown", key="k", low=1, high=20, default=5, sidebar=True)
 st.sidebar.caption(
-    "Runs on your machine: no telemetry. The one exception is the official-ELMo fetch at the bottom of this page, "
-    "and only when you click it. Every input is in the link: copy the URL to share this exact view."
-)
+    "No telemetry. "
+    + ("The one exception is the official-ELMo fetch at the bottom of this page, and only when you click it. "
+       if downloads_allowed() else "This shared server downloads nothing for a visitor. ")
+    + "Every input is in the link: copy the URL to share this exact view."
+)  # fmt: skip
 
 st.title("ELMo's language model")
 st.markdown(

@@ -47,13 +47,18 @@ OPERATOR_FETCH = (
 )
 
 
+def downloads_allowed() -> bool:
+    """False on a shared server (`engine.policy`): a visitor never makes it download anything."""
+    return policy.current().allows_downloads
+
+
 def fetch_panel(expanded: bool = False) -> None:
     """Choose a size, fetch it (verified, sha256 shown), or see what to copy by hand."""
     message = st.session_state.pop(FLASH, None)
     with st.expander("The official ELMo (AllenNLP), fetched once", expanded=expanded or message is not None):
         if message:
             st.success(message, icon=":material/check_circle:")
-        if not policy.current().allows_downloads:
+        if not downloads_allowed():
             _operator_panel()
             return
         st.caption(

@@ -39,6 +39,7 @@ def test_a_shared_server_offers_no_download_and_names_the_operator_command(share
     assert not [r for r in at.radio if r.key == "fetch_size"]
     assert any("python -m engine elmo-fetch" in c and "operator" in c for c in captions(at))
     assert not any(str(shared_cache) in c for c in captions(at)), "no server path is shown"
+    assert any("downloads nothing for a visitor" in c for c in captions(at))
 
 
 def test_a_model_the_operator_fetched_is_in_the_lists(shared_cache):
