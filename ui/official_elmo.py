@@ -42,9 +42,10 @@ def manual_copy_hint(size: str) -> str:
 
 OPERATOR_FETCH = (
     "This server is shared, so a visitor never makes it download anything. The operator fetches the official "
-    "ELMo on the server with {command}; a fetched model then appears in the model lists of this page, the senses "
-    "page and the LSTM pages."
+    "ELMo on the server with the command below; a fetched model then appears in the model lists of this page, "
+    "the senses page and the LSTM pages."
 )
+OPERATOR_COMMAND = "python -m engine elmo-fetch small   # or medium, original"
 
 
 def downloads_allowed() -> bool:
@@ -97,7 +98,8 @@ def fetch_panel(expanded: bool = False) -> None:
 
 def _operator_panel() -> None:
     """Shared mode: what is fetched (sizes and sha256, no server path), and how the operator fetches more."""
-    st.caption(OPERATOR_FETCH.format(command="`python -m engine elmo-fetch small|medium|original`"))
+    st.caption(OPERATOR_FETCH)
+    st.code(OPERATOR_COMMAND, language="bash")
     for size in official.available():
         try:
             model = official.load_verified(size)

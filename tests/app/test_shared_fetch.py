@@ -37,7 +37,8 @@ def test_a_shared_server_offers_no_download_and_names_the_operator_command(share
     assert not at.exception
     assert not [b for b in at.button if b.key == "fetch_official"], "no fetch button for a visitor"
     assert not [r for r in at.radio if r.key == "fetch_size"]
-    assert any("python -m engine elmo-fetch" in c and "operator" in c for c in captions(at))
+    assert any("operator" in c for c in captions(at))
+    assert [c.value for c in at.code] == ["python -m engine elmo-fetch small   # or medium, original"]
     assert not any(str(shared_cache) in c for c in captions(at)), "no server path is shown"
     assert any("downloads nothing for a visitor" in c for c in captions(at))
 
