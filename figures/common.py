@@ -80,6 +80,13 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
                 holder.colorscale = PROJECTOR_SEQUENTIAL
             holder.colorbar.tickfont = {"size": size}
             holder.colorbar.title.font = {"size": size}
+    for name in [key for key in fig.layout if key.startswith("coloraxis")]:  # shared scales (coloraxis, ...2)
+        axis = fig.layout[name]
+        if axis.colorscale and [tuple(stop) for stop in axis.colorscale] == blues:
+            axis.colorscale = PROJECTOR_SEQUENTIAL
+        if axis.colorscale:
+            axis.colorbar.tickfont = {"size": size}
+            axis.colorbar.title.font = {"size": size}
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig

@@ -14,7 +14,16 @@ from lessons import LESSONS
 from tests.browser.conftest import screenshot, wait_for_chart
 
 NOTES_SHOTS = Path("/work/notes/shots")
-PAGES = ["/", "/LSTM_gates", "/ELMo_senses?compare=false", "/Transformer_attention"]
+PAGES = [
+    "/",
+    "/LSTM_gates",
+    "/ELMo_senses?compare=false",
+    "/ELMo_senses?compare=true",  # with the MiniLM maps and scores
+    "/Transformer_attention",
+    "/LSTM_step_by_step",
+    "/ELMo_language_model",
+    "/Compare",
+]
 COLD_MS = 300_000  # a lesson's first run on a cold server loads up to four models (on a busy 2-core machine)
 LINK_TEXT = "She put the money in the bank because it was safe."
 
@@ -125,4 +134,34 @@ def test_projector_mode_screenshots(browser, server, shots, lesson):
     if NOTES_SHOTS.is_dir():
         page.screenshot(path=str(NOTES_SHOTS / f"i14-projector-{lesson.slug}.png"))  # the first 1280x720 view
     assert path.stat().st_size > 0
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/Compare", "/LSTM_step_by_step"])
+def test_projector_mode_redraws_a_new_pages_charts(browser, server, shots, path):
+    """The figure itself is redrawn (plotly's own layout, not only a style rule): ticks at 20 px or more,
+    and a sequential colour scale in cividis."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(COLD_MS)
+    page.goto(f"{server}{path}?projector=true&hide=sidebar")
+    settle(page)
+    wait_for_chart(page)
+    fonts = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => gd._fullLayout)
+               .filter(Boolean).map(l => [l.xaxis.tickfont.size, l.yaxis.tickfont.size])"""
+    )
+    assert fonts and min(min(pair) for pair in fonts) >= 20, fonts
+    scales = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => [
+               ...(gd._fullData || []).map(t => t.colorscale || (t.marker && t.marker.colorscale)),
+               ...Object.keys(gd._fullLayout || {}).filter(k => k.startsWith('coloraxis'))
+                   .map(k => gd._fullLayout[k].colorscale)])
+               .filter(Boolean).map(s => s[0][1])"""
+    )
+    assert "rgb(247,251,255)" not in scales, scales  # the first stop of Blues: no Blues left on the projector
+    name = "int14-projector" + path.replace("/", "-").lower()
+    screenshot(page, shots, name)
+    if NOTES_SHOTS.is_dir():
+        page.screenshot(path=str(NOTES_SHOTS / f"{name}.png"))
     context.close()
