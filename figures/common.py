@@ -68,6 +68,13 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     fig.update_layout(font={"size": size}, legend={"font": {"size": size}}, hoverlabel={"font": {"size": size}})
     if fig.layout.title and fig.layout.title.text:
         fig.update_layout(title={"font": {"size": size + 2}})
+        legend = fig.layout.legend
+        if legend.orientation == "h" and legend.y is not None and legend.y > 1:  # a legend row above the plot
+            top = fig.layout.margin.t if fig.layout.margin.t is not None else 50
+            fig.update_layout(  # the title at the very top, the larger legend row below it
+                margin={"t": top + 2 * size},
+                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+            )
     fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_annotations(font={"size": size})
