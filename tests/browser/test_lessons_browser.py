@@ -40,6 +40,18 @@ def step_heading(page: Page):
     return page.locator("h3").first
 
 
+def unreachable(page: Page, selector: str) -> list[str]:
+    """The controls inside `selector` that a keyboard or a screen reader could still reach: focusable
+    (focus() lands on it) or rendered (a hidden control is display: none, so neither). Empty when all hidden."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].flatMap(box =>
+               [...box.querySelectorAll('input, textarea, button, select, [tabindex], [role]')])
+               .filter(el => { el.focus(); return document.activeElement === el || el.getClientRects().length > 0; })
+               .map(el => el.outerHTML.slice(0, 80))""",
+        selector,
+    )
+
+
 def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_keys(page, server):
     query = urlencode({"lesson": "heads", "step": "4", "ltext": LINK_TEXT, "hide": "ltext,lesson"})
     page.goto(f"{server}/Lessons?{query}")
@@ -49,6 +61,8 @@ def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_k
     expect(page.locator(".st-key-ltext textarea")).to_have_value(LINK_TEXT)  # the link's text, drawn from it
     for hidden in (".st-key-ltext", ".st-key-lesson"):
         expect(page.locator(hidden)).to_be_hidden()
+    assert unreachable(page, ".st-key-ltext, .st-key-lesson") == []
+    assert unreachable(page, ".st-key-restart")  # the probe finds a control that is drawn
     expect(page.locator(".st-key-restart")).to_be_visible()  # only what the link names is hidden
     expect(page.get_by_text("In head", exact=False).first).to_contain_text("look at most")
 
@@ -68,6 +82,7 @@ def test_the_pages_honour_hide_too(page, server):
     settle(page)
     for hidden in (".st-key-model", ".st-key-layer"):
         expect(page.locator(hidden)).to_be_hidden()
+    assert unreachable(page, ".st-key-model, .st-key-layer") == []
     expect(page.locator(".st-key-text textarea")).to_be_visible()
     page.goto(f"{server}/Transformer_attention?hide=sidebar")
     settle(page)
