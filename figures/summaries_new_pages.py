@@ -110,3 +110,20 @@ def unit_bars(view) -> str:
     return (
         f"The char-LSTM unit that changed most while it read {_word(view.labels[view.word])}: " + "; ".join(parts) + "."
     )
+
+
+def mix_weights(weights: Sequence[float], layer_names: Sequence[str]) -> str:
+    """The learned ScalarMix weights s `[L]` (sum 1)."""
+    w = np.asarray(weights, dtype=np.float64)
+    k = int(np.argmax(w))
+    return f"Learned mix: {layer_names[k]} weighs most, s = {w[k]:.2f} (of {len(w)} layers, weights summing to 1)."
+
+
+def mix_accuracy(fit, layer_names: Sequence[str]) -> str:
+    """`fit`: an `engine.analysis.mix_learning.MixFit`."""
+    layers = np.asarray(fit.layer_accuracy, dtype=np.float64)
+    k = int(np.argmax(layers))
+    return (
+        f"Cross-validated accuracy: learned mix {fit.cv_accuracy:.2f}, best single layer {layer_names[k]} "
+        f"{layers[k]:.2f}, most frequent sense {fit.chance:.2f}."
+    )

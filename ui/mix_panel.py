@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from figures import summaries_new_pages as says
 from figures.language_model import mix_accuracy, mix_weights
 from ui import cached_lm, chart, inputs
 from ui.feedback import friendly_errors
@@ -28,8 +29,10 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
             st.warning(fit.note, icon=":material/warning:")
         hand = [w / sum(mix) for w in mix]
         left, right = st.columns(2)
-        chart.show_in(left, mix_weights(fit.weights, hand, layers), key="learned_weights")
-        chart.show_in(right, mix_accuracy(fit, layers), key="learned_accuracy")
+        chart.show_in(
+            left, mix_weights(fit.weights, hand, layers), says.mix_weights(fit.weights, layers), key="learned_weights"
+        )
+        chart.show_in(right, mix_accuracy(fit, layers), says.mix_accuracy(fit, layers), key="learned_accuracy")
         st.caption(
             f"{fit.n} labelled sentences, {len(fit.senses)} senses, {fit.scheme}. Learned on all of them: "
             f"s = {' / '.join(f'{s:.2f}' for s in fit.weights)}, γ = {fit.gamma:.2f} (each layer first scaled to "

@@ -56,3 +56,14 @@ def test_blank_sentence_gives_each_first_guess():
     assert (
         says.blank(result, 5) == "First guess for the blank: forward LM 'bank' p = 0.410; backward LM 'side' p = 0.300."
     )
+
+
+def test_mix_sentences_name_the_heaviest_layer_and_the_best_accuracy():
+    names = ["layer 0", "layer 1", "layer 2"]
+    assert says.mix_weights([0.2, 0.5, 0.3], names) == (
+        "Learned mix: layer 1 weighs most, s = 0.50 (of 3 layers, weights summing to 1)."
+    )
+    fit = SimpleNamespace(layer_accuracy=[0.5, 0.7, 0.9], cv_accuracy=0.85, chance=0.55)
+    assert says.mix_accuracy(fit, names) == (
+        "Cross-validated accuracy: learned mix 0.85, best single layer layer 2 0.90, most frequent sense 0.55."
+    )
