@@ -11,6 +11,7 @@ from engine.text import show_whitespace
 
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
 SEQUENTIAL = "Blues"  # gates and attention weights (0..1): one hue, lightness rises with the value
+PROJECTOR_MAX_LABELS = 40  # category labels on one axis in projector mode (20 px each, about 1100 px wide)
 PROJECTOR_SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe (Nuñez et al. 2018)
 DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
 # Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision deficiency
@@ -78,6 +79,11 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_annotations(font={"size": size})
+    steps = max((len(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None), default=0)
+    if steps > PROJECTOR_MAX_LABELS:  # every label at 20 px would overlap: let plotly space them out
+        fig.update_xaxes(
+            selector={"tickmode": "linear", "dtick": 1}, tickmode="auto", dtick=None, nticks=PROJECTOR_MAX_LABELS
+        )
     blues = [tuple(stop) for stop in get_colorscale(SEQUENTIAL)]
     for trace in fig.data:
         for holder in (trace, getattr(trace, "marker", None)):

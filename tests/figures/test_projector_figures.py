@@ -31,3 +31,11 @@ def test_projector_swaps_a_shared_blues_axis_for_cividis_and_keeps_the_diverging
 def test_projector_puts_every_tick_at_20_px():
     fig = projector(surprisal_line(list("abc"), np.array([1.0, 2.0, np.nan]), ["", "", ""]))
     assert fig.layout.xaxis.tickfont.size >= 20 and fig.layout.yaxis.tickfont.size >= 20
+
+
+def test_projector_lets_plotly_space_out_a_long_row_of_labels_and_keeps_a_short_one():
+    labels = [f"{k}:a" for k in range(84)]
+    long = projector(surprisal_line(labels, np.ones(84), [""] * 84))
+    assert long.layout.xaxis.tickmode == "auto" and long.layout.xaxis.nticks == 40
+    short = projector(surprisal_line(labels[:10], np.ones(10), [""] * 10))
+    assert short.layout.xaxis.tickmode == "linear" and short.layout.xaxis.dtick == 1  # every word labelled
