@@ -11,6 +11,7 @@ from engine.text import show_whitespace
 
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
 SEQUENTIAL = "Blues"  # gates and attention weights (0..1): one hue, lightness rises with the value
+PROJECTOR_MAX_LABELS = 40  # category labels on one axis in projector mode (20 px each, about 1100 px wide)
 PROJECTOR_SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe (Nuñez et al. 2018)
 DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
 # Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision deficiency
@@ -68,9 +69,21 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     fig.update_layout(font={"size": size}, legend={"font": {"size": size}}, hoverlabel={"font": {"size": size}})
     if fig.layout.title and fig.layout.title.text:
         fig.update_layout(title={"font": {"size": size + 2}})
+        legend = fig.layout.legend
+        if legend.orientation == "h" and legend.y is not None and legend.y > 1:  # a legend row above the plot
+            top = fig.layout.margin.t if fig.layout.margin.t is not None else 50
+            fig.update_layout(  # the title at the very top, the larger legend row below it
+                margin={"t": top + 2 * size},
+                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+            )
     fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_annotations(font={"size": size})
+    steps = max((len(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None), default=0)
+    if steps > PROJECTOR_MAX_LABELS:  # every label at 20 px would overlap: let plotly space them out
+        fig.update_xaxes(
+            selector={"tickmode": "linear", "dtick": 1}, tickmode="auto", dtick=None, nticks=PROJECTOR_MAX_LABELS
+        )
     blues = [tuple(stop) for stop in get_colorscale(SEQUENTIAL)]
     for trace in fig.data:
         for holder in (trace, getattr(trace, "marker", None)):
@@ -80,6 +93,13 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
                 holder.colorscale = PROJECTOR_SEQUENTIAL
             holder.colorbar.tickfont = {"size": size}
             holder.colorbar.title.font = {"size": size}
+    for name in [key for key in fig.layout if key.startswith("coloraxis")]:  # shared scales (coloraxis, ...2)
+        axis = fig.layout[name]
+        if axis.colorscale and [tuple(stop) for stop in axis.colorscale] == blues:
+            axis.colorscale = PROJECTOR_SEQUENTIAL
+        if axis.colorscale:
+            axis.colorbar.tickfont = {"size": size}
+            axis.colorbar.title.font = {"size": size}
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig

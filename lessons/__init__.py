@@ -1,15 +1,20 @@
 """Guided lessons over the live models: short steps, a chart each, predict-then-reveal questions.
 
-Each lesson is one module exposing `LESSON` (lessons.core.Lesson). To add one (e.g. "Three models, one
-sentence" once the compare view exists), write a module like lessons/heads.py and append it to
-`LESSONS`: the Lessons page, teacher links, the AppTest that walks every step and the benchmark all
-pick it up from here.
+Each lesson is one module exposing `LESSON` (lessons.core.Lesson). To add one, write a module like
+lessons/heads.py and append it to `LESSONS`: the Lessons page, teacher links, the AppTest that walks
+every step and the benchmark all pick it up from here.
 """
 
 from __future__ import annotations
 
-from lessons import bank, both_ways, heads, lstm_memory
+from lessons import bank, both_ways, heads, lstm_memory, three_models
 from lessons.core import Lesson
 
-LESSONS: tuple[Lesson, ...] = (lstm_memory.LESSON, bank.LESSON, heads.LESSON, both_ways.LESSON)
+LESSONS: tuple[Lesson, ...] = (
+    lstm_memory.LESSON,
+    bank.LESSON,
+    heads.LESSON,
+    both_ways.LESSON,
+    three_models.LESSON,
+)
 BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

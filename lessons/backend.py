@@ -24,12 +24,14 @@ class Backend:
     """lstm_layer(text, layer) -> the char-LSTM's LayerView of `layer` (1-based) on `text`;
     sense_vectors(word, sentences) -> {"input": SenseInput, "elmo", "elmo_control", "transformer",
     "transformer_control": LayerVectors}; attention(text) -> MiniLM's AttentionResult;
-    elmo_embed(sentences) -> ELMo's `(3, T, 256)` layers per sentence (a tuple of word tuples)."""
+    elmo_embed(sentences) -> ELMo's `(3, T, 256)` layers per sentence (a tuple of word tuples);
+    minimal_pair(a, b) -> `engine.compare.PairDiff` of the char-LSTM, ELMo and MiniLM on the two sentences."""
 
     lstm_layer: Callable[[str, int], LayerView]
     sense_vectors: Callable[[str, str], dict]
     attention: Callable[[str], AttentionResult]
     elmo_embed: Callable[[tuple[tuple[str, ...], ...]], list[np.ndarray]]
+    minimal_pair: Callable[[str, str], object] | None = None
 
 
 def engine_backend(untrained: bool = False) -> Backend:
@@ -78,4 +80,12 @@ def engine_backend(untrained: bool = False) -> Backend:
     def elmo_embed(sentences: tuple[tuple[str, ...], ...]) -> list[np.ndarray]:
         return models()["elmo"].embed([list(s) for s in sentences])
 
-    return Backend(lstm_layer, sense_vectors, attention, elmo_embed)
+    @lru_cache(maxsize=4)
+    def minimal_pair(a: str, b: str):
+        from engine.compare import Models
+        from engine.compare import minimal_pair as run_pair
+
+        m = models()
+        return run_pair(a, b, Models(m["charlstm"], m["elmo"], m["transformer"]))
+
+    return Backend(lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair)

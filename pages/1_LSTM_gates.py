@@ -12,7 +12,7 @@ from engine.validation import check_alphabet, check_count, check_text, clean_tex
 from figures import lstm as F
 from figures import summaries
 from figures.common import token_labels
-from ui import cached, inputs, page, summary
+from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
@@ -123,7 +123,7 @@ def gates_view() -> None:
             help=f"The text has {view.steps} steps; {WINDOW} are drawn at a time to keep the chart readable.",
         )
         end = max(end, start + 1)
-    st.plotly_chart(
+    chart.show(
         F.gates_heatmap(
             values[start:end][:, chosen],
             labels[start:end],
@@ -142,9 +142,9 @@ def gates_view() -> None:
     legend = "green = open (1), white = shut (0)" if gate else "blue positive, red negative"
     st.markdown(f"**The text coloured by unit {unit}'s {quantity}** ({legend}; hover a character for its value)")
     st.html(F.coloured_text(view.tokens[start:end], values[start:end, unit], words=not char_model, gate=gate))
-    st.plotly_chart(F.unit_lines(view, unit, labels), key="lines")
+    chart.show(F.unit_lines(view, unit, labels), key="lines")
     summary.say(summaries.unit(view, unit))
-    st.plotly_chart(F.ledger(view, unit, labels), key="ledger")
+    chart.show(F.ledger(view, unit, labels), key="ledger")
     summary.say(summaries.ledger(view, unit))
 
     st.subheader("Pattern search")
@@ -166,7 +166,7 @@ def gates_view() -> None:
         "Each dot is a unit: how often its gate is nearly shut (< 0.1, up) or wide open (> 0.9, right), "
         "as in Karpathy et al. (2015). Units near the right edge of the forget-gate panel remember for long."
     )
-    st.plotly_chart(F.saturation_scatter(saturation, layer_names), key="saturation")
+    chart.show(F.saturation_scatter(saturation, layer_names), key="saturation")
     summary.say(summaries.saturation(saturation, layer_names))
 
     d1, d2 = st.columns(2)

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from engine.validation import check_text, clean_text
+from figures import summaries_new_pages as says
 from figures.language_model import blank_bars, word_probabilities
-from ui import cached_lm, inputs, page
+from ui import cached_lm, chart, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.official_elmo import downloads_allowed, fetch_panel
@@ -79,7 +80,7 @@ elif elmo is not None:
             result = cached_lm.fill_blank(choice, clean_text(blank_text)[0], max(k, 5))
     if result is not None:
         st.text(" ".join(result.tokens))
-        st.plotly_chart(blank_bars(result, k), key="blank_bars")
+        chart.show(blank_bars(result, k), says.blank(result, k), key="blank_bars")
         st.info(
             "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
             "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
@@ -129,7 +130,7 @@ elif elmo is not None:
             )
             number = st.column_config.NumberColumn(format="%.4f")
             st.dataframe(table, hide_index=True, column_config={"p (forward)": number, "p (backward)": number})
-            st.plotly_chart(word_probabilities(guesses), key="word_probabilities")
+            chart.show(word_probabilities(guesses), says.word_probabilities(guesses), key="word_probabilities")
             st.caption(
                 "p: the probability the LM gave the actual word (a word outside the vocabulary is scored as "
                 "`<UNK>`); rank 1 = it was the LM's first guess."

@@ -12,7 +12,7 @@ from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures import summaries
 from figures.senses import layer_maps, scores_chart
-from ui import cached, cached_lm, inputs, page, summary
+from ui import cached, cached_lm, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.mix_panel import learned_mix_view
@@ -144,7 +144,7 @@ def sense_view() -> None:
     colours = parsed.sense_labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
     hovers = [f"line {o.line}: {o.highlighted}" for o in parsed.occurrences]
     selected = _selected_point(n)
-    st.plotly_chart(
+    chart.show(
         layer_maps(elmo_maps["maps"], colours, hovers, selected=selected, title=data["elmo"].model),
         key="elmo_maps",
         on_select="rerun",
@@ -161,15 +161,17 @@ def sense_view() -> None:
         st.subheader("Sense scores per layer (measured in the original space)")
         metric = inputs.choice("Score", ["1-NN accuracy", "silhouette"], key="metric", sidebar=False, horizontal=True)
         score_columns = st.columns(2 if compare else 1)
-        score_columns[0].plotly_chart(
-            scores_chart(_scores(mix, "elmo"), metric, title="ELMo vs its untrained control"), key="elmo_scores"
+        chart.show_in(
+            score_columns[0],
+            scores_chart(_scores(mix, "elmo"), metric, title="ELMo vs its untrained control"),
+            key="elmo_scores",
         )
         with score_columns[0]:
             summary.say(summaries.scores(_scores(mix, "elmo"), metric))
     if compare:
         with transformer_slot, friendly_errors("running the Transformer"):
             data.update(cached.transformer_sense_vectors(parsed.word, sentences))
-            st.plotly_chart(
+            chart.show(
                 layer_maps(
                     cached.transformer_sense_maps(parsed.word, sentences, method),
                     colours,
@@ -183,7 +185,8 @@ def sense_view() -> None:
             )
             summary.say(summaries.maps(cached.transformer_sense_maps(parsed.word, sentences, method), colours))
         if labels and "transformer" in data:
-            score_columns[1].plotly_chart(
+            chart.show_in(
+                score_columns[1],
                 scores_chart(_scores(mix, "transformer"), metric, title="MiniLM vs its untrained control"),
                 key="transformer_scores",
             )

@@ -12,7 +12,7 @@ from engine.validation import check_text, clean_text
 from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
-from ui import cached, inputs, page, summary
+from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 
@@ -143,7 +143,7 @@ def attention_view() -> None:
             sidebar=False,
             help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
         )
-        st.plotly_chart(
+        chart.show(
             heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
             key="grid",
             width="content",
@@ -177,7 +177,7 @@ def attention_view() -> None:
     with focus:
         if view.note:
             st.info(md(view.note), icon=":material/info:")
-        st.plotly_chart(
+        chart.show(
             attention_heatmap(view.matrix, labels, labels, title=view.title, causal=view.causal),
             key="heatmap",
             config={"toImageButtonOptions": {"format": "png", "filename": "attention", "scale": 2}},

@@ -5,8 +5,9 @@ import streamlit as st
 from engine.compare import PRESETS, flow_facts, word_view
 from engine.models.charlstm import UNKNOWN_CHAR
 from engine.validation import check_alphabet, check_text, clean_text
+from figures import summaries_new_pages as says
 from figures.compare import pair_heatmaps, sentence_rows, unit_bars
-from ui import cached, inputs, page
+from ui import cached, chart, inputs, page
 from ui import compare as cc
 from ui.feedback import friendly_errors, show_problems
 
@@ -53,7 +54,7 @@ for note in sorted(set(diff.a.alignment.notes + diff.b.alignment.notes)):
     st.caption(cc.md(note))
 for fact in flow_facts(diff):
     st.markdown(f"- {cc.md(fact)}")
-st.plotly_chart(pair_heatmaps(diff), key="pair", config={"displayModeBar": False})
+chart.show(pair_heatmaps(diff), says.pair(diff), key="pair", config={"displayModeBar": False})
 st.caption(
     "Each cell: how far that word's representation moved from sentence A to sentence B. A cell reads 0 only "
     "where the two vectors are equal to the last bit. Red frames mark the changed words; – marks a word with "
@@ -107,8 +108,9 @@ def one_sentence() -> None:
         "to the chosen word's, per layer (1 = same direction); the last block is the attention the chosen word "
         f"pays to each word. [CLS]/[SEP] take the rest: {', '.join(f'{s:.0%}' for s in view.special_share)}."
     )
-    st.plotly_chart(
+    chart.show(
         sentence_rows(view),
+        says.sentence_rows(view),
         key="rows",
         on_select=choose_word_from_strip,
         selection_mode="points",
@@ -119,7 +121,7 @@ def one_sentence() -> None:
         "The units whose state (h, c) changed most from just before the word's first character to its last: "
         "hover a bar for c and h before and after."
     )
-    st.plotly_chart(unit_bars(view), key="units", config={"displayModeBar": False})
+    chart.show(unit_bars(view), says.unit_bars(view), key="units", config={"displayModeBar": False})
 
 
 one_sentence()

@@ -30,4 +30,16 @@ def _attention(text: str):
     return cached.attention("", False, text)
 
 
-BACKEND = Backend(lstm_layer=_lstm_layer, sense_vectors=_sense_vectors, attention=_attention, elmo_embed=elmo_embed)
+def _minimal_pair(a: str, b: str):
+    from ui import compare  # the Compare page's cached runs (one per sentence)
+
+    return compare.pair(a, b)
+
+
+BACKEND = Backend(
+    lstm_layer=_lstm_layer,
+    sense_vectors=_sense_vectors,
+    attention=_attention,
+    elmo_embed=elmo_embed,
+    minimal_pair=_minimal_pair,
+)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from figures import summaries_new_pages as says
 from figures.language_model import mix_accuracy, mix_weights
-from ui import cached_lm, inputs
+from ui import cached_lm, chart, inputs
 from ui.feedback import friendly_errors
 from ui.literal import md
 
@@ -29,8 +30,10 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
             st.warning(md(fit.note), icon=":material/warning:")  # it names the sense labels typed
         hand = [w / sum(mix) for w in mix]
         left, right = st.columns(2)
-        left.plotly_chart(mix_weights(fit.weights, hand, layers), key="learned_weights")
-        right.plotly_chart(mix_accuracy(fit, layers), key="learned_accuracy")
+        chart.show_in(
+            left, mix_weights(fit.weights, hand, layers), says.mix_weights(fit.weights, layers), key="learned_weights"
+        )
+        chart.show_in(right, mix_accuracy(fit, layers), says.mix_accuracy(fit, layers), key="learned_accuracy")
         st.caption(
             f"{fit.n} labelled sentences, {len(fit.senses)} senses, {fit.scheme}. Learned on all of them: "
             f"s = {' / '.join(f'{s:.2f}' for s in fit.weights)}, γ = {fit.gamma:.2f} (each layer first scaled to "

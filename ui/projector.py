@@ -1,8 +1,8 @@
 """Projector mode, for every page and lesson: `?projector=true` (a toggle in the sidebar).
 
 Body text and every chart's text at 20 px or more, and the sidebar out of the way when the link also
-says `hide=sidebar`. Lessons also redraw their charts with `figures.common.projector` (cividis for
-sequential scales); the pages' charts get the larger text from the style rule below.
+says `hide=sidebar`. Every chart is also redrawn with `figures.common.projector` (cividis for
+sequential scales): lessons in ui/lesson_view.py, pages through `ui.chart.show`.
 """
 
 from __future__ import annotations

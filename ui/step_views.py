@@ -12,9 +12,10 @@ import streamlit as st
 from engine.analysis import predictions as P
 from figures import cell as FC
 from figures import predictions as FP
+from figures import summaries_new_pages as says
 from figures.common import token_labels, visible
 from figures.lstm import coloured_text
-from ui import inputs, reading
+from ui import chart, inputs, reading
 from ui.feedback import friendly_errors
 
 WINDOW = 200  # steps of the guesses grid drawn at once
@@ -45,9 +46,10 @@ def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
         f"{table.mean_surprisal:.2f} bits per character (lower is better; 0 = certain and right)."
     )
     a, b = _window(len(tokens), "pwindow")
-    st.plotly_chart(
+    chart.show(
         FP.top_guesses(labels[a:b], guesses[a:b], table.top_probs[a:b], table.actual_rank[a:b],
                        title="Top 5 guesses for the next character (outlined: the one that really came next)"),
+        says.top_guesses(labels[a:b], table.actual_rank[a:b]),
         key="guesses",
     )  # fmt: skip
     hover = [
@@ -55,7 +57,9 @@ def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
         for n, p, r, h in zip([*tokens[1:], ""], table.actual_prob, table.actual_rank, _hover(guesses, table.top_probs),
                               strict=True)
     ]  # fmt: skip
-    st.plotly_chart(FP.surprisal_line(labels, table.surprisal, hover), key="surprisal")
+    chart.show(
+        FP.surprisal_line(labels, table.surprisal, hover), says.surprisal(labels, table.surprisal), key="surprisal"
+    )
 
 
 def _step_buttons(steps: int) -> int:
@@ -93,7 +97,7 @@ def cell_section(arrays: dict, steps: dict, default_units: list[int]) -> None:
         st.warning(problem)
     cell = reading.cell_steps(arrays, units, **steps)
     t = _step_buttons(cell.steps)
-    st.plotly_chart(FC.cell_view(cell, t), key="cell")
+    chart.show(FC.cell_view(cell, t), says.cell_step(cell.values, cell.units, cell.tokens, t), key="cell")
     st.caption(
         f"Step {t} of {cell.steps - 1} (the chart names the character). Full page runs this session: "
         f"{st.session_state.get('page_runs', 0)} (stepping redraws only this section; the model does not run again)."
@@ -149,8 +153,10 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
         f"{after_table.mean_surprisal:.3f} bits/char"
     )
     labels = token_labels(tokens)
-    st.plotly_chart(
-        FP.before_after(labels, table.surprisal, after_table.surprisal, kl, start, title=title), key="before_after"
+    chart.show(
+        FP.before_after(labels, table.surprisal, after_table.surprisal, kl, start, title=title),
+        says.before_after(labels, table.surprisal, after_table.surprisal, kl),
+        key="before_after",
     )
     st.markdown(
         f"**The text coloured by how far the next-character distribution moved** (KL divergence, bits; "

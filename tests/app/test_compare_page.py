@@ -106,3 +106,22 @@ def test_user_text_is_shown_literally():
     assert "‹$› → ‹_›" in info(at)  # shown as typed...
     assert "‹\\$› → ‹\\_›" in at.info[0].value  # ...because each mark is escaped, never read as LaTeX/Markdown
     assert "“\\$”" in at.subheader[-1].value  # the chosen word, in a header
+
+
+def test_each_chart_has_its_summary_and_projector_mode_redraws_the_figures():
+    at = run_page(PAGE, params={"projector": "true"})
+    assert not at.exception
+    pair, rows, units = charts(at)
+    lstm, elmo, mini = heatmaps(pair)
+    moved = [int(np.count_nonzero(array(h["z"])[-1][[n for n in range(9) if n != 7]])) for h in (lstm, elmo, mini)]
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    counts = f"char-LSTM {moved[0]}, ELMo {moved[1]}, MiniLM {moved[2]}"
+    expected = f"Unchanged words whose last-layer vector moved, of 8: {counts}."
+    assert expected in captions
+    assert any(c.startswith("Closest to '7:river' in each model's last row:") for c in captions)
+    assert any(c.startswith("The char-LSTM unit that changed most while it read '7:river':") for c in captions)
+    for spec in (pair, rows, units):
+        layout = spec["layout"]
+        ticks = [layout[k]["tickfont"]["size"] for k in layout if re.fullmatch(r"[xy]axis\d*", k)]
+        assert ticks and min(ticks) >= 20
+    assert rows["layout"]["coloraxis2"]["colorscale"][0][1] == "#00224e"  # attention in cividis, not Blues

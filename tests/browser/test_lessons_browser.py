@@ -14,7 +14,16 @@ from lessons import LESSONS
 from tests.browser.conftest import screenshot, wait_for_chart
 
 NOTES_SHOTS = Path("/work/notes/shots")
-PAGES = ["/", "/LSTM_gates", "/ELMo_senses?compare=false", "/Transformer_attention"]
+PAGES = [
+    "/",
+    "/LSTM_gates",
+    "/ELMo_senses?compare=false",
+    "/ELMo_senses?compare=true",  # with the MiniLM maps and scores
+    "/Transformer_attention",
+    "/LSTM_step_by_step",
+    "/ELMo_language_model",
+    "/Compare",
+]
 COLD_MS = 300_000  # a lesson's first run on a cold server loads up to four models (on a busy 2-core machine)
 LINK_TEXT = "She put the money in the bank because it was safe."
 
@@ -31,6 +40,18 @@ def step_heading(page: Page):
     return page.locator("h3").first
 
 
+def unreachable(page: Page, selector: str) -> list[str]:
+    """The controls inside `selector` that a keyboard or a screen reader could still reach: focusable
+    (focus() lands on it) or rendered (a hidden control is display: none, so neither). Empty when all hidden."""
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].flatMap(box =>
+               [...box.querySelectorAll('input, textarea, button, select, [tabindex], [role]')])
+               .filter(el => { el.focus(); return document.activeElement === el || el.getClientRects().length > 0; })
+               .map(el => el.outerHTML.slice(0, 80))""",
+        selector,
+    )
+
+
 def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_keys(page, server):
     query = urlencode({"lesson": "heads", "step": "4", "ltext": LINK_TEXT, "hide": "ltext,lesson"})
     page.goto(f"{server}/Lessons?{query}")
@@ -40,6 +61,8 @@ def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_k
     expect(page.locator(".st-key-ltext textarea")).to_have_value(LINK_TEXT)  # the link's text, drawn from it
     for hidden in (".st-key-ltext", ".st-key-lesson"):
         expect(page.locator(hidden)).to_be_hidden()
+    assert unreachable(page, ".st-key-ltext, .st-key-lesson") == []
+    assert unreachable(page, ".st-key-restart")  # the probe finds a control that is drawn
     expect(page.locator(".st-key-restart")).to_be_visible()  # only what the link names is hidden
     expect(page.get_by_text("In head", exact=False).first).to_contain_text("look at most")
 
@@ -59,6 +82,7 @@ def test_the_pages_honour_hide_too(page, server):
     settle(page)
     for hidden in (".st-key-model", ".st-key-layer"):
         expect(page.locator(hidden)).to_be_hidden()
+    assert unreachable(page, ".st-key-model, .st-key-layer") == []
     expect(page.locator(".st-key-text textarea")).to_be_visible()
     page.goto(f"{server}/Transformer_attention?hide=sidebar")
     settle(page)
@@ -125,4 +149,35 @@ def test_projector_mode_screenshots(browser, server, shots, lesson):
     if NOTES_SHOTS.is_dir():
         page.screenshot(path=str(NOTES_SHOTS / f"i14-projector-{lesson.slug}.png"))  # the first 1280x720 view
     assert path.stat().st_size > 0
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/Compare", "/LSTM_step_by_step"])
+def test_projector_mode_redraws_a_new_pages_charts(browser, server, shots, path):
+    """The figure itself is redrawn (plotly's own layout, not only a style rule): ticks at 20 px or more,
+    and a sequential colour scale in cividis."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(COLD_MS)
+    page.goto(f"{server}{path}?projector=true&hide=sidebar")
+    settle(page)
+    wait_for_chart(page)
+    fonts = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => gd._fullLayout).filter(Boolean)
+               .flatMap(l => Object.keys(l).filter(k => /^[xy]axis\\d*$/.test(k) && l[k].tickfont)
+                                           .map(k => l[k].tickfont.size))"""
+    )
+    assert fonts and min(fonts) >= 20, fonts
+    scales = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => [
+               ...(gd._fullData || []).map(t => t.colorscale || (t.marker && t.marker.colorscale)),
+               ...Object.keys(gd._fullLayout || {}).filter(k => k.startsWith('coloraxis'))
+                   .map(k => gd._fullLayout[k].colorscale)])
+               .filter(Boolean).map(s => s[0][1])"""
+    )
+    assert "rgb(247,251,255)" not in scales, scales  # the first stop of Blues: no Blues left on the projector
+    name = "int14-projector" + path.replace("/", "-").lower()
+    screenshot(page, shots, name)
+    if NOTES_SHOTS.is_dir():
+        page.screenshot(path=str(NOTES_SHOTS / f"{name}.png"))
     context.close()

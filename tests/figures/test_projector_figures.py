@@ -1,0 +1,41 @@
+"""`figures.common.projector` on the new pages' charts: 20 px text, cividis for the sequential scale even when
+it lives on a shared colour axis (layout.coloraxis2), other scales untouched."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from figures.common import PROJECTOR_FONT_PX, projector
+from figures.compare import sentence_rows
+from figures.predictions import surprisal_line
+
+
+def _view():
+    groups = [
+        SimpleNamespace(model="ELMo", layers=["L1", "L2"], values=np.array([[1.0, 0.2], [1.0, 0.5]]), what="cosine"),
+        SimpleNamespace(model="MiniLM", layers=["attention"], values=np.array([[0.7, 0.3]]), what="attention from"),
+    ]
+    return SimpleNamespace(word=0, labels=["0:a", "1:b"], groups=groups, special_share=np.array([0.1]), head=None)
+
+
+def test_projector_swaps_a_shared_blues_axis_for_cividis_and_keeps_the_diverging_one():
+    fig = sentence_rows(_view())
+    before = fig.layout.coloraxis2.colorscale
+    assert before[0][1] != "#00224e"
+    projector(fig)
+    assert fig.layout.coloraxis2.colorscale[0][1] == "#00224e"  # cividis starts at dark blue
+    assert fig.layout.coloraxis.colorbar.tickfont.size == PROJECTOR_FONT_PX
+    assert fig.layout.coloraxis.colorscale[0][1] != "#00224e"  # RdBu stays RdBu
+
+
+def test_projector_puts_every_tick_at_20_px():
+    fig = projector(surprisal_line(list("abc"), np.array([1.0, 2.0, np.nan]), ["", "", ""]))
+    assert fig.layout.xaxis.tickfont.size >= 20 and fig.layout.yaxis.tickfont.size >= 20
+
+
+def test_projector_lets_plotly_space_out_a_long_row_of_labels_and_keeps_a_short_one():
+    labels = [f"{k}:a" for k in range(84)]
+    long = projector(surprisal_line(labels, np.ones(84), [""] * 84))
+    assert long.layout.xaxis.tickmode == "auto" and long.layout.xaxis.nticks == 40
+    short = projector(surprisal_line(labels[:10], np.ones(10), [""] * 10))
+    assert short.layout.xaxis.tickmode == "linear" and short.layout.xaxis.dtick == 1  # every word labelled
