@@ -15,13 +15,14 @@ def _word(label: str) -> str:
 
 
 def top_guesses(step_labels: Sequence[str], actual_rank: np.ndarray) -> str:
-    """`actual_rank` `[T]` as drawn (1 = the first guess was right)."""
+    """`actual_rank` `[T]` as drawn (1 = the top guess was right; 0 = the last step, nothing follows it)."""
     ranks = np.asarray(actual_rank)
+    scored = ranks >= 1
     hits = int((ranks == 1).sum())
-    in_five = int((ranks <= 5).sum())
+    in_five = int((scored & (ranks <= 5)).sum())
     return (
-        f"Top 5 guesses at {len(ranks)} steps: the first guess was right at {hits}, "
-        f"the real next character was among the five at {in_five}."
+        f"Top 5 guesses at {len(ranks)} steps: of the {int(scored.sum())} with a next character, the top guess "
+        f"was right at {hits} and the real next character was among the five at {in_five}."
     )
 
 

@@ -18,9 +18,10 @@ def test_surprisal_sentence_gives_the_mean_and_the_most_surprising_step():
 
 
 def test_top_guesses_counts_first_guesses_and_top_five():
-    ranks = np.array([1, 3, 1, 9, 5])
-    assert says.top_guesses(list("abcde"), ranks) == (
-        "Top 5 guesses at 5 steps: the first guess was right at 2, the real next character was among the five at 4."
+    ranks = np.array([1, 3, 1, 9, 5, 0])  # the last step has no next character (rank 0)
+    assert says.top_guesses(list("abcdef"), ranks) == (
+        "Top 5 guesses at 6 steps: of the 5 with a next character, the top guess was right at 2 "
+        "and the real next character was among the five at 4."
     )
 
 
