@@ -64,9 +64,7 @@ def ready(name: str) -> None:
     elapsed = time.monotonic() - step.started
     left = max(1, round(step.expected - elapsed))
     with st.spinner(
-        f"Waiting for {step.what} to load (once per server): about {left} s more on this machine "
-        f"({elapsed:.0f} s so far)…",
-        show_time=True,
+        f"Waiting for {step.what} to load (once per server): about {left} s more on this machine…", show_time=True
     ):
         step.done.wait()
 
