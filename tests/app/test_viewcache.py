@@ -77,3 +77,10 @@ def test_keys_depend_on_the_models_and_the_engine(monkeypatch):
     assert key != viewcache.key("attention", ("", False, "text!"))
     monkeypatch.setattr(viewcache, "fingerprint", lambda: "other weights")
     assert key != viewcache.key("attention", ("", False, "text"))
+
+
+def test_prune_keeps_only_the_current_views(folder):
+    viewcache.through("f", (1,), lambda: 1, store=True)
+    viewcache.through("f", (2,), lambda: 2, store=True)
+    assert viewcache.prune({viewcache.path_of("f", (1,))}) == 1
+    assert viewcache.has("f", (1,)) and not viewcache.has("f", (2,))
