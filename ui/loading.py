@@ -69,6 +69,18 @@ def ready(name: str) -> None:
         step.done.wait()
 
 
+def pending(name: str) -> bool:
+    """True while the warm-up thread is running and has not finished step `name` (for other threads)."""
+    step, worker = STEPS.get(name), WORKER.get("thread")
+    return (
+        step is not None
+        and worker is not None
+        and worker.is_alive()
+        and not step.done.is_set()
+        and threading.current_thread() is not worker
+    )
+
+
 def wait(name: str) -> None:
     """Wait, without a message, while the warm-up runs step `name` (for code inside a cached result,
     which shows its own spinner)."""

@@ -21,6 +21,8 @@ from ui.loading import STEPS, WORKER, Step, read_times, write_times
 
 
 def _torch() -> None:
+    from transformers import AutoConfig, AutoTokenizer  # noqa: F401  (resolved here, once: see ui.cached)
+
     from ui import cached  # noqa: F401  (imports torch and sets its threads)
 
 
@@ -80,7 +82,7 @@ def _views() -> None:
 STEPS.update(
     (step.name, step)
     for step in (
-        Step("torch", "PyTorch", 3, _torch),
+        Step("torch", "PyTorch and transformers", 3, _torch),
         Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),  # the slowest a page needs first
         Step("libraries", "plotly, pandas and the figure code", 1, _libraries),
         Step("char-LSTM", "the char-LSTM", 1, _char_lstm),

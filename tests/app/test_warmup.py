@@ -40,3 +40,15 @@ def test_measured_times_become_the_next_estimates(step):
     step.expected = 2.0
     loading.read_times()
     assert step.expected == 3.5
+
+
+def test_minilm_reader_checks_and_describes_like_the_full_model():
+    """While the warm-up loads MiniLM's weights, pages get its tokenizer and configuration only."""
+    from engine.models import transformer
+    from ui import cached
+
+    reader, full = cached._minilm_reader(), transformer.load()
+    text = 'He said "meet me at the bank" ☃ ' + "word " * 600
+    assert reader.description == full.description
+    assert reader.check(text) == full.check(text) and reader.check(text[:200]) == full.check(text[:200])
+    assert reader.check(text)[0].level == "error" and "☃" in full.check(text[:40])[0].message
