@@ -1,6 +1,6 @@
 """Load and warm every model once per process, in the background, as soon as the server starts.
 
-`start()` runs the steps below in one daemon thread: torch, MiniLM, plotly and pandas, the char-LSTM,
+`start()` runs the steps below in one daemon thread: torch, plotly and pandas, the char-LSTM, MiniLM,
 ELMo, UMAP's compiled code, the untrained controls, then every default view, preset and lesson link
 (stored on disk by ui/viewcache.py, so the next server draws them without a model). It is called by
 `python -m ui.serve` (what `make run` starts) before the server listens, and again, harmlessly, by
@@ -82,10 +82,10 @@ def _views() -> None:
 STEPS.update(
     (step.name, step)
     for step in (
-        Step("torch", "PyTorch and transformers", 3, _torch),
-        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),  # the slowest a page needs first
+        Step("torch", "PyTorch and transformers", 3, _torch),  # enough for the attention page (ui.cached)
         Step("libraries", "plotly, pandas and the figure code", 1, _libraries),
         Step("char-LSTM", "the char-LSTM", 1, _char_lstm),
+        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),
         Step("ELMo", "ELMo", 3, _elmo),
         Step("UMAP", "UMAP's compiled code", 5, _umap),
         Step("controls", "the untrained control models", 2, _controls),
