@@ -35,24 +35,24 @@ PAGES = {  # page path -> what "drawn" means
 }
 
 
-def start_server(plain: bool) -> tuple[subprocess.Popen, str]:
+def start_server(plain: bool, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = free_port()
     entry = ["-m", "streamlit", "run", "app.py"] if plain else ["-m", "ui.serve"]
     options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
     options += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     env = {"NUMBA_CACHE_DIR": str(ROOT / ".numba_cache"), **os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, *entry, *options], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, *entry, *options], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     return process, f"http://127.0.0.1:{port}"
 
 
-def first_paint(browser, page_name: str, plain: bool) -> tuple[float, float]:
+def first_paint(browser, page_name: str, plain: bool, root: Path = ROOT) -> tuple[float, float]:
     """(seconds to healthy, seconds to the first chart drawn), both from the server's start."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     started = time.perf_counter()
-    process, url = start_server(plain)
+    process, url = start_server(plain, root)
     try:
         wait_healthy(url, process, timeout=120)
         healthy = time.perf_counter() - started
@@ -76,13 +76,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
     parser.add_argument("--plain", action="store_true", help="streamlit run app.py (no start-up warm-up)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (e.g. an older one)")
     args = parser.parse_args()
-    how = "streamlit run app.py" if args.plain else "python -m ui.serve (make run)"
+    how = ("streamlit run app.py" if args.plain else "python -m ui.serve (make run)") + f" in {args.root}"
     print(f"fresh server ({how}) -> first chart drawn in Chromium; median of {args.repeat}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for page_name in args.pages:
-            runs = [first_paint(browser, page_name, args.plain) for _ in range(args.repeat)]
+            runs = [first_paint(browser, page_name, args.plain, args.root) for _ in range(args.repeat)]
             drawn = [d for _, d in runs]
             each = ", ".join(f"{d:.1f}" for d in drawn)
             print(

@@ -144,6 +144,7 @@ class _Client:
         targets = [self.widget(key) for key in changes]
         for widget, value in zip(targets, changes.values(), strict=True):
             self.values[widget.id] = value
+            self._unbind(widget)
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
@@ -161,6 +162,14 @@ class _Client:
             state.fragment_id = fragments.pop()
         return message.SerializeToString()
 
+    def _unbind(self, widget: Widget) -> None:
+        """The browser rewrites `?key=` when a bound widget changes; this client drops it (the session
+        holds the value), so a later run never reads a stale value from the link."""
+        key = getattr(widget.proto, "query_param_key", "")
+        if key:
+            pairs = urllib.parse.parse_qsl(self.query, keep_blank_values=True)
+            self.query = urllib.parse.urlencode([(k, v) for k, v in pairs if k != key])
+
     def _handle(self, data: bytes | str, result: RunResult) -> None:
         if isinstance(data, str):
             raise ProtocolError("text frame from the server; Streamlit sends binary protobufs")
@@ -170,6 +179,8 @@ class _Client:
         kind = msg.WhichOneof("type")
         if kind == "navigation":  # names the page that ran (new_session's hash is the main script's)
             self.page_script_hash = msg.navigation.page_script_hash
+        elif kind == "page_info_changed":  # the server rewrote the URL's query (widgets bound to it)
+            self.query = msg.page_info_changed.query_string
         elif kind == "page_not_found":
             result.errors.append(f"page not found: {msg.page_not_found.page_name!r}")
         elif kind == "ref_hash":

@@ -33,7 +33,22 @@ def store(name: str, *args) -> object:
 
 
 def transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
-    """`source` is "" for the default MiniLM, else a local folder (or a hub name when online)."""
+    """`source` is "" for the default MiniLM, else a local folder (or a hub name when online).
+
+    While the warm-up is still loading MiniLM's weights, the default is MiniLM's tokenizer and
+    configuration only (`_minilm_reader`: `check`, `description`, token counts, everything a page needs
+    before a forward pass), so a default view stored on disk is drawn without waiting for the weights;
+    its forward passes (`run`, `word_vectors`) wait for the full model."""
+    if not source and loading.pending("MiniLM"):
+        loading.ready("torch")  # the warm-up imports transformers first: its lazy module is not thread-safe
+        try:
+            return _minilm_reader()
+        except ImportError:
+            pass
+    return _full_transformer(source, allow_pickle)
+
+
+def _full_transformer(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
     if not source:
         loading.ready("MiniLM")
     return _transformer_model(source, allow_pickle)
@@ -44,8 +59,24 @@ def _transformer_model(source: str, allow_pickle: bool = False) -> transformer.T
     return transformer.load(source or None, allow_pickle=allow_pickle)
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _minilm_reader() -> transformer.TransformerModel:
+    from types import SimpleNamespace
+
+    from transformers import AutoConfig, AutoTokenizer
+
+    folder = str(transformer.default_model_dir())
+    tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+    weightless = SimpleNamespace(config=AutoConfig.from_pretrained(folder, trust_remote_code=False))
+    weightless.eval = lambda: weightless
+    reader = transformer.TransformerModel(weightless, tokenizer, transformer.DEFAULT_NAME, source=folder)
+    reader.run = lambda *args, **kwargs: _full_transformer("").run(*args, **kwargs)
+    reader.word_vectors = lambda *args, **kwargs: _full_transformer("").word_vectors(*args, **kwargs)
+    return reader
+
+
 def _attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
-    return transformer_model(source, allow_pickle).run(text)
+    return _full_transformer(source, allow_pickle).run(text)
 
 
 @st.cache_data(show_spinner="Running the Transformer…", max_entries=16, ttl=TTL)
@@ -163,7 +194,7 @@ def transformer_control():
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _transformer_control():
-    return transformer.random_like(transformer_model(""), seed=0)
+    return transformer.random_like(_full_transformer(""), seed=0)
 
 
 def umap_ready() -> None:
@@ -205,7 +236,7 @@ def _transformer_sense_vectors(word: str, sentences: str) -> dict:
     occurrences = senses.parse_sentences(sentences, word).occurrences
     tokens, indices = [o.tokens for o in occurrences], [o.index for o in occurrences]
     result = {}
-    for key, model in (("transformer", transformer_model("")), ("transformer_control", transformer_control())):
+    for key, model in (("transformer", _full_transformer("")), ("transformer_control", transformer_control())):
         vectors = model.word_vectors(tokens, indices)
         names = ["embeddings"] + [f"layer {k}" for k in range(1, len(vectors))]
         result[key] = senses.LayerVectors(model.name, names, vectors)

@@ -36,7 +36,7 @@ def views() -> list[tuple]:
 
 
 def precompute() -> int:
-    """Compute and store every view not on disk yet; the number computed."""
+    """Compute and store every view not on disk yet, delete stored views no longer current; the number computed."""
     from ui import cached, viewcache
 
     computed = 0
@@ -44,4 +44,5 @@ def precompute() -> int:
         if not viewcache.has(name, tuple(args)):
             cached.store(name, *args)
             computed += 1
+    viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in views()})
     return computed

@@ -64,11 +64,21 @@ def ready(name: str) -> None:
     elapsed = time.monotonic() - step.started
     left = max(1, round(step.expected - elapsed))
     with st.spinner(
-        f"Waiting for {step.what} to load (once per server): about {left} s more on this machine "
-        f"({elapsed:.0f} s so far)…",
-        show_time=True,
+        f"Waiting for {step.what} to load (once per server): about {left} s more on this machine…", show_time=True
     ):
         step.done.wait()
+
+
+def pending(name: str) -> bool:
+    """True while the warm-up thread is running and has not finished step `name` (for other threads)."""
+    step, worker = STEPS.get(name), WORKER.get("thread")
+    return (
+        step is not None
+        and worker is not None
+        and worker.is_alive()
+        and not step.done.is_set()
+        and threading.current_thread() is not worker
+    )
 
 
 def wait(name: str) -> None:

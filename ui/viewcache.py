@@ -56,7 +56,7 @@ def key(name: str, args: tuple) -> str:
 
 def through(name: str, args: tuple, compute: Callable[[], T], *, store: bool = False) -> T:
     """The stored result of `name(*args)` if there is one, else `compute()` (written when `store`)."""
-    path = FOLDER / f"{name}-{key(name, args)}.npz"
+    path = path_of(name, args)
     if path.is_file():
         try:
             return load(path)
@@ -68,8 +68,22 @@ def through(name: str, args: tuple, compute: Callable[[], T], *, store: bool = F
     return result
 
 
+def path_of(name: str, args: tuple) -> Path:
+    return FOLDER / f"{name}-{key(name, args)}.npz"
+
+
 def has(name: str, args: tuple) -> bool:
-    return (FOLDER / f"{name}-{key(name, args)}.npz").is_file()
+    return path_of(name, args).is_file()
+
+
+def prune(keep: set[Path]) -> int:
+    """Delete stored results not in `keep` (older models or engine code): the folder stays one set of views."""
+    removed = 0
+    for path in FOLDER.glob("*.npz"):
+        if path not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def save(path: Path, value: Any) -> None:

@@ -1,8 +1,8 @@
 """Load and warm every model once per process, in the background, as soon as the server starts.
 
-`start()` runs the steps below in one daemon thread: torch, MiniLM, the char-LSTM, ELMo, UMAP's
-compiled code, the untrained controls, then every default view, preset and lesson link (stored on
-disk by ui/viewcache.py, so the next server draws them without a model). It is called by
+`start()` runs the steps below in one daemon thread: torch, plotly and pandas, the char-LSTM, MiniLM,
+ELMo, UMAP's compiled code, the untrained controls, then every default view, preset and lesson link
+(stored on disk by ui/viewcache.py, so the next server draws them without a model). It is called by
 `python -m ui.serve` (what `make run` starts) before the server listens, and again, harmlessly, by
 every page (`ui.page.setup`), so a plain `streamlit run app.py` warms up on its first visitor.
 
@@ -21,7 +21,25 @@ from ui.loading import STEPS, WORKER, Step, read_times, write_times
 
 
 def _torch() -> None:
+    from transformers import AutoConfig, AutoTokenizer  # noqa: F401  (resolved here, once: see ui.cached)
+
     from ui import cached  # noqa: F401  (imports torch and sets its threads)
+
+
+def _libraries() -> None:
+    """What every page's first run would import and initialise on its own: plotly (and its JSON
+    writer), pandas and pyarrow (st.dataframe), the figure builders and the analysis modules."""
+    import pandas as pd
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from streamlit import dataframe_util
+
+    import figures.attention
+    import figures.lstm
+    import figures.senses  # noqa: F401
+
+    pio.to_json(go.Figure(go.Heatmap(z=[[0.0, 1.0]])), validate=False)
+    dataframe_util.convert_pandas_df_to_arrow_bytes(pd.DataFrame({"warm": [1.0]}))
 
 
 def _char_lstm() -> None:
@@ -64,9 +82,10 @@ def _views() -> None:
 STEPS.update(
     (step.name, step)
     for step in (
-        Step("torch", "PyTorch", 3, _torch),
-        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),  # the slowest a page needs first
+        Step("torch", "PyTorch and transformers", 3, _torch),  # enough for the attention page (ui.cached)
+        Step("libraries", "plotly, pandas and the figure code", 1, _libraries),
         Step("char-LSTM", "the char-LSTM", 1, _char_lstm),
+        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),
         Step("ELMo", "ELMo", 3, _elmo),
         Step("UMAP", "UMAP's compiled code", 5, _umap),
         Step("controls", "the untrained control models", 2, _controls),

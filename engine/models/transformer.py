@@ -86,6 +86,13 @@ class AttentionResult:
         return self.shown_tokens or [display_token(t, None) for t in self.tokens]
 
 
+# A fast tokenizer is not thread-safe: a call with padding=True switches padding on in the shared Rust
+# tokenizer and off again, so a concurrent call from another session (another thread) could turn it off
+# mid-batch ("Unable to create tensor ... activate padding"), seen under the classroom load test. A
+# model and its untrained control share one tokenizer, so the lock is one for all (calls take ms).
+TOKENIZER_LOCK = threading.RLock()
+
+
 class TransformerModel:
     """A loaded `transformers` model with its tokenizer, run in eval mode with eager attention."""
 
@@ -113,16 +120,18 @@ class TransformerModel:
         return f"{self.name}: {self.num_layers} layers × {self.num_heads} heads, {kind}, up to {self.max_tokens} tokens"
 
     def encode(self, text: str):
-        return self.tokenizer(
-            text,
-            return_tensors="pt",
-            return_special_tokens_mask=True,
-            return_offsets_mapping=self.tokenizer.is_fast,
-            truncation=False,
-        )
+        with TOKENIZER_LOCK:
+            return self.tokenizer(
+                text,
+                return_tensors="pt",
+                return_special_tokens_mask=True,
+                return_offsets_mapping=self.tokenizer.is_fast,
+                truncation=False,
+            )
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, truncation=False)["input_ids"])
+        with TOKENIZER_LOCK:
+            return len(self.tokenizer(text, truncation=False)["input_ids"])
 
     def check(self, text: str) -> list[Problem]:
         """Too many subword tokens is an error; characters the vocabulary lacks ([UNK]) a warning."""
@@ -203,16 +212,18 @@ class TransformerModel:
         embeddings first), averaged over its subword tokens. Sentences come split into words.
 
         Batches group sentences of similar length, so little is spent on padding."""
-        lengths = [len(ids) for ids in self.tokenizer(sentences, is_split_into_words=True)["input_ids"]]
+        with TOKENIZER_LOCK:
+            lengths = [len(ids) for ids in self.tokenizer(sentences, is_split_into_words=True)["input_ids"]]
         if max(lengths, default=0) > self.max_tokens:
             raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
         order = sorted(range(len(sentences)), key=lambda k: lengths[k])
         vectors: list[np.ndarray] = [np.empty(0)] * len(sentences)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
-            encoding = self.tokenizer(
-                [sentences[k] for k in rows], is_split_into_words=True, padding=True, return_tensors="pt"
-            )
+            with TOKENIZER_LOCK:
+                encoding = self.tokenizer(
+                    [sentences[k] for k in rows], is_split_into_words=True, padding=True, return_tensors="pt"
+                )
             hidden = torch.stack(self.model(**encoding, output_hidden_states=True).hidden_states)  # [L+1, B, T, D]
             for row, k in enumerate(rows):
                 pieces = [j for j, w in enumerate(encoding.word_ids(row)) if w == indices[k]]

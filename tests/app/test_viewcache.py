@@ -1,0 +1,86 @@
+"""The disk cache of default views (ui/viewcache.py): exact round trips, no pickle, keys that change."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from engine.analysis.senses import LayerVectors, Occurrence, SenseInput
+from engine.models.transformer import AttentionResult
+from engine.validation import Problem
+from ui import viewcache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(viewcache, "FOLDER", tmp_path)
+    return tmp_path
+
+
+def test_results_come_back_exactly(folder):
+    rng = np.random.default_rng(0)
+    attention = AttentionResult(
+        "m", ["[CLS]", "a", "[SEP]"], rng.random((2, 3, 3, 3), dtype=np.float32), rng.random((3, 3, 4)),
+        [None, 0, None], np.array([True, False, True]), False, [(0, 0), (0, 1), (0, 0)], ["a"], 0.5,
+    )  # fmt: skip
+    senses = {
+        "input": SenseInput("bank", [Occurrence(1, "a bank", ["a", "bank"], 1, "river")], [Problem("warning", "w")]),
+        "elmo": LayerVectors("ELMo", ["layer 0"], rng.random((1, 1, 8))),
+        "maps": [("layer 0", rng.random((4, 2)))],
+        "mix": (1.0, 0.5),
+    }
+    for name, value in (("attention", attention), ("senses", senses)):
+        path = folder / f"{name}.npz"
+        viewcache.save(path, value)
+        back = viewcache.load(path)
+        assert type(back) is type(value)
+        if name == "attention":
+            assert back.tokens == attention.tokens and back.word_ids == attention.word_ids
+            assert back.offsets == attention.offsets and back.seconds == 0.5 and back.is_causal is False
+            assert np.array_equal(back.attentions, attention.attentions) and back.attentions.dtype == np.float32
+        else:
+            assert back["input"] == senses["input"] and back["mix"] == (1.0, 0.5)
+            assert np.array_equal(back["elmo"].vectors, senses["elmo"].vectors)
+            assert back["maps"][0][0] == "layer 0" and np.array_equal(back["maps"][0][1], senses["maps"][0][1])
+
+
+def test_only_engine_dataclasses_are_rebuilt(folder):
+    path = folder / "x.npz"
+    viewcache.save(path, Problem("error", "e"))
+    with np.load(path) as data:
+        tree = json.loads(data["__tree__"].tobytes())
+    tree["__dataclass__"] = "subprocess:Popen"
+    np.savez(path, __tree__=np.frombuffer(json.dumps(tree).encode(), dtype=np.uint8))
+    with pytest.raises(TypeError, match="not an engine dataclass"):
+        viewcache.load(path)
+
+
+def test_through_reads_what_was_stored_and_recomputes_damaged_files(folder):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"v": np.arange(3)}
+
+    assert not viewcache.has("f", ("a", 1))
+    viewcache.through("f", ("a", 1), compute, store=True)
+    assert viewcache.has("f", ("a", 1)) and not viewcache.has("f", ("a", 2))
+    assert np.array_equal(viewcache.through("f", ("a", 1), compute)["v"], np.arange(3)) and len(calls) == 1
+    next(folder.glob("f-*.npz")).write_bytes(b"not a zip")
+    assert np.array_equal(viewcache.through("f", ("a", 1), compute)["v"], np.arange(3)) and len(calls) == 2
+
+
+def test_keys_depend_on_the_models_and_the_engine(monkeypatch):
+    key = viewcache.key("attention", ("", False, "text"))
+    assert key != viewcache.key("attention", ("", False, "text!"))
+    monkeypatch.setattr(viewcache, "fingerprint", lambda: "other weights")
+    assert key != viewcache.key("attention", ("", False, "text"))
+
+
+def test_prune_keeps_only_the_current_views(folder):
+    viewcache.through("f", (1,), lambda: 1, store=True)
+    viewcache.through("f", (2,), lambda: 2, store=True)
+    assert viewcache.prune({viewcache.path_of("f", (1,))}) == 1
+    assert viewcache.has("f", (1,)) and not viewcache.has("f", (2,))

@@ -1,0 +1,54 @@
+"""The warm-up's bookkeeping (ui/loading.py): who waits for what, and the estimates kept between runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ui import loading
+
+
+@pytest.fixture
+def step(monkeypatch, tmp_path):
+    monkeypatch.setattr(loading, "TIMES", tmp_path / "warmup.json")
+    fake = loading.Step("fake", "a fake model", 2.0, lambda: None)
+    monkeypatch.setitem(loading.STEPS, "fake", fake)
+    return fake
+
+
+def test_a_step_not_started_is_not_waited_for(step):
+    started = time.monotonic()
+    loading.ready("fake")
+    loading.wait("fake")
+    assert time.monotonic() - started < 0.1 and loading.status()["fake"]["state"] == "waiting"
+
+
+def test_a_running_step_is_waited_for_until_done(step):
+    step.started = time.monotonic()
+    assert loading.status()["fake"]["state"] == "running"
+    threading.Timer(0.3, lambda: (setattr(step, "finished", time.monotonic()), step.done.set())).start()
+    began = time.monotonic()
+    loading.ready("fake")  # outside a script run the spinner is silent; the wait is the same
+    assert time.monotonic() - began >= 0.25 and loading.status()["fake"]["state"] == "done"
+
+
+def test_measured_times_become_the_next_estimates(step):
+    step.started, step.finished = 10.0, 13.5
+    loading.write_times()
+    step.expected = 2.0
+    loading.read_times()
+    assert step.expected == 3.5
+
+
+def test_minilm_reader_checks_and_describes_like_the_full_model():
+    """While the warm-up loads MiniLM's weights, pages get its tokenizer and configuration only."""
+    from engine.models import transformer
+    from ui import cached
+
+    reader, full = cached._minilm_reader(), transformer.load()
+    text = 'He said "meet me at the bank" ☃ ' + "word " * 600
+    assert reader.description == full.description
+    assert reader.check(text) == full.check(text) and reader.check(text[:200]) == full.check(text[:200])
+    assert reader.check(text)[0].level == "error" and "☃" in full.check(text[:40])[0].message
