@@ -74,9 +74,9 @@ def _controls() -> None:
 
 
 def _views() -> None:
-    from ui import lessons
+    from ui import first_views
 
-    lessons.precompute()
+    first_views.precompute()
 
 
 STEPS.update(
