@@ -1,10 +1,11 @@
 """Load and warm every model once per process, in the background, as soon as the server starts.
 
 `start()` runs the steps below in one daemon thread: torch, plotly and pandas, the char-LSTM, MiniLM,
-ELMo, UMAP's compiled code, the untrained controls, then every default view, preset and lesson link
-(stored on disk by ui/viewcache.py, so the next server draws them without a model). It is called by
-`python -m ui.serve` (what `make run` starts) before the server listens, and again, harmlessly, by
-every page (`ui.page.setup`), so a plain `streamlit run app.py` warms up on its first visitor.
+ELMo, UMAP's compiled code, the untrained controls, every default view, preset and lesson link
+(stored on disk by ui/viewcache.py, so the next server draws them without a model), then each
+lesson's first step (in memory). It is called by `python -m ui.serve` (what `make run` starts)
+before the server listens, and again, harmlessly, by every page (`ui.page.setup`), so a plain
+`streamlit run app.py` warms up on its first visitor.
 
 Models go through the same `st.cache_resource` loaders the pages call, so a page finds them loaded.
 A page that needs a model still loading calls `ui.loading.ready(step)`, which says what it waits for and
@@ -79,6 +80,16 @@ def _views() -> None:
     first_views.precompute()
 
 
+def _lessons() -> None:
+    """Every lesson's first step on its own text, kept in the lesson page's cache (a teacher's class
+    opens the same lesson link at once)."""
+    from lessons import LESSONS
+    from ui import lesson_view
+
+    for lesson in LESSONS:
+        lesson_view.step_view(lesson.slug, 1, lesson.default_text, False)
+
+
 STEPS.update(
     (step.name, step)
     for step in (
@@ -90,6 +101,7 @@ STEPS.update(
         Step("UMAP", "UMAP's compiled code", 5, _umap),
         Step("controls", "the untrained control models", 2, _controls),
         Step("views", "the default views and presets", 20, _views),
+        Step("lessons", "the lessons' first steps", 10, _lessons),
     )
 )
 _START = threading.Lock()
