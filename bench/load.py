@@ -43,7 +43,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.streamlit_client import ProtocolError, SyncSession, cross_talk  # noqa: E402
+from bench.streamlit_client import FILLER, MARKERS, ProtocolError, SyncSession, cross_talk  # noqa: E402
 from tests.browser.harness import free_port, wait_healthy  # noqa: E402
 
 PAGES = ("LSTM_gates", "ELMo_senses", "Transformer_attention")
@@ -63,14 +63,6 @@ SETTINGS = {  # widgets (by key) a student may change besides the text, per page
     "ELMo_senses": ["preset", "w0", "w2", "map"],
     "Transformer_attention": ["layer", "head", "rollout", "stat", "mode", "words"],
 }
-# single tokens in MiniLM's vocabulary, none inside another: a student's marker shows up whole in every page
-MARKERS = [
-    "zebra", "penguin", "dolphin", "tiger", "lizard", "parrot", "falcon", "beaver", "badger", "rabbit", "turtle",
-    "salmon", "camel", "donkey", "monkey", "spider", "hornet", "jaguar", "leopard", "panther", "cobra", "moose",
-    "lobster", "oyster", "vulture", "gorilla", "squirrel", "kangaroo", "pigeon", "sparrow", "rhino", "weasel",
-    "eagle", "heron", "crane", "goat",
-]  # fmt: skip
-FILLER = "the old river ran past a quiet town where people walked slowly in the rain and talked"
 
 
 class Student(User):

@@ -307,6 +307,17 @@ class SyncSession(_Client):
         return result
 
 
+# Marker words for the cross-talk check: single tokens in MiniLM's vocabulary, none inside another, so a
+# student's marker shows up whole in every page; FILLER pads a student's text around it.
+MARKERS = [
+    "zebra", "penguin", "dolphin", "tiger", "lizard", "parrot", "falcon", "beaver", "badger", "rabbit", "turtle",
+    "salmon", "camel", "donkey", "monkey", "spider", "hornet", "jaguar", "leopard", "panther", "cobra", "moose",
+    "lobster", "oyster", "vulture", "gorilla", "squirrel", "kangaroo", "pigeon", "sparrow", "rhino", "weasel",
+    "eagle", "heron", "crane", "goat",
+]  # fmt: skip
+FILLER = "the old river ran past a quiet town where people walked slowly in the rain and talked"
+
+
 def cross_talk(result: RunResult, marker: str, markers: list[str]) -> str:
     """ "" if the run's output holds `marker` and none of the other `markers` (case-insensitive), else why not.
 

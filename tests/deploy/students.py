@@ -17,18 +17,10 @@ from dataclasses import dataclass, field
 
 import websockets
 
-from bench.streamlit_client import ProtocolError, RunResult, Session
+from bench.streamlit_client import FILLER, MARKERS, ProtocolError, RunResult, Session
 from tests.deploy.cluster import COOKIE
 
 PAGE = "Transformer_attention"
-FILLER = "the old river ran past a quiet town where people walked slowly in the rain and talked"
-# single tokens in MiniLM's vocabulary, none inside another: a marker shows up whole in the output
-MARKERS = [
-    "zebra", "penguin", "dolphin", "tiger", "lizard", "parrot", "falcon", "beaver", "badger", "rabbit", "turtle",
-    "salmon", "camel", "donkey", "monkey", "spider", "hornet", "jaguar", "leopard", "panther", "cobra", "moose",
-    "lobster", "oyster", "vulture", "gorilla", "squirrel", "kangaroo", "pigeon", "sparrow", "rhino", "weasel",
-    "eagle", "heron", "crane", "goat",
-]  # fmt: skip
 
 
 class StickySession(Session):
