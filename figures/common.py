@@ -70,7 +70,9 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     if fig.layout.title and fig.layout.title.text:
         fig.update_layout(title={"font": {"size": size + 2}})
         legend = fig.layout.legend
-        if legend.orientation == "h" and legend.y is not None and legend.y > 1:  # a legend row above the plot
+        legend_above = legend.orientation == "h" and legend.y is not None and legend.y > 1
+        panel_titles = any(a.yref == "paper" and a.y is not None and a.y >= 1 for a in fig.layout.annotations)
+        if legend_above or panel_titles:  # a legend row or panel titles above the plot, under the title
             top = fig.layout.margin.t if fig.layout.margin.t is not None else 50
             fig.update_layout(  # the title at the very top, the larger legend row below it
                 margin={"t": top + 2 * size},

@@ -39,3 +39,15 @@ def test_projector_lets_plotly_space_out_a_long_row_of_labels_and_keeps_a_short_
     assert long.layout.xaxis.tickmode == "auto" and long.layout.xaxis.nticks == 40
     short = projector(surprisal_line(labels[:10], np.ones(10), [""] * 10))
     assert short.layout.xaxis.tickmode == "linear" and short.layout.xaxis.dtick == 1  # every word labelled
+
+
+def test_projector_lifts_the_title_above_panel_titles():
+    """Panel titles sit just above the plot; at 20 px they ran into the figure's title (seen in the bank lesson)."""
+    from figures.senses import layer_maps
+
+    maps = [("layer 0", np.zeros((4, 2))), ("layer 1", np.arange(8.0).reshape(4, 2))]
+    fig = layer_maps(maps, ["a", "b", "a", "b"], ["h"] * 4, title="ELMo")
+    top = fig.layout.margin.t
+    fig = projector(fig)
+    assert fig.layout.margin.t >= top + 2 * PROJECTOR_FONT_PX
+    assert (fig.layout.title.y, fig.layout.title.yref, fig.layout.title.yanchor) == (1, "container", "top")
