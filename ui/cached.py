@@ -63,7 +63,7 @@ def _transformer_model(source: str, allow_pickle: bool = False) -> transformer.T
 def _minilm_reader() -> transformer.TransformerModel:
     from types import SimpleNamespace
 
-    from transformers import AutoConfig, AutoTokenizer
+    AutoConfig, AutoTokenizer = transformer.hf_import("AutoConfig", "AutoTokenizer")
 
     folder = str(transformer.default_model_dir())
     tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)

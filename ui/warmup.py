@@ -22,7 +22,9 @@ from ui.loading import STEPS, WORKER, Step, read_times, write_times
 
 
 def _torch() -> None:
-    from transformers import AutoConfig, AutoTokenizer  # noqa: F401  (resolved here, once: see ui.cached)
+    from engine.models.transformer import hf_import
+
+    hf_import("AutoConfig", "AutoTokenizer")  # resolved here, once: see ui.cached
 
     from ui import cached  # noqa: F401  (imports torch and sets its threads)
 

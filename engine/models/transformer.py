@@ -294,9 +294,10 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
 _HF_IMPORT = threading.Lock()  # transformers' lazy modules break when two threads import them at once
 
 
-def _hf(*names: str) -> tuple:
-    """`from transformers import <names>`, one thread at a time (the app warms models up in a background
-    thread while pages load theirs: "cannot import name 'AutoModel'" otherwise)."""
+def hf_import(*names: str) -> tuple:
+    """`from transformers import <names>`, one thread at a time. The app warms models up in a background
+    thread while pages load theirs, and transformers' lazy module then fails with "cannot import name
+    'AutoModel'" or "has no attribute 'AutoModel'": every import of transformers in the app goes here."""
     with _HF_IMPORT:
         import transformers
 
@@ -305,7 +306,7 @@ def _hf(*names: str) -> tuple:
 
 def _quiet_transformers() -> None:
     """No progress bars or advice on stderr: messages the user needs are raised as ModelLoadError."""
-    (hf_logging,) = _hf("logging")
+    (hf_logging,) = hf_import("logging")
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -314,7 +315,7 @@ def _quiet_transformers() -> None:
 def _eager_config(source: str):
     """The model's config with eager attention, whatever its `_attn_implementation` says (a config
     asking for flash attention would otherwise fail to load, and sdpa returns no weights)."""
-    (AutoConfig,) = _hf("AutoConfig")
+    (AutoConfig,) = hf_import("AutoConfig")
 
     config = AutoConfig.from_pretrained(source, trust_remote_code=False)
     config._attn_implementation = "eager"
@@ -322,7 +323,7 @@ def _eager_config(source: str):
 
 
 def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerModel:
-    AutoModel, AutoTokenizer = _hf("AutoModel", "AutoTokenizer")
+    AutoModel, AutoTokenizer = hf_import("AutoModel", "AutoTokenizer")
 
     _quiet_transformers()
 
@@ -343,7 +344,7 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
 
 
 def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
-    AutoModel, AutoTokenizer = _hf("AutoModel", "AutoTokenizer")
+    AutoModel, AutoTokenizer = hf_import("AutoModel", "AutoTokenizer")
 
     policy.refuse_hub()
     _quiet_transformers()
@@ -367,7 +368,7 @@ def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
 
 def random_like(model: TransformerModel, seed: int = 0) -> TransformerModel:
     """The same architecture with seeded random weights (the untrained control)."""
-    (AutoModel,) = _hf("AutoModel")
+    (AutoModel,) = hf_import("AutoModel")
 
     with torch.random.fork_rng():  # seeded, without touching the caller's random state
         torch.manual_seed(seed)
