@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy corpus train bench bench-deploy load clean
+.PHONY: run test lint test-fast test-deploy test-load corpus train bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -23,12 +23,16 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 
 # Everything but the real-browser tests.
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser and not deploy"
+	$(BIN)/python -m pytest -m "not browser and not deploy and not load"
 
 # Two replicas behind Debian's nginx on 127.0.0.1, driven by websocket students; one replica is killed
 # mid-test (about 1.5 min, so not part of `make test`). See deploy/README.md.
 test-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
 	$(BIN)/python -m pytest -m deploy tests/deploy
+
+# A few locust students against a live server: no errors, no cross-talk (about 1 min).
+test-load: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m load tests/load
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

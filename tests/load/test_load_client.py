@@ -45,6 +45,7 @@ def test_cross_talk_check_catches_another_sessions_word():
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_a_few_students_get_no_errors_and_no_cross_talk(tmp_path):
     report_path = tmp_path / "load.json"
     command = [sys.executable, "bench/load.py", "--users", "3", "--duration", "30", "--wait", "5"]
