@@ -52,7 +52,7 @@ train: $(VENV)/.app-installed data/corpus/train.txt
 data/corpus/train.txt:
 	$(MAKE) corpus
 
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed data/corpus/train.txt
 	for b in $(filter-out bench/load.py bench/streamlit_client.py bench/deploy.py bench/__init__.py bench/timing.py,$(wildcard bench/*.py)); do $(BIN)/python $$b || exit 1; done
 
 # A class of 30 on a fresh server (bench/load.py: locust users speaking Streamlit's websocket protocol):

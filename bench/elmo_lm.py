@@ -2,7 +2,7 @@
 beside the same architecture untrained. Quality, not speed: the numbers do not depend on the machine.
 
 Text: the corpus test split when `make corpus` has built it, else the shipped held-out sample (it says
-which). Run: `.venv/bin/python bench/elmo_lm.py [--sentences N]` (or `make bench`, 1,000 sentences).
+which). Run: `.venv/bin/python bench/elmo_lm.py [--sentences N]` (or `make bench`: the whole test split, ~5 min).
 """
 
 from __future__ import annotations

@@ -199,15 +199,27 @@ def word_in_blank(elmo: Elmo, result: BlankGuesses, word: str) -> dict[str, tupl
     return out
 
 
-@torch.inference_mode()
 def next_word_accuracy(elmo: Elmo, sentences: Sequence[Sequence[str]], batch_size: int = 64) -> dict[str, float]:
     """Top-1 accuracy of each LM over every predicted position (the T words and the end marker for the
     forward LM, the T words and the start marker for the backward LM), stateless, out-of-vocabulary
     words counted as `<UNK>` (as in `Elmo.perplexity`). Returns {"forward", "backward", "average", "positions"}.
     """
+    scores = held_out_scores(elmo, sentences, batch_size)
+    return {**scores["accuracy"], "positions": float(scores["positions"])}
+
+
+@torch.inference_mode()
+def held_out_scores(elmo: Elmo, sentences: Sequence[Sequence[str]], batch_size: int = 64) -> dict:
+    """Top-1 accuracy and full-softmax perplexity of both LMs from one pass over `sentences`.
+
+    Returns {"accuracy": {"forward", "backward", "average"}, "perplexity": {"forward", "backward",
+    "average"}, "positions": int}. The positions are those of `next_word_accuracy`; the perplexity is
+    exp(mean cross-entropy in nats) as `Elmo.perplexity` computes it (bilm-tf's average: exp of the mean
+    of both directions' losses). Raises InputError without a softmax or without a non-empty sentence.
+    """
     _require_softmax(elmo)
     weight, bias = elmo.softmax
-    hits, count = {"forward": 0, "backward": 0}, 0
+    hits, nats, count = {"forward": 0, "backward": 0}, {"forward": 0.0, "backward": 0.0}, 0
     ordered = sorted((list(s) for s in sentences if s), key=len)
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
@@ -216,15 +228,17 @@ def next_word_accuracy(elmo: Elmo, sentences: Sequence[Sequence[str]], batch_siz
         targets = torch.tensor([[elmo.word_id(w) for w in [BOS, *s, EOS]] + [0] * (width - len(s) - 2) for s in batch])
         valid = output.mask[:, 1:]
         for direction, hidden, target in (
-            ("forward", output.top_forward[:, :-1], targets[:, 1:]),
-            ("backward", output.top_backward[:, 1:], targets[:, :-1]),
+            ("forward", output.top_forward[:, :-1], targets[:, 1:]),  # at t, the word at t + 1
+            ("backward", output.top_backward[:, 1:], targets[:, :-1]),  # at t, the word at t - 1
         ):
-            guesses = (hidden[valid] @ weight.T + bias).argmax(-1)
-            hits[direction] += int((guesses == target[valid]).sum())
+            logits = hidden[valid] @ weight.T + bias
+            hits[direction] += int((logits.argmax(-1) == target[valid]).sum())
+            nats[direction] += float(torch.nn.functional.cross_entropy(logits, target[valid], reduction="sum"))
         count += int(valid.sum())
     if count == 0:
-        raise InputError("No sentences given: the accuracy needs at least one non-empty sentence.")
-    result = {key: value / count for key, value in hits.items()}
-    result["average"] = (result["forward"] + result["backward"]) / 2
-    result["positions"] = float(count)
-    return result
+        raise InputError("No sentences given: the scores need at least one non-empty sentence.")
+    accuracy = {key: value / count for key, value in hits.items()}
+    accuracy["average"] = (accuracy["forward"] + accuracy["backward"]) / 2
+    perplexity = {key: float(np.exp(value / count)) for key, value in nats.items()}
+    perplexity["average"] = float(np.exp((nats["forward"] + nats["backward"]) / (2 * count)))
+    return {"accuracy": accuracy, "perplexity": perplexity, "positions": count}

@@ -119,3 +119,14 @@ def test_bad_blanks_and_the_official_files_without_a_softmax(elmo, tmp_path):
     for call in (lambda: lm.fill_blank(official, ["a", "___"]), lambda: lm.word_guesses(official, ["a"])):
         with pytest.raises(InputError, match="has no softmax"):
             call()
+
+
+def test_held_out_scores_agree_with_perplexity_and_accuracy_apart(elmo):
+    sentences = [["the", "river", "bank"], ["I", "paid", "the", "cheque"], ["zzqx"]]
+    scores = lm.held_out_scores(elmo, sentences, batch_size=2)
+    reference = elmo.perplexity(sentences)
+    for key in ("forward", "backward", "average"):
+        np.testing.assert_allclose(scores["perplexity"][key], reference[key], rtol=1e-5)
+    accuracy = lm.next_word_accuracy(elmo, sentences)
+    assert scores["positions"] == accuracy["positions"] == 3 + 4 + 1 + 3
+    assert scores["accuracy"]["average"] == accuracy["average"]
