@@ -32,6 +32,10 @@ PAGES = {  # page path -> what "drawn" means
     "LSTM_gates": '[data-testid="stPlotlyChart"] .main-svg',
     "ELMo_senses": '[data-testid="stPlotlyChart"] .main-svg',
     "Transformer_attention": '[data-testid="stPlotlyChart"] .main-svg',
+    "LSTM_step_by_step": '[data-testid="stPlotlyChart"] .main-svg',
+    "ELMo_language_model": '[data-testid="stPlotlyChart"] .main-svg',
+    "Compare": '[data-testid="stPlotlyChart"] .main-svg',
+    "Lessons": '[data-testid="stPlotlyChart"] .main-svg',
 }
 
 

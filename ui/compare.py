@@ -6,7 +6,7 @@ import pandas  # noqa: F401  (see below)
 import streamlit as st
 
 from engine.compare import Models, PairDiff, SentenceRun, pair_diff, run_sentence
-from ui import cached
+from ui import cached, viewcache
 from ui.literal import md  # noqa: F401  (the app's one escaping rule; pages call it as cc.md)
 
 # pandas is imported here, in the script thread, before page.setup starts the UMAP warm-up thread:
@@ -26,4 +26,10 @@ def sentence_run(text: str) -> SentenceRun:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def pair(a: str, b: str) -> PairDiff:
-    return pair_diff(sentence_run(a), sentence_run(b))
+    """A preset's pair comes from disk once the warm-up stored it (ui/first_views.py); others are computed."""
+    return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)))
+
+
+def store_pair(a: str, b: str) -> PairDiff:
+    """Compute (or read) a pair and keep it on disk: for the warm-up's known views (the presets)."""
+    return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)), store=True)

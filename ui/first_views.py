@@ -7,6 +7,7 @@ ui/cached.py (text cleaned as the pages clean it, layer numbers as ints, ScalarM
 
 from __future__ import annotations
 
+from engine.compare.presets import PRESETS
 from engine.validation import clean_text
 from ui.inputs import DEFAULT_TEXT
 
@@ -32,17 +33,19 @@ def views() -> list[tuple]:
         out.append(("sense_maps", word, sentences, "", SENSE_MIX, SENSE_METHOD))
         out.append(("transformer_sense_vectors", word, sentences))
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
+    for preset in PRESETS:
+        out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
     return out
 
 
 def precompute() -> int:
     """Compute and store every view not on disk yet, delete stored views no longer current; the number computed."""
-    from ui import cached, viewcache
+    from ui import cached, compare, viewcache
 
     computed = 0
     for name, *args in views():
         if not viewcache.has(name, tuple(args)):
-            cached.store(name, *args)
+            compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
             computed += 1
     viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in views()})
     return computed

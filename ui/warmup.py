@@ -125,6 +125,36 @@ def start() -> threading.Thread:
         return _thread
 
 
+FIRST_VISITOR_GRACE = 3.0  # seconds the warm-up waits for a first page run before it starts anyway
+QUIET = 1.0  # seconds without a page run before a step starts (the browser then fetches images, styles)
+MAX_YIELD = 5.0  # seconds the warm-up waits, before each step, for visitors' page runs to finish
+
+
+def _page_runs() -> int:
+    """How many page scripts are running now (Streamlit runs each in a "ScriptRunner.scriptThread")."""
+    return sum(1 for thread in threading.enumerate() if thread.name == "ScriptRunner.scriptThread")
+
+
+def _visitors_first(first: bool) -> None:
+    """Let visitors' page runs go first: two threads importing and computing at once share one GIL, so
+    a page that runs beside the warm-up takes up to twice as long. Before the first step, wait for a
+    first page run (at most `FIRST_VISITOR_GRACE` s); before every step, wait until no page has run for
+    `QUIET` s (at most `MAX_YIELD` s, so that a busy class still gets its models warmed). A page that
+    waits for a step already started (`loading.ready`) is never kept waiting by this."""
+    deadline = time.monotonic() + FIRST_VISITOR_GRACE
+    while first and _page_runs() == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    deadline = time.monotonic() + MAX_YIELD
+    last_run = time.monotonic() if first and _page_runs() else 0.0
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        if _page_runs():
+            last_run = now
+        elif now - last_run >= QUIET:
+            return
+        time.sleep(0.02)
+
+
 def _run_all() -> None:
     import logging
     import sys
@@ -132,7 +162,8 @@ def _run_all() -> None:
     # this thread is no script run: Streamlit's "missing ScriptRunContext" / "No runtime found" notes are noise
     for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
         logging.getLogger(name).addFilter(lambda record: threading.current_thread() is not _thread)
-    for step in STEPS.values():
+    for number, step in enumerate(STEPS.values()):
+        _visitors_first(first=number == 0)
         step.started = time.monotonic()
         try:
             step.run()

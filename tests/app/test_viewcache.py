@@ -84,3 +84,27 @@ def test_prune_keeps_only_the_current_views(folder):
     viewcache.through("f", (2,), lambda: 2, store=True)
     assert viewcache.prune({viewcache.path_of("f", (1,))}) == 1
     assert viewcache.has("f", (1,)) and not viewcache.has("f", (2,))
+
+
+def _same(a, b) -> bool:
+    """Recursive equality for engine results: arrays bit for bit (NaN equal to NaN), dataclasses field by field."""
+    import dataclasses
+
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b and type(a) is type(b)
+
+
+def test_a_compare_preset_comes_back_exactly(folder):
+    """The Compare page's default pair is stored by the warm-up and drawn from disk."""
+    from engine.compare import PRESETS, default_models, pair_diff, run_sentence
+
+    models = default_models()
+    diff = pair_diff(run_sentence(PRESETS[0].a, models), run_sentence(PRESETS[0].b, models))
+    viewcache.save(folder / "pair.npz", diff)
+    back = viewcache.load(folder / "pair.npz")
+    assert _same(back, diff) and not _same(back.models[0].distance, back.models[0].distance + 1e-9)

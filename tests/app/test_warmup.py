@@ -52,3 +52,35 @@ def test_minilm_reader_checks_and_describes_like_the_full_model():
     assert reader.description == full.description
     assert reader.check(text) == full.check(text) and reader.check(text[:200]) == full.check(text[:200])
     assert reader.check(text)[0].level == "error" and "☃" in full.check(text[:40])[0].message
+
+
+def _page_run(seconds: float) -> threading.Thread:
+    """A stand-in for a visitor's page run: Streamlit's script thread name, busy for `seconds`."""
+    thread = threading.Thread(target=time.sleep, args=(seconds,), name="ScriptRunner.scriptThread")
+    thread.start()
+    return thread
+
+
+def test_the_warm_up_lets_a_page_run_go_first(monkeypatch):
+    from ui import warmup
+
+    monkeypatch.setattr(warmup, "QUIET", 0.2)
+    page = _page_run(0.5)
+    began = time.monotonic()
+    warmup._visitors_first(first=True)
+    assert not page.is_alive() and time.monotonic() - began >= 0.5 + 0.2 - 0.05
+
+
+def test_the_warm_up_starts_without_visitors_and_never_waits_forever(monkeypatch):
+    from ui import warmup
+
+    monkeypatch.setattr(warmup, "FIRST_VISITOR_GRACE", 0.3)
+    began = time.monotonic()
+    warmup._visitors_first(first=True)  # nobody comes: the grace, then at once
+    assert 0.25 <= time.monotonic() - began < 1.5
+    monkeypatch.setattr(warmup, "MAX_YIELD", 0.3)
+    page = _page_run(3.0)
+    began = time.monotonic()
+    warmup._visitors_first(first=False)  # a page that runs on: the warm-up goes on after MAX_YIELD
+    assert 0.25 <= time.monotonic() - began < 1.5 and page.is_alive()
+    page.join()
