@@ -65,6 +65,7 @@ def test_the_warm_up_lets_a_page_run_go_first(monkeypatch):
     from ui import warmup
 
     monkeypatch.setattr(warmup, "QUIET", 0.2)
+    monkeypatch.setattr(warmup, "_yielded", [0.0])
     page = _page_run(0.5)
     began = time.monotonic()
     warmup._visitors_first(first=True)
@@ -75,12 +76,16 @@ def test_the_warm_up_starts_without_visitors_and_never_waits_forever(monkeypatch
     from ui import warmup
 
     monkeypatch.setattr(warmup, "FIRST_VISITOR_GRACE", 0.3)
+    monkeypatch.setattr(warmup, "_yielded", [0.0])
     began = time.monotonic()
     warmup._visitors_first(first=True)  # nobody comes: the grace, then at once
     assert 0.25 <= time.monotonic() - began < 1.5
-    monkeypatch.setattr(warmup, "MAX_YIELD", 0.3)
+    monkeypatch.setattr(warmup, "YIELD_BUDGET", 0.4)
     page = _page_run(3.0)
     began = time.monotonic()
-    warmup._visitors_first(first=False)  # a page that runs on: the warm-up goes on after MAX_YIELD
-    assert 0.25 <= time.monotonic() - began < 1.5 and page.is_alive()
+    warmup._visitors_first(first=False)  # a page that runs on: the warm-up goes on when its budget is spent
+    assert 0.35 <= time.monotonic() - began < 1.5 and page.is_alive()
+    began = time.monotonic()
+    warmup._visitors_first(first=False)  # the budget is for all steps together: no more waiting
+    assert time.monotonic() - began < 0.1
     page.join()
