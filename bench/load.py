@@ -48,12 +48,13 @@ sys.path.insert(0, str(ROOT))
 from bench.streamlit_client import FILLER, MARKERS, ProtocolError, SyncSession, cross_talk  # noqa: E402
 from tests.browser.harness import free_port, wait_healthy  # noqa: E402
 
-PAGES = ("LSTM_gates", "ELMo_senses", "Transformer_attention")
+PAGES = ("LSTM_gates", "ELMo_senses", "Transformer_attention", "Lessons", "Compare")
 LESSON_LINKS = {  # the home page's "Try" links
     "LSTM_gates": "text=She+said+%22the+bank+is+closed%22+and+walked+on.+%22Not+again%2C%22+he+sighed."
     "&q=c&order=pattern",
     "ELMo_senses": "preset=play&word=play",
     "Transformer_attention": "text=The+river+bank+was+steep%2C+so+we+fished+from+the+bridge.&stat=previous",
+    "Lessons": "lesson=heads&step=1",  # a teacher's lesson link (Lessons page, "Copy lesson link")
 }
 LESSON_TEXTS = [  # the `same` mix types one of these
     "The river bank was steep, so we fished from the bridge.",
@@ -64,7 +65,10 @@ SETTINGS = {  # widgets (by key) a student may change besides the text, per page
     "LSTM_gates": ["unit", "top", "q", "order", "layer"],
     "ELMo_senses": ["preset", "w0", "w2", "map"],
     "Transformer_attention": ["layer", "head", "rollout", "stat", "mode", "words"],
+    "Lessons": ["next", "next", "back"],  # the class walks through the steps
+    "Compare": ["which", "head"],
 }
+TEXT_KEYS = {"ELMo_senses": "sentences", "Lessons": "ltext"}  # the text box's key where it is not "text"
 
 
 class Student(User):
@@ -112,7 +116,10 @@ class Student(User):
         self._act(key, lambda: self.session.rerun({key: value}))
 
     def _text_changes(self, text: str) -> dict:
-        return {"word": "bank", "sentences": text} if self.page == "ELMo_senses" else {"text": text}
+        if self.page == "Compare":  # a minimal pair: both sentences hold the student's word
+            return {"a": text, "b": text.removesuffix(".") + " again."}
+        changes = {"word": "bank"} if self.page == "ELMo_senses" else {}
+        return {**changes, TEXT_KEYS.get(self.page, "text"): text}
 
     def _own_text(self) -> str:
         """A text only this student types: its marker word among random filler words."""
@@ -168,6 +175,8 @@ def random_value(widget, rng: random.Random):
         return rng.choice(list(proto.options))
     if widget.kind == "checkbox":
         return rng.random() < 0.5
+    if widget.kind == "button":
+        return True
     if widget.kind == "number_input":
         return rng.randint(int(proto.min), int(proto.max))
     if widget.kind == "slider":
