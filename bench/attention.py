@@ -18,6 +18,7 @@ import gzip
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,16 +30,17 @@ sys.path.insert(0, str(ROOT))
 from bench.timing import median_seconds  # noqa: E402
 from engine.analysis.senses import CORPUS_SAMPLE  # noqa: E402
 from engine.models import transformer  # noqa: E402
-from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_warm  # noqa: E402
 
 BENCH_SITE = ROOT / ".cache" / "bench"
 # the heatmap (second plotly chart) shows the new text's rows and has painted its image
-DRAWN = """([count, label]) => {
+DRAWN = """([count, labels]) => {
     const plots = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot');
     const heatmap = plots[1];
     return !!heatmap && !!heatmap.data && heatmap.data[0].y.length === count
-        && heatmap.data[0].y[1] === label && !!heatmap.querySelector('.heatmaplayer image');
-}"""
+        && Object.entries(labels).every(([k, label]) => heatmap.data[0].y[k] === label)
+        && !!heatmap.querySelector('.heatmaplayer image');
+}"""  # every plain token of the new text in place (two texts can share their first words)
 
 
 def text_of_tokens(model: transformer.TransformerModel, count: int, offset: int = 0) -> str:
@@ -95,7 +97,8 @@ def browser_measurements(model: transformer.TransformerModel, commit_only: bool 
 
     texts = {count: text_of_tokens(model, count, offset=5000) for count in (128, 512)}
     timing_texts = [text_of_tokens(model, 64, offset=200 * k) for k in range(1, 8)]
-    with streamlit_server() as url, sync_playwright() as p:
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    with streamlit_server(log) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1200})
         received: list[int] = []
@@ -103,14 +106,16 @@ def browser_measurements(model: transformer.TransformerModel, commit_only: bool 
         page.goto(f"{url}/Transformer_attention")
         box = page.locator('[data-testid="stSidebar"] textarea').first
         expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(1)).to_be_attached(timeout=120_000)
+        print(f"   (the server's warm-up ended {wait_warm(log):.1f} s after the page was drawn: warm from here)")
 
         def commit(text: str, count: int) -> float:
             received.clear()
             box.fill(text)
             started = time.perf_counter()
             box.press("Control+Enter")
-            first = model.tokenizer.convert_ids_to_tokens(model.tokenizer(text)["input_ids"][1])
-            page.wait_for_function(DRAWN, arg=[count, f"1:{first}"], timeout=120_000)
+            tokens = model.tokenizer.convert_ids_to_tokens(model.tokenizer(text)["input_ids"])
+            plain = {k: f"{k}:{token}" for k, token in enumerate(tokens) if token.isalnum()}
+            page.wait_for_function(DRAWN, arg=[count, plain], timeout=120_000)
             return time.perf_counter() - started
 
         print("2. bytes sent to the browser (websocket frames of one rerun) vs bertviz head_view HTML")

@@ -31,10 +31,9 @@ import itertools
 import json
 import os
 import random
-import subprocess
 import sys
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import ClassVar
 
@@ -46,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.streamlit_client import FILLER, MARKERS, ProtocolError, SyncSession, cross_talk  # noqa: E402
-from tests.browser.harness import free_port, wait_healthy  # noqa: E402
+from tests.browser.harness import streamlit_process  # noqa: E402
 
 PAGES = ("LSTM_gates", "ELMo_senses", "Transformer_attention", "Lessons", "Compare")
 LESSON_LINKS = {  # the home page's "Try" links
@@ -186,29 +185,10 @@ def random_value(widget, rng: random.Random):
     raise KeyError(f"no random value for a {widget.kind}")
 
 
-@contextmanager
-def fresh_server(port: int):
-    """`streamlit run app.py` in a new process (numba's cache in .numba_cache): yields (url, pid)."""
+def fresh_server():
+    """`streamlit run app.py` in a new process (numba's cache in .numba_cache, offline): yields (url, pid)."""
     env = {"NUMBA_CACHE_DIR": str(ROOT / ".numba_cache"), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env={**env, **os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return streamlit_process(env=env)
 
 
 def watch_rss(pid: int, samples: list, every: float = 2.0) -> None:
@@ -298,7 +278,7 @@ def main() -> int:
     if "own" in args.mix and args.users > len(MARKERS):
         parser.error(f"the 'own' mix has {len(MARKERS)} marker words: at most {len(MARKERS)} users")
 
-    server = nullcontext((args.url, args.pid)) if args.url else fresh_server(free_port())
+    server = nullcontext((args.url, args.pid)) if args.url else fresh_server()
     with server as (url, pid):
         samples: list = []
         watcher = gevent.spawn(watch_rss, pid, samples) if pid else None

@@ -21,6 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,12 +31,16 @@ HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
 from bench.streamlit_client import SyncSession  # noqa: E402
-from tests.browser.harness import free_port, wait_healthy  # noqa: E402
+from tests.browser.harness import free_port, wait_healthy, wait_warm  # noqa: E402
 
-WIDGET = {  # page -> (key, two values to alternate)
+WIDGET = {  # page -> (key, two values to alternate), or None: full reruns only
     "LSTM_gates": ("unit", (3, 4)),
     "ELMo_senses": ("w0", ([0.5], [1.0])),
     "Transformer_attention": ("layer", (2, 3)),
+    "LSTM_step_by_step": ("step", (5, 6)),
+    "ELMo_language_model": ("k", (5, 6)),
+    "Compare": ("which", ("A", "B")),
+    "Lessons": None,
 }
 
 
@@ -51,8 +56,8 @@ def measure(url: str, pid: int, page: str, n: int) -> dict[str, tuple[float, flo
         first = session.open()
         if not first.ok:
             raise RuntimeError(f"{page}: {first.errors}")
-        key, values = WIDGET[page]
-        for kind in ("full", "widget"):
+        key, values = WIDGET[page] or ("", ())
+        for kind in ("full", "widget") if values else ("full",):
             for k in range(3):  # warm: every value seen once
                 session.rerun({key: values[k % 2]}) if kind == "widget" else session.rerun()
             walls, before = [], cpu()
@@ -76,16 +81,21 @@ def main() -> None:
     entry = ["-m", "streamlit", "run", "app.py"] if args.plain else ["-m", "ui.serve"]
     options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
     env = {"NUMBA_CACHE_DIR": str(HERE / ".numba_cache"), **os.environ, "PYTHONUNBUFFERED": "1"}
+    log = Path(tempfile.mkdtemp()) / "server.log"
     process = subprocess.Popen(
         [sys.executable, *entry, *options, "--server.fileWatcherType", "none"],
         cwd=args.root,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, timeout=120)
+        with SyncSession(url, "", timeout=600) as home:  # the warm-up starts after a first visitor
+            home.open()
+        if args.root == HERE:  # an older checkout may have no warm-up (or other log lines)
+            print(f"(the server's warm-up ended {wait_warm(log):.1f} s after the first visit: warm from here)")
         print(f"server CPU per warm rerun ({args.root}, {'plain' if args.plain else 'ui.serve'}), n={args.n}")
         for page in args.pages:
             started = time.perf_counter()

@@ -59,6 +59,16 @@ def _colorbar(fig: go.Figure, row: int, title: str) -> dict:
     return {"title": {"text": title, "side": "right"}, "y": middle, "len": length, "thickness": 12}
 
 
+def _cells(
+    z: np.ndarray, x: list[str], y: list[str], axis: str, text: list[list[str]], size: int, hover: str
+) -> go.Heatmap:
+    """A `[rows, words]` block of one figure's stack: each cell shows its value as text, 1-px gaps."""
+    return go.Heatmap(
+        z=z, x=x, y=y, coloraxis=axis, text=text, texttemplate="%{text}", textfont={"size": size},
+        hovertemplate=hover, xgap=1, ygap=1,
+    )  # fmt: skip
+
+
 def pair_heatmaps(diff: PairDiff) -> go.Figure:
     """One heatmap per model (char-LSTM, ELMo, MiniLM): layers × aligned words, coloured by how far the
     word's representation moved between the two sentences. Cells where nothing moved say "0"; the
@@ -71,21 +81,11 @@ def pair_heatmaps(diff: PairDiff) -> go.Figure:
         digits = 1 if model.model == "char-LSTM" else 3
         axis = "coloraxis" if k == 1 else f"coloraxis{k}"
         fig.add_trace(
-            go.Heatmap(
-                z=model.distance,
-                x=labels,
-                y=model.layers,
-                coloraxis=axis,
-                text=_cell_text(model.distance, model.moved, digits),
-                texttemplate="%{text}",
-                textfont={"size": 11},
-                hovertemplate="%{x}<br>%{y}<br>moved by %{text}<extra>" + model.model + "</extra>",
-                xgap=1,
-                ygap=1,
-            ),
+            _cells(model.distance, labels, model.layers, axis, _cell_text(model.distance, model.moved, digits), 11,
+                   "%{x}<br>%{y}<br>moved by %{text}<extra>" + model.model + "</extra>"),
             row=k,
             col=1,
-        )
+        )  # fmt: skip
         top = float(np.nanmax(model.distance, initial=0.0)) or 1.0
         colorbar = _colorbar(fig, k, model.model)
         fig.update_layout({axis: {"colorscale": MOVED, "cmin": 0, "cmax": top, "colorbar": colorbar}})
@@ -130,21 +130,11 @@ def sentence_rows(view: WordView) -> go.Figure:
     for k, group in enumerate(groups, start=2):
         is_attention = k == len(groups) + 1
         fig.add_trace(
-            go.Heatmap(
-                z=group.values,
-                x=labels,
-                y=group.layers,
-                coloraxis="coloraxis2" if is_attention else "coloraxis",
-                text=_cell_text(group.values, None, 2),
-                texttemplate="%{text}",
-                textfont={"size": 10},
-                hovertemplate="%{y}, %{x}: %{text}<extra>" + group.model + "</extra>",
-                xgap=1,
-                ygap=1,
-            ),
+            _cells(group.values, labels, group.layers, "coloraxis2" if is_attention else "coloraxis",
+                   _cell_text(group.values, None, 2), 10, "%{y}, %{x}: %{text}<extra>" + group.model + "</extra>"),
             row=k,
             col=1,
-        )
+        )  # fmt: skip
         fig.update_yaxes(autorange="reversed", row=k, col=1)
     fig.update_layout(
         coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "colorbar": _colorbar(fig, 3, "cosine")},

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.models.lstm import GateTrace, _layer_weights, _single_layer, trace_gates
+from engine.models.lstm import GateTrace, layer_weights, single_layer, trace_gates
 from engine.validation import InputError
 
 MODES = ("clamp c to 0", "clamp c to a value", "freeze h")
@@ -123,7 +123,7 @@ def _step_changed_layer(
     lstm: nn.LSTM, layer: int, inputs: torch.Tensor, arrays: dict[str, np.ndarray], change: Intervention
 ) -> None:
     """Step the changed layer from `change.start` to the end, one step at a time, writing into `arrays`."""
-    w = _layer_weights(lstm, layer, 0)
+    w = layer_weights(lstm, layer, 0)
     start, hidden = change.start, lstm.hidden_size
     units = torch.tensor(change.units, dtype=torch.long)
     h, c = _state_before(arrays, layer, start)
@@ -152,7 +152,7 @@ def _step_changed_layer(
 def _rerun_layer(lstm: nn.LSTM, layer: int, inputs: torch.Tensor, arrays: dict[str, np.ndarray], start: int) -> None:
     """A layer above the changed one: the fused kernel from its plain state at `start - 1`, on the new input."""
     h0, c0 = _state_before(arrays, layer, start)
-    single = _single_layer(lstm, layer)
+    single = single_layer(lstm, layer)
     part = trace_gates(single, inputs[start:].unsqueeze(1), (h0.view(1, 1, -1), c0.view(1, 1, -1)))
     for name in "ifgoch":
         arrays[name][layer, 0, 0, start:] = part.get(name)[0, 0, 0]

@@ -119,7 +119,10 @@ def previous_steps(states: np.ndarray, initial: np.ndarray | None = None) -> np.
     return prev
 
 
-def _layer_weights(lstm: nn.LSTM, layer: int, direction: int) -> dict[str, torch.Tensor]:
+def layer_weights(lstm: nn.LSTM, layer: int, direction: int) -> dict[str, torch.Tensor]:
+    """One layer and direction's parameters as named in `nn.LSTM`: "weight_ih" `[4H, in]`, "weight_hh"
+    `[4H, P or H]`, "bias" `[4H]` (b_ih + b_hh, zeros without biases), and "weight_hr" `[P, H]` with a
+    projection. Gate rows in PyTorch's order i, f, g, o."""
     suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
     weights = {name: getattr(lstm, f"{name}{suffix}") for name in ("weight_ih", "weight_hh")}
     weights["bias"] = (
@@ -132,7 +135,7 @@ def _layer_weights(lstm: nn.LSTM, layer: int, direction: int) -> dict[str, torch
     return weights
 
 
-def _single_layer(lstm: nn.LSTM, layer: int) -> nn.LSTM:
+def single_layer(lstm: nn.LSTM, layer: int) -> nn.LSTM:
     """A one-layer `nn.LSTM` sharing layer `layer`'s parameters, to run the fused kernel layer by layer."""
     input_size = lstm.input_size if layer == 0 else lstm.proj_size or lstm.hidden_size
     input_size *= 1 if layer == 0 else (2 if lstm.bidirectional else 1)
@@ -261,7 +264,7 @@ def _layer_from_kernel(
     inputs = inputs.contiguous()  # the kernel reads it as plain [T, B, in]
     outputs = []
     for direction, into in enumerate(views):
-        w = _layer_weights(lstm, layer, direction)
+        w = layer_weights(lstm, layer, direction)
         # the kernel adds b_ih and b_hh; their sum and zeros give it the same bias, bit for bit
         bias_ih, bias_hh = w["bias"], torch.zeros_like(w["bias"])
         # oneDNN keeps its gates in the workspace of a training-mode forward, which torch asks for
@@ -327,7 +330,7 @@ def _layer_recomputed(
 ) -> torch.Tensor:
     """One layer, every direction: h from the fused kernel, every gate recomputed from (x_t, h_{t-1})."""
     steps, batch = inputs.shape[:2]
-    layer_output, _ = _single_layer(lstm, layer)(inputs, (h0, c0))  # [T, B, D*out]
+    layer_output, _ = single_layer(lstm, layer)(inputs, (h0, c0))  # [T, B, D*out]
     hs = layer_output.view(steps, batch, len(views), -1)
     for direction, into in enumerate(views):
         into["h"].copy_(hs[:, :, direction])
@@ -346,7 +349,7 @@ def _gates_from_h(
     h0: torch.Tensor,  # [B, out]
 ) -> None:
     """All gates of one layer and direction at once from (x_t, h_{t-1})."""
-    w = _layer_weights(lstm, layer, direction)
+    w = layer_weights(lstm, layer, direction)
     steps, batch = inputs.shape[:2]
     # one batched matmul per weight for all steps: z = b + x W_ih^T + h_{t-1} W_hh^T, [T, B, 4*hidden]
     z = torch.addmm(w["bias"], inputs.reshape(steps * batch, -1), w["weight_ih"].T).view(steps, batch, -1)

@@ -44,9 +44,25 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
     raise TimeoutError(f"{url} did not become healthy in {timeout} s")
 
 
+def wait_warm(log_path: Path, timeout: float = 300) -> float:
+    """Wait until the server's log (`streamlit_server(log_path)`) says its warm-up's last step ended, so
+    that "warm" timings do not share the CPU with it; the seconds waited. The warm-up begins with a
+    `streamlit run` server's first visitor: call this after the first page has opened."""
+    from ui.warmup import STEPS
+
+    last = f"warm-up: {list(STEPS.values())[-1].what} "
+    started = time.monotonic()
+    while last not in log_path.read_text(encoding="utf-8", errors="replace"):
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"the warm-up did not finish in {timeout} s (no {last!r} in {log_path})")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
 @contextmanager
-def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; yields its URL once /_stcore/health answers."""
+def streamlit_process(log_path: Path | None = None, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` on a free loopback port, `env` added to the environment; yields (its URL, its
+    process id) once /_stcore/health answers, and stops it afterwards."""
     port = free_port()
     log = log_path.open("w") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
@@ -55,12 +71,12 @@ def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ],
-        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**(env or {}), **os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -69,3 +85,10 @@ def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
             process.kill()
         if log_path:
             log.close()
+
+
+@contextmanager
+def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; yields its URL once /_stcore/health answers."""
+    with streamlit_process(log_path) as (url, _):
+        yield url
