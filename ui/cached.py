@@ -3,7 +3,7 @@
 so concurrent sessions never see each other's activations.
 
 The shipped models are loaded in the background as soon as the server starts (ui/warmup.py); a call
-that needs one still loading says what it waits for (`loading.ready`). Results of the default views,
+that needs one still loading says what it waits for and about how long (`loading.loads`). Results of the default views,
 presets and lesson links come from disk when the warm-up stored them (ui/viewcache.py); results of
 a user's folder model never do.
 
@@ -50,11 +50,13 @@ def transformer_model(source: str, allow_pickle: bool = False) -> transformer.Tr
 
 def _full_transformer(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
     if not source:
-        loading.ready("MiniLM")
-    return _transformer_model(source, allow_pickle)
+        with loading.loads("MiniLM"):
+            return _transformer_model(source, allow_pickle)
+    with st.spinner("Loading the Transformer from its folder (once per server)…", show_time=True):
+        return _transformer_model(source, allow_pickle)
 
 
-@st.cache_resource(show_spinner="Loading the Transformer (once per server)…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
     return transformer.load(source or None, allow_pickle=allow_pickle)
 
@@ -108,11 +110,11 @@ def elmo_by_name(model: str):
 
 
 def char_lstm():
-    loading.ready("char-LSTM")
-    return _char_lstm()
+    with loading.loads("char-LSTM"):
+        return _char_lstm()
 
 
-@st.cache_resource(show_spinner="Loading the char-LSTM (once per server)…", max_entries=1)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _char_lstm():
     from engine.models import charlstm
 
@@ -120,11 +122,11 @@ def _char_lstm():
 
 
 def elmo_model():
-    loading.ready("ELMo")
-    return _elmo_model()
+    with loading.loads("ELMo"):
+        return _elmo_model()
 
 
-@st.cache_resource(show_spinner="Loading ELMo (once per server)…", max_entries=1)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _elmo_model():
     from engine.models import elmo
 
@@ -172,9 +174,10 @@ def elmo_from_folder(folder: str):
 
 
 def elmo_control(folder: str):
-    if not folder:
-        loading.ready("controls")
-    return _elmo_control(folder)
+    if folder:
+        return _elmo_control(folder)
+    with loading.loads("controls"):
+        return _elmo_control(folder)
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -188,8 +191,8 @@ def _elmo_control(folder: str):
 
 
 def transformer_control():
-    loading.ready("controls")
-    return _transformer_control()
+    with loading.loads("controls"):
+        return _transformer_control()
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ui.viewcache import FOLDER
@@ -59,14 +60,84 @@ def ready(name: str) -> None:
         return
     if threading.current_thread() is WORKER.get("thread"):
         return
-    import streamlit as st
-
     elapsed = time.monotonic() - step.started
     left = max(1, round(step.expected - elapsed))
-    with st.spinner(
-        f"Waiting for {step.what} to load (once per server): about {left} s more on this machine…", show_time=True
-    ):
+    with _spinner(f"Waiting for {step.what} to load (once per server): about {left} s more on this machine…"):
         step.done.wait()
+
+
+def load_message(step: Step) -> str:
+    """What a page says while it loads a step's model itself (the warm-up has not started it): the step's
+    last time here, plus the imports of the "torch" step (every model needs them) while they are not done."""
+    seconds = step.expected
+    imports = STEPS.get("torch")
+    if imports is not None and imports is not step and not imports.done.is_set():
+        seconds += imports.expected
+    return f"Loading {step.what} (once per server): about {max(1, round(seconds))} s on this machine…"
+
+
+@contextmanager
+def loads(name: str) -> Iterator[None]:
+    """Around a page's call of step `name`'s model loader: if the warm-up is loading it now, wait for it
+    (`ready`); if the warm-up has not started it (it gives way to the first visitors: ui/warmup.py), the
+    page loads it itself and says what and about how long (the last start's time on this machine), unless
+    it is called inside a cached function, whose own spinner speaks for it. A model already loaded shows
+    nothing: Streamlit shows a spinner only after half a second."""
+    step = STEPS.get(name)
+    if step is None or step.done.is_set() or threading.current_thread() is WORKER.get("thread"):
+        yield
+        return
+    if step.started is not None:
+        ready(name)
+        yield
+        return
+    with _spinner(load_message(step)):
+        yield
+
+
+_STATUS = threading.local()  # the page's status slot, per script thread (page.setup binds it each run)
+
+
+def bind_status_slot(slot: object) -> None:
+    """Where this script run says what it waits for: an `st.empty()` at the top of the page."""
+    _STATUS.slot, _STATUS.run = slot, _this_run()
+
+
+def _this_run() -> object | None:
+    """An object Streamlit makes anew for every run of a session's script, full or fragment (its cursors)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+@contextmanager
+def _spinner(message: str) -> Iterator[None]:
+    """A spinner with a clock in the page's status slot. Without one (a fragment's rerun), at the current
+    spot, except inside a cached function: its own spinner ("Running the lesson…") has that spot, and
+    Streamlit would draw a second spinner over the first, garbling both."""
+    import streamlit as st
+
+    run, slot = _this_run(), getattr(_STATUS, "slot", None)
+    if slot is not None and run is not None and getattr(_STATUS, "run", None) is run:
+        target = slot
+    elif _inside_cached_function():
+        target = None
+    else:
+        target = st
+    if target is None:
+        yield
+        return
+    with target.spinner(message, show_time=True):
+        yield
+
+
+def _inside_cached_function() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
+    except ImportError:  # another Streamlit: the main area, as outside
+        return False
+    return bool(in_cached_function.get())
 
 
 def pending(name: str) -> bool:

@@ -89,3 +89,22 @@ def test_the_warm_up_starts_without_visitors_and_never_waits_forever(monkeypatch
     warmup._visitors_first(first=False)  # the budget is for all steps together: no more waiting
     assert time.monotonic() - began < 0.1
     page.join()
+
+
+def test_a_page_loading_a_model_itself_says_what_and_about_how_long(step, monkeypatch):
+    """Before the warm-up starts a step, a page loads that model itself and says so, with the estimate."""
+    began = time.monotonic()
+    with loading.loads("fake"):  # not started: no waiting, the body loads
+        ran = time.monotonic()
+    assert ran - began < 0.1
+    imports = loading.Step("torch", "PyTorch", 3.0, lambda: None)
+    monkeypatch.setitem(loading.STEPS, "torch", imports)
+    assert loading.load_message(step) == "Loading a fake model (once per server): about 5 s on this machine…"
+    imports.done.set()  # the imports are done: only the model's own time is left
+    assert loading.load_message(step) == "Loading a fake model (once per server): about 2 s on this machine…"
+    step.started = time.monotonic()  # the warm-up loads it now: the page waits for it first
+    threading.Timer(0.3, lambda: (setattr(step, "finished", time.monotonic()), step.done.set())).start()
+    with loading.loads("fake"):
+        assert step.done.is_set()
+    with loading.loads("fake"):  # done: nothing to wait for, nothing to say
+        pass
