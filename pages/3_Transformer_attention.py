@@ -90,7 +90,6 @@ def select_head_from_grid() -> None:
 @st.fragment
 def attention_view() -> None:
     layers, heads = result.num_layers, result.num_heads
-    stats = A.head_statistics(result.attentions, result.special_mask)
     overview, focus = st.columns([2, 3], gap="large")
     with focus:
         mode = inputs.choice(
@@ -135,28 +134,8 @@ def attention_view() -> None:
             )
         with t3:
             words = inputs.toggle("Words, not subwords", key="words", help="Keys summed, queries averaged per word.")
-    with overview:
-        statistic = inputs.choice(
-            "Colour the grid by",
-            list(A.STATISTICS),
-            key="stat",
-            sidebar=False,
-            help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
-        )
-        chart.show(
-            heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
-            key="grid",
-            width="content",
-            on_select=select_head_from_grid,
-            selection_mode="points",
-            config={"displayModeBar": False},
-        )
-        summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
-        st.caption("Click a square to focus that head.")
-        roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
-        for role, group in roles:
-            st.markdown(f"**{role}s**: " + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples()))
-        st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
+    # the focused head's heatmap goes out first (it is what a changed text or setting is for); the grid
+    # of all heads fills the left column after it
     view = A.view_matrix(
         result.attentions,
         result.display_tokens,
@@ -198,6 +177,29 @@ def attention_view() -> None:
             mime="application/octet-stream",
             on_click="ignore",
         )
+    stats = A.head_statistics(result.attentions, result.special_mask)
+    with overview:
+        statistic = inputs.choice(
+            "Colour the grid by",
+            list(A.STATISTICS),
+            key="stat",
+            sidebar=False,
+            help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
+        )
+        chart.show(
+            heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
+            key="grid",
+            width="content",
+            on_select=select_head_from_grid,
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
+        st.caption("Click a square to focus that head.")
+        roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
+        for role, group in roles:
+            st.markdown(f"**{role}s**: " + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples()))
+        st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
     st.subheader("Head statistics")
     st.caption(
         "One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads."
