@@ -96,7 +96,7 @@ def test_a_page_loading_a_model_itself_says_what_and_about_how_long(step, monkey
     began = time.monotonic()
     with loading.loads("fake"):  # not started: no waiting, the body loads
         ran = time.monotonic()
-    assert ran - began < 0.1
+    assert ran - began < 2.0  # no waiting (a wrong wait on a step never started would hang here)
     imports = loading.Step("torch", "PyTorch", 3.0, lambda: None)
     monkeypatch.setitem(loading.STEPS, "torch", imports)
     assert loading.load_message(step) == "Loading a fake model (once per server): about 5 s on this machine…"
