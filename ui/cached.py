@@ -8,7 +8,7 @@ presets and lesson links come from disk when the warm-up stored them (ui/viewcac
 a user's folder model never do.
 
 Memory bounds: models `max_entries` (1 for each shipped model, 4 folder Transformers, 2 folder ELMos);
-results `max_entries` 8-16 per function and `ttl` 1 h."""
+results `max_entries` 8-64 per function (README: what bounds the RSS) and `ttl` 1 h."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def _attention(source: str, allow_pickle: bool, text: str) -> transformer.Attent
     return _full_transformer(source, allow_pickle).run(text)
 
 
-@st.cache_data(show_spinner="Running the Transformer…", max_entries=16, ttl=TTL)
+@st.cache_data(show_spinner="Running the Transformer…", max_entries=8, ttl=TTL)
 def attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
     if source:
         return _attention(source, allow_pickle, text)

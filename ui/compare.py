@@ -19,12 +19,12 @@ def models() -> Models:
     return Models(cached.char_lstm(), cached.elmo_model(), cached.transformer_model(""))
 
 
-@st.cache_data(show_spinner="Running the char-LSTM, ELMo and MiniLM…", max_entries=32)
+@st.cache_data(show_spinner="Running the char-LSTM, ELMo and MiniLM…", max_entries=8)
 def sentence_run(text: str) -> SentenceRun:
     return run_sentence(text, models())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=8)
 def pair(a: str, b: str) -> PairDiff:
     """A preset's pair comes from disk once the warm-up stored it (ui/first_views.py); others are computed."""
     return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)))
