@@ -13,7 +13,9 @@ def test_type_text_and_see_the_gates(page, server, shots):
     wait_for_chart(page, count=4)
     heatmap = page.locator('[data-testid="stPlotlyChart"]').first
     expect(heatmap.locator(".xtick text", has_text="15:n")).to_have_count(1)
-    expect(page.get_by_text("units by variance")).to_be_visible()
+    # .first: while plotly redraws the heatmap its title can briefly exist twice (a strict-mode failure in
+    # one clean-clone CI run of five)
+    expect(page.get_by_text("units by variance").first).to_be_visible()
     screenshot(page, shots, "lstm_gates")
 
 
