@@ -27,9 +27,13 @@ def sentence_run(text: str) -> SentenceRun:
 @st.cache_data(show_spinner=False, max_entries=8)
 def pair(a: str, b: str) -> PairDiff:
     """A preset's pair comes from disk once the warm-up stored it (ui/first_views.py); others are computed."""
-    return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)))
+    return _pair_through(a, b)
 
 
 def store_pair(a: str, b: str) -> PairDiff:
     """Compute (or read) a pair and keep it on disk: for the warm-up's known views (the presets)."""
-    return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)), store=True)
+    return _pair_through(a, b, store=True)
+
+
+def _pair_through(a: str, b: str, store: bool = False) -> PairDiff:
+    return viewcache.through("compare_pair", (a, b), lambda: pair_diff(sentence_run(a), sentence_run(b)), store=store)

@@ -119,16 +119,12 @@ def _spinner(message: str) -> Iterator[None]:
     import streamlit as st
 
     run, slot = _this_run(), getattr(_STATUS, "slot", None)
-    if slot is not None and run is not None and getattr(_STATUS, "run", None) is run:
-        target = slot
-    elif _inside_cached_function():
-        target = None
-    else:
-        target = st
-    if target is None:
-        yield
-        return
-    with target.spinner(message, show_time=True):
+    if slot is None or run is None or getattr(_STATUS, "run", None) is not run:
+        if _inside_cached_function():
+            yield
+            return
+        slot = st
+    with slot.spinner(message, show_time=True):
         yield
 
 

@@ -31,10 +31,11 @@ BEGIN, END = "<!-- language-model scores: begin -->", "<!-- language-model score
 def held_out_sentences(limit: int | None = None) -> tuple[list[list[str]], str]:
     """(the tokenized sentences, all or the first `limit`, and a description of where they come from)."""
     if TEST_SPLIT.is_file():
-        lines = TEST_SPLIT.read_text(encoding="utf-8").splitlines()
-        sentences = [line.split() for line in lines if line.strip()][:limit]
-        which = "all" if len(sentences) == sum(1 for line in lines if line.strip()) else "the first"
-        digest = hashlib.sha256(TEST_SPLIT.read_bytes()).hexdigest()[:16]
+        data = TEST_SPLIT.read_bytes()
+        every = [line.split() for line in data.decode("utf-8").splitlines() if line.strip()]
+        sentences = every[:limit]
+        which = "all" if len(sentences) == len(every) else "the first"
+        digest = hashlib.sha256(data).hexdigest()[:16]
         return sentences, (
             f"{which} {len(sentences):,} sentences of the corpus test split (data/corpus/test.txt, sha256 {digest}…)"
         )
