@@ -148,12 +148,7 @@ def _lstm_gates(model: str, text: str, layer: int) -> tuple:
     else:
         trace = elmo_by_name(model).gates(tokenize(text), with_boundaries=True)
         direction = 0 if model.endswith("forward") else 1
-    view = gate_analysis.layer_view(trace, layer - 1, direction)
-    summary = [
-        {gate: gate_analysis.saturation(getattr(trace, gate)[k, direction, 0]) for gate in ("i", "f", "o")}
-        for k in range(trace.i.shape[0])
-    ]
-    return view, summary, trace.layer_names
+    return gate_analysis.layer_summary(trace, layer - 1, direction)
 
 
 # ---------------------------------------------------------------------------------------------
