@@ -13,13 +13,6 @@ from nlpexplorer import notebook
 PAGE_KEY = "_notebook_page"  # session_state: the page file `page.setup` is drawing
 
 
-def page_file(title: str) -> str | None:
-    """The page file of the title a page gives `page.setup` ("Compare" for "Compare the models")."""
-    from ui.page import PAGES
-
-    return next((path for path, label, _ in PAGES if label.startswith(title)), None)
-
-
 def current_values(page: str) -> dict[str, str]:
     """The page's inputs its notebook call reads: URL value, else the widget's value in this session."""
     values: dict[str, str] = {}
@@ -31,9 +24,10 @@ def current_values(page: str) -> dict[str, str]:
     return values
 
 
-def download_button(title: str | None = None) -> None:
-    """The sidebar's "Open as notebook" download for the page being drawn (nothing on Home and Lessons)."""
-    page = page_file(title) if title else st.session_state.get(PAGE_KEY)
+def download_button() -> None:
+    """The sidebar's "Open as notebook" download for the page being drawn (`page.setup` names it in
+    session_state[PAGE_KEY]); nothing on Home and Lessons."""
+    page = st.session_state.get(PAGE_KEY)
     if page not in notebook.PAGES:
         return
     values = current_values(page)

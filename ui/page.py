@@ -29,7 +29,8 @@ FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page ico
 def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
-    st.session_state[notebook.PAGE_KEY] = notebook.page_file(title)  # for "Open as notebook" in the footer
+    page_file = next((path for path, label, _ in PAGES if label.startswith(title)), None)  # "Compare" too
+    st.session_state[notebook.PAGE_KEY] = page_file  # for "Open as notebook" in the footer
     loading.bind_status_slot(st.empty())  # "Loading the Transformer… about 3 s": at the top, never over another
     warmup.start()  # models load in the background (already started by `make run`: ui/serve.py)
     with st.sidebar:

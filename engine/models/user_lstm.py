@@ -158,7 +158,7 @@ def check_shapes(shapes: dict[str, tuple[int, ...]], config: UserLstmConfig) -> 
                          "supported).")  # fmt: skip
 
 
-def _read_shapes(path: Path) -> dict[str, tuple[int, ...]]:
+def read_shapes(path: Path) -> dict[str, tuple[int, ...]]:
     from safetensors import safe_open
 
     try:
@@ -179,7 +179,7 @@ def check_folder(folder: str | Path) -> tuple[UserLstmConfig, Path]:
         raise InputError(policy.public_message(f"The folder {path} does not exist."))
     config = read_config(path / "config.json")
     weights = weights_file(path)
-    check_shapes(_read_shapes(weights), config)
+    check_shapes(read_shapes(weights), config)
     return config, weights
 
 
