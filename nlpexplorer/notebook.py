@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-INSTALL = "pip install -e '.[notebook]'  # in the explorer's checkout"
+INSTALL = "pip install -e '.[notebook]'"
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def build(page: str, values: Mapping[str, str]):
         f"# {call.title}\n\nThis notebook rebuilds the explorer's *{call.title}* view with its Python API "
         f"(`nlpexplorer.{call.function}`): {call.about} The inputs are the page's, from its link. "
         f"`view.arrays` holds the numbers (shapes in `help(nx.{call.function})`); the last line draws the "
-        f"page's figures.\n\nRun it in the explorer's environment (`{INSTALL}`)."
+        f"page's figures.\n\nRun it in the explorer's environment: `{INSTALL}` in its checkout."
     )
     notebook = v4.new_notebook(
         cells=[

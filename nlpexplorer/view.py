@@ -7,6 +7,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+_PLOTLY_JS_SENT = {"done": False}  # per kernel: plotly.js goes inline into the first figure's HTML only
+
+
+def mime_bundle(figure) -> dict:
+    """A figure for Jupyter: plotly's own mimetype (JupyterLab, VS Code) and, for `jupyter nbconvert --to html`
+    and the classic notebook, HTML with plotly.js inline in the kernel's first figure (nothing from a CDN:
+    it works offline)."""
+    first = not _PLOTLY_JS_SENT["done"]
+    _PLOTLY_JS_SENT["done"] = True
+    html = figure.to_html(full_html=False, include_plotlyjs=first, include_mathjax=False)
+    return {"application/vnd.plotly.v1+json": figure.to_plotly_json(), "text/html": html}
+
 
 @dataclass
 class View:
@@ -48,7 +60,7 @@ class View:
 
         display(Markdown(f"**{self.name}**: {self.about}"))
         for figure in self.figures:
-            display(figure)
+            display(mime_bundle(figure), raw=True)
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{k} {list(v.shape)}" for k, v in self.arrays.items())

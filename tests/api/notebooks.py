@@ -33,4 +33,10 @@ def execute(notebook, km=None, timeout: int = 240):
     )
     client.execute(env=ENV)
     notebook.cells.pop(0)
+    for cell in notebook.cells:  # numbered as if the check had not run: In [1] is the notebook's first cell
+        if cell.cell_type == "code" and cell.execution_count:
+            cell.execution_count -= 1
+            for output in cell.outputs:
+                if output.get("execution_count"):
+                    output.execution_count -= 1
     return notebook
