@@ -76,18 +76,22 @@ def gates(model="char-LSTM", text_or_tensor="", layer: int = 1, *, direction: in
 
 
 def step(text: str, layer: int = 1, model="char-LSTM") -> View:
-    """What a character-level LSTM predicts after each step, and layer `layer`'s cell, as the LSTM step by step
-    page shows it. `model`: "char-LSTM", the path of your LSTM folder (with a decoder for predictions), or a
-    loaded char-LSTM-like object.
+    """What an LSTM language model predicts after each step, and layer `layer`'s cell, as the LSTM step by step
+    page shows it. `model`: "char-LSTM", your LSTM folder (characters, with a decoder), a loaded char-LSTM-like
+    object, or "ELMo" / "official ELMo <size>" (steps are words with <S> and </S>, both directions).
 
-    Arrays (T steps, U units, V vocabulary): "i", "f", "g", "o", "c", "h" float32 `[T, U]` of layer `layer`;
-    "ids" int64 `[T]` (the ids read); "probs" float32 `[T, V]` (row t: p(next | steps 0..t); absent without a
-    decoder). Labels: "tokens" (the T steps as typed), "vocabulary" (V).
+    Character models' arrays (T steps, U units, V vocabulary): "i", "f", "g", "o", "c", "h" float32 `[T, U]` of
+    layer `layer`; "ids" int64 `[T]` (the ids read); "probs" float32 `[T, V]` (row t: p(next | steps 0..t)).
+    Labels: "tokens" (the T steps as typed), "vocabulary" (V).
+    ELMo's arrays: "forward_i" ... "backward_h" float32 `[T + 2, cells]` (h: each cell's own o ⊙ tanh(c));
+    its top-5 guesses are in `.result["predictions"]` (None for an official ELMo, which has no softmax).
+    Raises `InputError` for an empty text or a layer the model lacks.
     """
-    from engine.text import steps
     from engine.validation import InputError
 
-    traced, _, _ = models.lstm_model(model)
+    traced, _, kind = models.lstm_model(model)
+    if kind == "ELMo":
+        return _elmo_step(traced, text, layer)
     trace = traced.trace(text)
     if not 1 <= layer <= trace.i.shape[0]:
         raise InputError(f"Layer {layer} does not exist: the model has layers 1 to {trace.i.shape[0]}.")
@@ -96,7 +100,6 @@ def step(text: str, layer: int = 1, model="char-LSTM") -> View:
     if trace.probs is not None:
         arrays["probs"] = trace.probs
     vocabulary = list(getattr(traced.config, "chars", None) or traced.config.vocabulary)
-    spans = [(s.start, s.end) for s in steps(text)]
 
     def draw() -> list:
         from engine.analysis import predictions as P
@@ -117,4 +120,23 @@ def step(text: str, layer: int = 1, model="char-LSTM") -> View:
 
     about = f"the next-step predictions and layer {layer}'s gates and cell at each step."
     labels = {"tokens": list(trace.tokens), "vocabulary": vocabulary}
-    return View("LSTM step by step", about, arrays, labels, {"spans": spans}, draw)
+    return View("LSTM step by step", about, arrays, labels, trace, draw)
+
+
+def _elmo_step(elmo, text: str, layer: int) -> View:
+    """ELMo's layer `layer` in both directions, one pass (as ui/reading.elmo_reading computes it)."""
+    from engine.text import tokenize
+    from engine.validation import InputError
+
+    words = tokenize(text)
+    trace, predictions = elmo.read(words) if elmo.can_predict else (elmo.gates(words, with_boundaries=True), None)
+    if not 1 <= layer <= trace.i.shape[0]:
+        raise InputError(f"Layer {layer} does not exist: ELMo has layers 1 to {trace.i.shape[0]}.")
+    arrays = {}
+    for d, direction in enumerate(("forward", "backward")):
+        part = {q: np.ascontiguousarray(trace.get(q)[layer - 1, d, 0]) for q in QUANTITIES}
+        if trace.h.shape[-1] != trace.c.shape[-1]:  # LSTMP: each cell's own output o ⊙ tanh(c)
+            part["h"] = part["o"] * np.tanh(part["c"])
+        arrays.update({f"{direction}_{q}": v for q, v in part.items()})
+    about = f"ELMo's layer {layer}, both directions: each cell's gates and memory at every word."
+    return View("LSTM step by step", about, arrays, {"tokens": list(trace.tokens)}, {"predictions": predictions})

@@ -40,15 +40,32 @@ def user_lstm(folder: str):
     return loader.load(folder)
 
 
+OFFICIAL = "official ELMo "  # + size (+ direction): an official ELMo fetched into the cache (ui/cached.OFFICIAL)
+
+
+@functools.cache
+def official_elmo(size: str):
+    """A fetched official ELMo ("small", "medium", "original"), checksums verified; no softmax."""
+    from engine.models.elmo import Elmo, official
+
+    files = official.load_verified(size)
+    return Elmo.from_files(files.options, files.weights, name=f"{OFFICIAL}{size}")
+
+
 def lstm_model(model):
-    """(a traceable model, direction, its kind) for `gates`/`step`'s `model=`: "char-LSTM", "ELMo forward",
-    "ELMo backward", a folder path (your LSTM), or a live char-LSTM-like object with `.trace(text)`."""
-    if isinstance(model, str | Path) and str(model) not in SHIPPED_LSTMS:
+    """(a traceable model, direction, its kind) for `gates`/`step`'s `model=`: "char-LSTM", "ELMo" (forward),
+    "ELMo forward", "ELMo backward", "official ELMo <size> [forward|backward]", a folder path (your LSTM), or a
+    live char-LSTM-like object with `.trace(text)`."""
+    direction = 1 if str(model).endswith("backward") else 0
+    if isinstance(model, str) and model.startswith(OFFICIAL):
+        size = model.removeprefix(OFFICIAL).split()[0]
+        return official_elmo(size), direction, "ELMo"
+    if isinstance(model, str) and model in ("ELMo", *SHIPPED_LSTMS[1:]):
+        return elmo(), direction, "ELMo"
+    if model == "char-LSTM":
+        return char_lstm(), 0, "char-LSTM"
+    if isinstance(model, str | Path):
         return user_lstm(str(Path(model).expanduser())), 0, "folder"
-    if isinstance(model, str):
-        if model == "char-LSTM":
-            return char_lstm(), 0, "char-LSTM"
-        return elmo(), 0 if model.endswith("forward") else 1, "ELMo"
     return model, 0, "object"
 
 

@@ -93,3 +93,23 @@ def test_a_view_draws_the_pages_figures() -> None:
     titles = [f.layout.title.text for f in view.figures]
     assert len(titles) == 4 and "layer 1" in titles[0]
     assert "View LSTM gates" in repr(view) and view.to_numpy() is view.arrays
+
+
+def test_step_with_elmo() -> None:
+    view, page = nx.step(TEXT, layer=1, model="ELMo"), reading.elmo_reading(TEXT, 1)
+    for direction in ("forward", "backward"):
+        for q in "ifgoch":
+            _same(view[f"{direction}_{q}"], page[direction][q])
+    assert view.labels["tokens"] == page["tokens"]
+    assert view.result["predictions"].next_words == page["predictions"].next_words
+
+
+def test_bad_inputs_raise_input_errors_with_the_limit(tmp_path) -> None:
+    from engine.validation import InputError
+
+    with pytest.raises(InputError, match="layers 1 to 2"):
+        nx.gates("char-LSTM", "Hi", layer=3)
+    with pytest.raises(InputError, match="does not exist"):
+        nx.gates(str(tmp_path / "nowhere"), "Hi")
+    with pytest.raises(InputError, match="empty"):
+        nx.step("")
