@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import policy
 from engine.analysis import gates as G
 from engine.text import steps, tokenize, tokenize_with_spans
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from figures import lstm as F
 from figures import summaries
 from figures.common import token_labels
-from ui import cached, chart, inputs, page, summary
+from ui import cached, chart, inputs, page, summary, user_lstm
 from ui.feedback import friendly_errors, show_problems
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
@@ -27,13 +28,19 @@ text = inputs.text_input(
 )
 model_name = inputs.choice(
     "Model",
-    cached.lstm_models(),
+    [*cached.lstm_models(), *([cached.YOUR_LSTM] if policy.current().allows_folders else [])],
     key="model",
     help="char-LSTM: a 2-layer character-level LSTM language model trained for this app (steps are characters). "
     "ELMo: the forward or backward LSTM of this app's ELMo biLM (steps are words; the backward one reads "
-    "right to left). An official ELMo appears here once fetched (ELMo language model page).",
+    "right to left). An official ELMo appears here once fetched (ELMo language model page). Your LSTM: a folder "
+    "of config.json + model.safetensors (README: Your own LSTM).",
 )
-layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
+user_folder, user_config = "", None
+if model_name == cached.YOUR_LSTM:
+    user_folder, user_config = user_lstm.choice()
+layers = user_config.num_layers if user_config else 2
+layer = int(inputs.choice("Layer", [str(k) for k in range(1, layers + 1)], key="layer",
+                          help="Layer 1 reads the input; each layer above reads the one below."))  # fmt: skip
 page.sidebar_footer()
 
 st.title("LSTM gates")
@@ -45,8 +52,8 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-char_model = model_name == "char-LSTM"
-problems = check_text(text, max_chars=MAX_CHARS.get(model_name, MAX_CHARS_WORDS))
+char_model = model_name == "char-LSTM" or bool(user_config and user_config.unit == "characters")
+problems = check_text(text, max_chars=MAX_CHARS["char-LSTM"] if char_model else MAX_CHARS_WORDS)
 ok = show_problems(problems)
 if not ok:
     st.stop()
@@ -58,30 +65,41 @@ else:
     words = tokenize_with_spans(text)
     if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="this view of ELMo")):
         st.stop()
-    spans = [(0, 0), *((w.start, w.end) for w in words), (len(text), len(text))]
+    spans = [(w.start, w.end) for w in words]
+    spans = spans if user_config else [(0, 0), *spans, (len(text), len(text))]  # ELMo's <S> and </S>
 
 model = None
 with friendly_errors("loading the model"):
-    model = cached.char_lstm() if char_model else cached.elmo_by_name(model_name)
+    model = (cached.user_lstm(user_folder) if user_config else cached.char_lstm() if char_model
+             else cached.elmo_by_name(model_name))  # fmt: skip
 if model is None:
     st.stop()
-if char_model:
+if user_config:
+    user_lstm.unknown_note(model, text)
+elif char_model:
     show_problems(check_alphabet(text, model.alphabet, model="the char-LSTM", unknown="⁇"))
 else:
     show_problems(model.check_sentences([[w.text for w in words]]))
 
 result = None
 with friendly_errors("tracing the gates"):
-    result = cached.lstm_gates(model_name, text, layer)
+    result = cached.lstm_gates(model_name, text, layer, user_folder)
 if result is None:
     st.stop()
 view, saturation, layer_names = result
 labels = token_labels(view.tokens)
+step_kind = (
+    "characters" if char_model else "words" if user_config else "words, with the sentence boundaries <S> and </S>"
+)
 units = view.i.shape[1]
 st.caption(
-    f"{view.steps} steps ({'characters' if char_model else 'words, with the sentence boundaries <S> and </S>'}) · "
+    f"{view.steps} steps ({step_kind}) · "
     f"{units} units in layer {layer} · {model.name}"
-    + ("" if char_model or model_name.endswith("forward") else " · read right to left: step t has seen t…end")
+    + (
+        ""
+        if char_model or user_config or model_name.endswith("forward")
+        else " · read right to left: step t has seen t…end"
+    )
 )
 
 
@@ -179,7 +197,7 @@ def gates_view() -> None:
     )
     d2.download_button(
         "Download every gate of every layer (NPZ)",
-        data=lambda: _npz(model_name, text),
+        data=lambda: _npz(model_name, text, user_folder),
         file_name="lstm_gates.npz",
         mime="application/octet-stream",
         on_click="ignore",
@@ -193,9 +211,11 @@ def _csv(view) -> str:
     return table.to_csv(index=False)
 
 
-def _npz(model_name: str, text: str) -> bytes:
+def _npz(model_name: str, text: str, user_folder: str = "") -> bytes:
     trace = (
-        cached.char_lstm().trace(text)
+        cached.user_lstm(user_folder).trace(text)
+        if user_folder
+        else cached.char_lstm().trace(text)
         if model_name == "char-LSTM"
         else cached.elmo_by_name(model_name).gates(tokenize(text), True)
     )

@@ -6,7 +6,7 @@ import streamlit as st
 from engine.validation import check_text, clean_text
 from figures import summaries_new_pages as says
 from figures.language_model import blank_bars, word_probabilities
-from ui import cached_lm, chart, inputs, page
+from ui import cached_lm, chart, inputs, notebook, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.official_elmo import downloads_allowed, fetch_panel
@@ -53,6 +53,7 @@ st.sidebar.caption(
        if downloads_allowed() else "This shared server downloads nothing for a visitor. ")
     + "Every input is in the link: copy the URL to share this exact view."
 )  # fmt: skip
+notebook.download_button()  # "Open as notebook" (other pages get it from page.sidebar_footer)
 
 st.title("ELMo's language model")
 st.markdown(

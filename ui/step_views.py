@@ -141,7 +141,9 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
     after = None
     with friendly_errors("running the model with the units switched off"):
-        after = reading.char_intervention(text, layer, *(choice[k] for k in ("units", "mode", "value", "start")))
+        after = reading.char_intervention(
+            text, layer, *(choice[k] for k in ("units", "mode", "value", "start")), data.get("folder", "")
+        )
     if after is None:
         return
     after_table = P.next_step_table(after["probs"], data["ids"])
