@@ -45,7 +45,7 @@ if char_model:
     guesses = reading.char_guesses(table, data["chars"])
     tokens = data["tokens"]  # the char-LSTM's steps as typed (a character with its combining marks is one step)
     steps = {"tokens": tokens, "guesses": guesses, "guess_probs": table.top_probs, "following": [*tokens[1:], ""]}
-    V.cell_section(data, steps, reading.quote_units(data, text, 3))
+    V.cell_section(data, steps, reading.quote_units(data, text, 3), reading.informative_step(table))
     V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
 else:
     words = tokenize(text)
