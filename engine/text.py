@@ -200,16 +200,20 @@ def detokenize(tokens: list[str]) -> str:
 
 
 # A few of the most frequent English words: real English prose of a dozen words or more nearly always has some.
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    "the a an and or but of to in on at for with from by is are was were be been it he she they we you i this "
-    "that not no as his her their my your our do did have has had will would can could so if".split()
-)
+# fmt: off
+_ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "is", "are",
+    "was", "were", "be", "been", "it", "he", "she", "they", "we", "you", "i", "this", "that", "not", "no", "as",
+    "his", "her", "their", "my", "your", "our", "do", "did", "have", "has", "had", "will", "would", "can", "could",
+    "so", "if",
+})
+# fmt: on
 NON_LATIN_SHARE = 0.3  # letters outside the Latin script above this share: not English
 MIN_WORDS_TO_JUDGE = 6  # fewer words say too little about the language
 
 
 def language_note(text: str) -> str:
-    """"" for text that looks English, else one plain sentence on why it does not (the models here read English).
+    """ "" for text that looks English, else one plain sentence on why it does not (the models here read English).
 
     Two cheap signs, no model: the share of letters outside the Latin script (Chinese, Cyrillic, Arabic...)
     above `NON_LATIN_SHARE`, or, in Latin-script text of at least `MIN_WORDS_TO_JUDGE` words, not one of

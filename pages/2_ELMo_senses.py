@@ -88,7 +88,7 @@ st.markdown(
 )
 st.caption(
     "This app's ELMo read about 5.1 million words (mostly 19th-century English), the original about 800 million "
-    "(the 1B Word Benchmark): its senses separate less cleanly. On the 32 \"bank\" sentences its layer 2 finds the "
+    '(the 1B Word Benchmark): its senses separate less cleanly. On the 32 "bank" sentences its layer 2 finds the '
     "right sense for 0.75 of them against 0.50 for the same network untrained; MiniLM, below, does better."
 )
 if st.session_state.pop("found", None) == 0:
