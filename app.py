@@ -5,12 +5,16 @@ import streamlit as st
 from engine import ASSETS
 from ui import inputs, page
 from ui.first_views import ATTENTION_TRY, LSTM_TRY
+from ui.words import words_here
 
 page.setup("Home")
 text = inputs.text_input(max_chars=100_000, label="Your text (used on every page)")
 page.sidebar_footer()
 
 st.title("Look inside three landmark NLP models")
+words_here(
+    "attention", "attention head", "cell state", "gate", "language model", "unit", "biLM", "char-CNN", "embedding"
+)
 st.markdown(
     "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
     "Everything runs here, on this machine, with the exact numbers the models compute."

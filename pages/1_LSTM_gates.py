@@ -15,6 +15,7 @@ from figures.common import token_labels
 from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.table import show_table
+from ui.words import words_here
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
 MAX_CHARS_WORDS, MAX_WORDS = 5_000, 400  # ELMo's steps are words
@@ -45,11 +46,28 @@ layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads 
 page.sidebar_footer()
 
 st.title("LSTM gates")
+words_here(
+    "unit",
+    "gate",
+    "forget gate",
+    "input gate",
+    "output gate",
+    "candidate",
+    "cell state",
+    "hidden state",
+    "regex",
+    "biLM",
+    "language model",
+    "<S>",
+    "</S>",
+)
 st.markdown(
     "At every step an LSTM decides, for each of its units, how much of its memory to **forget** (f), how much new "
     "content to **write** (input gate i times candidate g) and how much of the memory to **show** (o): "
     "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>, "
-    "h<sub>t</sub> = o<sub>t</sub> ⊙ tanh(c<sub>t</sub>). Every value below is the model's own, exact.",
+    "h<sub>t</sub> = o<sub>t</sub> ⊙ tanh(c<sub>t</sub>): in words, the new memory is the share f of the old memory "
+    "it keeps plus the share i of the candidate g it writes (⊙ multiplies unit by unit), and the output is the share "
+    "o of the squashed memory it shows. Every value below is the model's own, exact.",
     unsafe_allow_html=True,
 )
 

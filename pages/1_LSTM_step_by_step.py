@@ -9,6 +9,7 @@ from ui import cached, cached_lm, inputs, page, reading
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import words_here
 
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
@@ -28,6 +29,22 @@ layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads 
 page.sidebar_footer()
 
 st.title("LSTM step by step")
+words_here(
+    "unit",
+    "gate",
+    "forget gate",
+    "input gate",
+    "candidate",
+    "cell state",
+    "language model",
+    "softmax",
+    "surprisal",
+    "bits per character",
+    "KL divergence",
+    "<S>",
+    "</S>",
+    "vocabulary",
+)
 char_model = reader == "char-LSTM"
 if not show_problems(check_text(text, max_chars=MAX_CHARS if char_model else MAX_CHARS_WORDS)):
     st.stop()

@@ -12,6 +12,7 @@ from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.official_elmo import downloads_allowed, fetch_panel
 from ui.table import show_table
+from ui.words import words_here
 
 MAX_CHARS = 600
 # Chosen from measured guesses of this app's biLM (issue 23): "time" gets 0.51 from the forward LM (next guess
@@ -67,6 +68,19 @@ st.sidebar.caption(
 )  # fmt: skip
 
 st.title("ELMo's language model")
+words_here(
+    "biLM",
+    "language model",
+    "char-CNN",
+    "softmax",
+    "vocabulary",
+    "<UNK>",
+    "<S>",
+    "</S>",
+    "perplexity",
+    "surprisal",
+    "gate",
+)
 st.markdown(
     "ELMo's vectors are a by-product of a bidirectional language model (Peters et al. 2018, §3.1). Its **forward "
     "LM** predicts each word from the words to its left; its **backward LM** predicts each word from the words to "

@@ -17,6 +17,7 @@ from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.mix_panel import learned_mix_view
 from ui.table import show_table
+from ui.words import words_here
 
 MAX_CHARS = S.MAX_SENTENCES * 200
 CUSTOM = "my own sentences"
@@ -80,6 +81,9 @@ compare = inputs.toggle("Compare with the Transformer (MiniLM)", key="compare", 
 page.sidebar_footer()
 
 st.title("ELMo senses")
+words_here(
+    "biLM", "language model", "char-CNN", "embedding", "cosine", "1-NN", "F1", "silhouette", "ScalarMix", "PCA", "UMAP"
+)
 st.markdown(
     "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "
     "the LSTM layers above mix in the context, and the senses of a word pull apart. Peters et al. (2018, "

@@ -16,6 +16,7 @@ from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.table import show_table
+from ui.words import words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 DEFAULT_HEAD = 3  # MiniLM's head 1.3 is its previous-token head: 1.00 on the default text, runner-up 0.37 (issue 23)
@@ -49,6 +50,7 @@ if source_kind == "local folder":
 page.sidebar_footer()
 
 st.title("Transformer attention")
+words_here("attention", "attention head", "[CLS]", "[SEP]", "subword", "entropy", "rollout", "residual connection")
 st.markdown(
     "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
     "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "

@@ -10,6 +10,7 @@ from figures.compare import pair_heatmaps, sentence_rows, unit_bars
 from ui import cached, chart, inputs, page
 from ui import compare as cc
 from ui.feedback import friendly_errors, show_problems
+from ui.words import words_here
 
 MAX_CHARS = 500  # per sentence
 
@@ -28,6 +29,19 @@ for preset in PRESETS:
 page.sidebar_footer()
 
 st.title("Compare the three models")
+words_here(
+    "attention",
+    "unit",
+    "char-CNN",
+    "embedding",
+    "cosine",
+    "cosine distance",
+    "[CLS]",
+    "[SEP]",
+    "subword",
+    "cell state",
+    "hidden state",
+)
 st.markdown(
     "The **char-LSTM** reads left to right, one character at a time. **ELMo** adds a second LSTM that reads "
     "right to left, and stacks two layers. The **Transformer** (MiniLM) lets every token look at every other "
