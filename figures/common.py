@@ -90,9 +90,14 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
             dtick=None,
             nticks=PROJECTOR_MAX_LABELS,
         )
-    for trace in fig.data:  # numbers written in heatmap cells and on bars
-        if "textfont" in trace and (getattr(trace, "text", None) is not None or getattr(trace, "texttemplate", None)):
-            trace.textfont.size = max(size, trace.textfont.size or 0)
+    for trace in fig.data:  # numbers and letters written in heatmap cells and on bars
+        has_text = getattr(trace, "text", None) is not None or bool(getattr(trace, "texttemplate", None))
+        if "textfont" not in trace or not has_text:
+            continue
+        if trace.type == "heatmap" and _columns(trace) > PROJECTOR_MAX_LABELS:  # too narrow for 20 px text: the
+            trace.texttemplate, trace.text = "", None  # cells keep their colours, the values stay on hover
+            continue
+        trace.textfont.size = max(size, trace.textfont.size or 0)
     if fig.layout.uniformtext.minsize:  # plotly would otherwise shrink bar labels down to this size
         fig.update_layout(uniformtext={"minsize": size})
     for trace in fig.data:  # the colour scales stay as they are: dark = high in both modes (issue 23)
@@ -109,6 +114,12 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig
+
+
+def _columns(trace) -> int:
+    """How many columns a heatmap trace draws (its z rows' length)."""
+    z = trace.z
+    return len(z[0]) if z is not None and len(z) and hasattr(z[0], "__len__") else 0
 
 
 def panel_row(titles: Sequence[str], gap: float) -> tuple[dict, list[dict]]:

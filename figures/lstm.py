@@ -23,14 +23,18 @@ GATE_DASHES = {"f": "solid", "i": "dash", "o": "dot", "g": "dashdot", "c": "soli
 
 
 def value_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
-    """zmin, zmax and colour scale: gates 0..1 (sequential), g and h -1..1, c symmetric around 0."""
+    """zmin, zmax and colour scale: gates 0..1 (sequential), g and h -1..1, c symmetric around 0 up to its 98th
+    percentile of |c| (larger values get the end colour)."""
     if quantity in ("i", "f", "o"):
         return 0.0, 1.0, SEQUENTIAL
     if quantity in ("g", "h"):
         bound = max(1.0, float(np.abs(values).max(initial=0))) if quantity == "h" else 1.0
         return -bound, bound, DIVERGING
-    bound = float(np.abs(values).max(initial=0)) or 1.0
-    return -bound, bound, DIVERGING
+    # c is unbounded and a few steps can reach ±20: scale the colours to the 98th percentile of |c| so the
+    # common values stay visible (issue 23: a quote unit at +1.7 drew nearly white); hover keeps the exact value
+    magnitudes = np.abs(values)
+    bound = float(np.percentile(magnitudes, 98)) if magnitudes.size else 0.0
+    return -(bound or 1.0), bound or 1.0, DIVERGING
 
 
 MARK_COLOUR = OKABE_ITO["yellow"]

@@ -27,9 +27,9 @@ def bars(spec, panel: int) -> tuple[list[str], np.ndarray]:
     return [y.split(". ", 1)[1] for y in trace["y"]], array(trace["x"])
 
 
-@pytest.mark.parametrize("sentence", ["I sat on the ___ of the river", "I paid the cheque into the ___"])
+@pytest.mark.parametrize("sentence", ["I have not seen him for a long ___ .", "I sat on the ___ of the river"])
 def test_fill_the_blank_draws_what_the_engine_computes(cache, sentence):
-    at = run_page(PAGE, params={"blank": sentence, "k": "5"})
+    at = run_page(PAGE, params={"blank": sentence, "k": "5", "check": "bank"})
     assert not at.exception and not messages(at, "error")
     expected = lm.fill_blank(load_default(), tokenize(sentence), k=5)
     blank = plotly_specs(at)[0]
@@ -38,11 +38,14 @@ def test_fill_the_blank_draws_what_the_engine_computes(cache, sentence):
         assert words == [w for w, _ in guesses]
         np.testing.assert_allclose(probs, [p for _, p in guesses], rtol=1e-5)
     assert any("never trains" in m for m in messages(at, "info"))
-    assert [m.label for m in at.metric] == ["Perplexity, forward LM", "Perplexity, backward LM",
-                                            "Average (as bilm-tf reports it)"]  # fmt: skip
+    assert [m.label for m in at.metric] == [
+        "Perplexity, forward LM",
+        "Perplexity, backward LM",
+        "Average of the two",
+    ]  # fmt: skip (every word known: comparable)
     check = at.dataframe[0].value  # "bank" in the blank: its probability and rank under each LM
     ranks = lm.word_in_blank(load_default(), expected, "bank")
-    assert list(check["LM"]) == list(ranks) and list(check["rank"]) == [rank for _, rank in ranks.values()]
+    assert list(check["language model"]) == list(ranks) and list(check["rank"]) == [rank for _, rank in ranks.values()]
     table = at.dataframe[1].value
     assert list(table["word"]) == tokenize("I sat on the bank of the river .")
 

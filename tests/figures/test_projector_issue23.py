@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from figures.attention import attention_heatmap, heads_grid
 from figures.cell import CellSteps, cell_view
 from figures.common import PROJECTOR_FONT_PX, SEQUENTIAL, projector
-from figures.lstm import gates_heatmap, marked_runs, unit_lines
+from figures.lstm import gates_heatmap
 
 MIN_PX = 18
 
@@ -44,6 +44,8 @@ def test_numbers_in_heatmap_cells_and_on_bars_reach_projector_size():
     shown = projector(bars)
     assert shown.data[0].textfont.size >= MIN_PX and shown.layout.uniformtext.minsize >= MIN_PX
     assert projector(plain).data[0].textfont.size is None  # no text, nothing to enlarge
+    wide = go.Figure(go.Heatmap(z=np.zeros((2, 60)), texttemplate="%{z:.1f}"))
+    assert projector(wide).data[0].texttemplate == ""  # 60 columns cannot hold 20 px text: colours and hover only
 
 
 def _cell(steps: int = 6) -> CellSteps:
@@ -64,18 +66,3 @@ def test_play_and_pause_sit_on_their_own_row_below_the_step_slider():
 
 def fig_buttons(spec: dict) -> dict:
     return spec["layout"]["updatemenus"][0]
-
-
-def test_marked_runs_and_the_quote_marks_on_the_unit_chart():
-    assert marked_runs([False, True, True, False, True]) == [(1, 2), (4, 4)]
-    assert marked_runs([]) == [] and marked_runs(None) == []
-
-    class View:
-        c = h = i = f = o = np.zeros((5, 2))
-
-        def get(self, q):
-            return getattr(self, q)
-
-    fig = unit_lines(View(), 0, [f"{k}:x" for k in range(5)], marked=[False, True, True, False, True])
-    shaded = [s for s in fig.layout.shapes if s.y1 == 1.0 and s.opacity]
-    assert [(s.x0, s.x1) for s in shaded] == [(0.5, 2.5), (3.5, 4.5)]
