@@ -194,6 +194,7 @@ def attention_view() -> None:
             "Colour the grid by",
             list(A.STATISTICS),
             key="stat",
+            default="previous",  # the default head 1.3 is the bright square
             sidebar=False,
             help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
         )

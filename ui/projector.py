@@ -41,7 +41,7 @@ html, body, [data-testid="stAppViewContainer"] {{ font-size: {PROJECTOR_FONT_PX}
 [data-testid="stPageLink"] *, [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] *,
 [data-testid="stCheckbox"] label, [data-testid="stCheckbox"] p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
-[data-testid="stSidebar"] {{ min-width: 22rem; }}
+[data-testid="stSidebar"] {{ min-width: 19rem; }}
 </style>
 """
 

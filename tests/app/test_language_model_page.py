@@ -104,3 +104,26 @@ def test_fetch_without_a_server_says_so_and_the_page_keeps_working(cache, monkey
     assert len(errors) == 1 and "needs the network" in errors[0] and str(cache / "small") in errors[0]
     assert "keeps working with this app's biLM" in errors[0]
     assert len(plotly_specs(at)) == 2 and not (cache / "small").exists()
+
+
+@pytest.mark.parametrize(
+    "sentence, unknown",
+    [("我去银行存钱然后在河岸上散步", "100%"), ("Je suis allé à la banque pour déposer de l'argent .", "55%")],
+)
+def test_text_of_unknown_words_gets_no_comparable_perplexity_and_a_language_note(cache, sentence, unknown):
+    """Issue 23: Chinese scored a lower perplexity than English because every unknown word is the cheap <UNK>."""
+    at = run_page(PAGE, params={"sentence": sentence})
+    assert not at.exception
+    guesses = lm.word_guesses(load_default(), tokenize(sentence), 5)
+    share = sum(not known for known in guesses.in_vocab) / len(guesses.in_vocab)
+    assert f"{share:.0%}" == unknown
+    warnings = messages(at, "warning")
+    assert any(f"{unknown} of this sentence's words are unknown" in w and "do not compare" in w for w in warnings)
+    assert any("trained on English only" in w for w in warnings)
+    assert all(m.label.endswith("(not comparable)") for m in at.metric) and len(at.metric) == 3
+
+
+def test_an_english_sentence_keeps_its_perplexity_without_a_warning(cache):
+    at = run_page(PAGE, params={"sentence": "I sat on the bank of the river ."})
+    assert not messages(at, "warning")
+    assert not any("(not comparable)" in m.label for m in at.metric)
