@@ -23,8 +23,8 @@ FRAME_CAP = 200  # frames sent at once; see `frame_window`
 CONTEXT = 14  # tokens shown either side of the one being read
 GATE_COLUMNS = (1, 2, 3, 4)  # f, i, g, o: bounded, drawn on -1..1
 MEMORY_COLUMNS = (0, 5, 6)  # c(t-1), c(t), h: c is unbounded, drawn on its own scale
-SLIDER_Y = -0.12  # the step slider, across the whole width under the chart (paper coordinates)
-BUTTONS_Y = -0.3  # play and pause on their own row under the slider, never on it (issue 23)
+BUTTONS_Y = -0.12  # play and pause on their own row right under the chart (paper coordinates)...
+SLIDER_Y = -0.3  # ...and the step slider below them, across the whole width: never on it (issue 23)
 
 
 class FramedFigure(go.Figure):
@@ -171,7 +171,7 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
             "active": active - first,
             "currentvalue": {"visible": False},
             "pad": {"t": 10},
-            "len": 1.0,  # the whole width: the play/pause buttons sit on their own row below (SLIDER_Y, BUTTONS_Y)
+            "len": 1.0,  # the whole width: the play/pause buttons sit on their own row above it
             "x": 0.0,
             "y": SLIDER_Y,
             "yanchor": "top",

@@ -210,7 +210,10 @@ def attention_view() -> None:
         st.caption("Click a square to focus that head.")
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
-            st.markdown(f"**{role}s**: " + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples()))
+            st.markdown(
+                f"**{role.replace('head', 'heads', 1)}**: "
+                + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples())
+            )
         st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
     st.subheader("Head statistics")
     st.caption(

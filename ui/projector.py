@@ -37,7 +37,7 @@ html, body, [data-testid="stAppViewContainer"] {{ font-size: {PROJECTOR_FONT_PX}
 [data-testid="stTable"] th, [data-testid="stTable"] td,
 [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"], [data-testid="stSidebarNav"] span,
 [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {{ font-size: {PROJECTOR_FONT_PX}px !important; }}
-[data-testid="stMetricValue"] {{ font-size: {2 * PROJECTOR_FONT_PX}px !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: {2 * PROJECTOR_FONT_PX}px !important; }}
 [data-testid="stPageLink"] *, [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] *,
 [data-testid="stCheckbox"] label, [data-testid="stCheckbox"] p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}

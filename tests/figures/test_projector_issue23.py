@@ -55,11 +55,11 @@ def _cell(steps: int = 6) -> CellSteps:
     return CellSteps(values, [0, 1], tokens, guesses, np.full((steps, 2), 0.5), [*tokens[1:], ""])
 
 
-def test_play_and_pause_sit_on_their_own_row_below_the_step_slider():
+def test_play_and_pause_sit_on_their_own_row_above_the_step_slider():
     spec = cell_view(_cell(), 2).to_dict()
     slider, buttons = spec["layout"]["sliders"][0], fig_buttons(spec)
     assert slider["x"] == 0 and slider["len"] == 1  # the slider spans the width: nothing beside it
-    assert buttons["y"] < slider["y"] - 0.1  # the buttons are a row lower, not on the slider
+    assert slider["y"] < buttons["y"] - 0.1  # the slider is a row lower than the buttons, never beside them
     projected = projector(cell_view(_cell(), 2))
     assert projected.layout.font.size == PROJECTOR_FONT_PX
 
