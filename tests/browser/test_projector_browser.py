@@ -32,7 +32,8 @@ def test_attention_page_tables_charts_and_labels_fit_a_projector(projector_page,
     assert cells.evaluate_all(SMALL) == []
     chart_text = page.locator(".js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .gtitle")
     assert chart_text.evaluate_all(SMALL) == []
-    ticks = page.locator('[data-testid="stPlotlyChart"]').nth(1).locator(".xtick text").all_text_contents()
+    grid = page.locator('[data-testid="stPlotlyChart"]', has=page.locator(".xtitle", has_text="head"))
+    ticks = grid.locator(".xtick text").all_text_contents()
     assert ticks and all(t.strip().isdigit() for t in ticks), f"the heads axis has fractional ticks: {ticks}"
     labels = page.locator('[data-testid="stSidebar"] a span, [data-testid="stWidgetLabel"] p')
     assert labels.evaluate_all(CUT) == []
