@@ -30,6 +30,7 @@ COLUMN_NAMES = {  # the predictions frame's columns (also the CSV download's) ->
     "p_next_after": "P(really next), units off",
     "kl_bits": "change (KL divergence, bits)",
 }
+PROBABILITY_COLUMNS = [COLUMN_NAMES[c] for c in ("p_next", "p_next_after", "kl_bits")]
 MODES = ("clamp c to 0", "clamp c to a value", "freeze h")  # engine.models.intervention.MODES (no torch here)
 
 
@@ -180,7 +181,7 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     shown = later[list(COLUMN_NAMES)].copy()
     for column in ("char", "next", "guess1", "guess1_after"):
         shown[column] = shown[column].map(visible)
-    show_table(shown.rename(columns=COLUMN_NAMES), formats=dict.fromkeys(list(COLUMN_NAMES.values())[4:], "%.3f"))
+    show_table(shown.rename(columns=COLUMN_NAMES), formats=dict.fromkeys(PROBABILITY_COLUMNS, "%.3f"))
     _downloads(frame, data, after, choice, layer)
 
 
