@@ -15,7 +15,7 @@ from figures.common import token_labels
 from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.table import show_table
-from ui.words import words_here
+from ui.words import language_note, words_here
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
 MAX_CHARS_WORDS, MAX_WORDS = 5_000, 400  # ELMo's steps are words
@@ -77,6 +77,7 @@ ok = show_problems(problems)
 if not ok:
     st.stop()
 text = clean_text(text)[0]
+language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     spans = [(s.start, s.end) for s in steps(text)]  # a character with its marks and invisibles

@@ -9,7 +9,7 @@ from ui import cached, cached_lm, inputs, page, reading
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
-from ui.words import words_here
+from ui.words import language_note, words_here
 
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
@@ -49,6 +49,7 @@ char_model = reader == "char-LSTM"
 if not show_problems(check_text(text, max_chars=MAX_CHARS if char_model else MAX_CHARS_WORDS)):
     st.stop()
 text = clean_text(text)[0]
+language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     data = None

@@ -16,7 +16,7 @@ from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.table import show_table
-from ui.words import words_here
+from ui.words import language_note, words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 DEFAULT_HEAD = 3  # MiniLM's head 1.3 is its previous-token head: 1.00 on the default text, runner-up 0.37 (issue 23)
@@ -63,6 +63,8 @@ if source_kind == "local folder":
 if not ok:
     st.stop()
 text = clean_text(text)[0]  # control characters read as spaces, as the warning says
+if source_kind == "MiniLM":
+    language_note(text, "MiniLM")
 
 model = None
 with friendly_errors("loading the model"):

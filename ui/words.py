@@ -32,3 +32,23 @@ def words_here(*terms: str) -> None:
     lines = [f"- **{md(term)}**: {md(glossary.terms()[term])}" for term in with_explanations_closed(list(terms))]
     with st.expander("Words on this page, in plain words", icon=":material/menu_book:"):
         st.markdown("\n".join(lines))
+
+
+MODEL_NOTES = {  # what each model does with text that is not English (issue 23: "a note per model")
+    "char-LSTM": "The char-LSTM learned English spelling from English books: it reads other letters, but its "
+    "guesses and its units follow English habits, and a character it never saw is read as ⁇.",
+    "ELMo": "ELMo learned English words: it builds a vector for any word from its letters (char-CNN), but its "
+    "language model guesses English words and reads every word outside its vocabulary as <UNK>.",
+    "MiniLM": "MiniLM's vocabulary is English: it splits other words into many subword pieces, or reads them as "
+    "[UNK], and its heads were trained on English sentences.",
+}
+
+
+def language_note(text: str, *models: str) -> None:
+    """A note when `text` does not look English (engine.text.language_note), saying what each of `models`
+    ("char-LSTM", "ELMo", "MiniLM") does with it; nothing for English text."""
+    from engine.text import language_note as looks_foreign
+
+    note = looks_foreign(text)
+    if note:
+        st.info(" ".join([note, *(md(MODEL_NOTES[m]) for m in models)]), icon=":material/translate:")
