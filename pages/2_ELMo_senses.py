@@ -90,7 +90,7 @@ st.markdown(
     "Table 5) measured it with 1-nearest-neighbour word-sense disambiguation: **67.4** F1 from layer 1, "
     "**69.0** from layer 2. Below, each point is one sentence's occurrence of the word."
 )
-st.caption(
+st.markdown(
     "This app's ELMo read about 5.1 million words (mostly 19th-century English), the original about 800 million "
     '(the 1B Word Benchmark): its senses separate less cleanly. On the 32 "bank" sentences its layer 2 finds the '
     "right sense for 0.75 of them against 0.50 for the same network untrained; MiniLM, below, does better."
