@@ -98,8 +98,8 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
             trace.texttemplate, trace.text = "", None  # cells keep their colours, the values stay on hover
             continue
         trace.textfont.size = max(size, trace.textfont.size or 0)
-    if fig.layout.uniformtext.minsize:  # plotly would otherwise shrink bar labels down to this size
-        fig.update_layout(uniformtext={"minsize": size})
+    if fig.layout.uniformtext.minsize:  # bar labels at projector size; one too wide for its bar is left out
+        fig.update_layout(uniformtext={"minsize": size, "mode": "hide"})  # (hover keeps it) rather than overlapping
     for trace in fig.data:  # the colour scales stay as they are: dark = high in both modes (issue 23)
         for holder in (trace, getattr(trace, "marker", None)):
             if holder is None or "colorscale" not in holder or not holder.colorscale:

@@ -43,6 +43,7 @@ def test_numbers_in_heatmap_cells_and_on_bars_reach_projector_size():
     assert projector(heat).data[0].textfont.size >= MIN_PX
     shown = projector(bars)
     assert shown.data[0].textfont.size >= MIN_PX and shown.layout.uniformtext.minsize >= MIN_PX
+    assert shown.layout.uniformtext.mode == "hide"  # a label too wide for its bar is left out, never overlapping
     assert projector(plain).data[0].textfont.size is None  # no text, nothing to enlarge
     wide = go.Figure(go.Heatmap(z=np.zeros((2, 60)), texttemplate="%{z:.1f}"))
     assert projector(wide).data[0].texttemplate == ""  # 60 columns cannot hold 20 px text: colours and hover only
