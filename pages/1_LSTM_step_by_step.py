@@ -10,6 +10,7 @@ from ui import cached, cached_lm, inputs, page, reading, user_lstm
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import language_note, words_here
 
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
@@ -36,10 +37,27 @@ if config and (config.unit != "characters" or not user_lstm.has_decoder(folder))
     st.info("This page steps through a character LSTM's predictions, so it needs a character-level LSTM with a "
             "decoder. Your LSTM's gates and memory are on the LSTM gates page.", icon=":material/info:")  # fmt: skip
     st.stop()
+words_here(
+    "unit",
+    "gate",
+    "forget gate",
+    "input gate",
+    "candidate",
+    "cell state",
+    "language model",
+    "softmax",
+    "surprisal",
+    "bits per character",
+    "KL divergence",
+    "<S>",
+    "</S>",
+    "vocabulary",
+)
 char_model = reader == "char-LSTM" or config is not None
 if not show_problems(check_text(text, max_chars=MAX_CHARS if char_model else MAX_CHARS_WORDS)):
     st.stop()
 text = clean_text(text)[0]
+language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     data = None
@@ -56,7 +74,7 @@ if char_model:
     guesses = reading.char_guesses(table, data["chars"])
     tokens = data["tokens"]  # the char-LSTM's steps as typed (a character with its combining marks is one step)
     steps = {"tokens": tokens, "guesses": guesses, "guess_probs": table.top_probs, "following": [*tokens[1:], ""]}
-    V.cell_section(data, steps, reading.quote_units(data, text, 3))
+    V.cell_section(data, steps, reading.quote_units(data, text, 3), reading.informative_step(table))
     V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
 else:
     words = tokenize(text)

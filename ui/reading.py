@@ -86,6 +86,14 @@ def quote_units(arrays: dict, text: str, count: int) -> list[int]:
     return [s.unit for s in scores] or list(range(count))
 
 
+def informative_step(table: P.NextStepTable) -> int:
+    """The step the cell view opens on: where the model is most sure of the character that really came next
+    (its probability `table.actual_prob` highest), so the bars and the guess are worth reading. 0 for one step."""
+    if len(table.actual_prob) < 2:
+        return 0
+    return int(np.argmax(table.actual_prob[:-1]))  # the last step has no next character
+
+
 def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> tuple[list[int], str | None]:
     """ "3, 77 200" -> [3, 77, 200]; an empty box gives `fallback`. Returns (units, problem or None)."""
     words = value.replace(",", " ").split()
