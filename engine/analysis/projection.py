@@ -112,6 +112,13 @@ def import_umap():
 
 _UMAP_IMPORT = threading.Lock()
 
+# umap and pynndescent run numba `parallel=True` kernels. Without TBB, pynndescent switches numba to its
+# workqueue layer (even when NUMBA_THREADING_LAYER=omp), and workqueue aborts the whole process
+# ("Concurrent access has been detected", exit 134) when two threads (two students' sessions) enter
+# such code at once (numba/numba #9288). So every caller of that code holds this lock: a second fit
+# waits for the first (a fit of a few hundred points takes well under a second).
+NUMBA_PARALLEL = threading.Lock()
+
 
 def _import_umap_cached():
     import sys
@@ -148,11 +155,12 @@ def _umap(unit: np.ndarray) -> Projection:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # n_jobs overridden by random_state; spectral fallback notes
         settings = {"n_neighbors": neighbours, "metric": "precomputed", "random_state": SEED, "n_epochs": 200}
-        try:
-            start = spectral_init(umap, distances, neighbours)
-            coords = umap.UMAP(init=start, **settings).fit_transform(distances)
-        except (ValueError, TypeError, np.linalg.LinAlgError):
-            coords = umap.UMAP(init="random", **settings).fit_transform(distances)
+        with NUMBA_PARALLEL:  # one fit at a time in this process, whatever numba's threading layer
+            try:
+                start = spectral_init(umap, distances, neighbours)
+                coords = umap.UMAP(init=start, **settings).fit_transform(distances)
+            except (ValueError, TypeError, np.linalg.LinAlgError):
+                coords = umap.UMAP(init="random", **settings).fit_transform(distances)
     return Projection(np.asarray(coords, dtype=np.float64), "UMAP", len(unit), neighbours)
 
 

@@ -54,7 +54,7 @@ def _maps_in_fresh_process(busy: bool) -> list[np.ndarray]:
     return [np.array(coords) for coords in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
-@pytest.mark.slow
+@pytest.mark.robust
 def test_blocks_of_equal_rows_give_the_same_map_in_every_process():
     fresh = _maps_in_fresh_process(busy=False)
     busy = _maps_in_fresh_process(busy=True)
@@ -62,3 +62,40 @@ def test_blocks_of_equal_rows_give_the_same_map_in_every_process():
         assert a.shape == (n, 2), name
         assert np.ptp(a, axis=0).min() > 0, f"{name}: a real map, not one point"
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-6, err_msg=name)
+
+
+# Kind 7: two sessions fitting UMAP at once in one server process. Without TBB numba's workqueue layer
+# aborted the process (exit 134); pynndescent switches "omp" to it too.
+TWO_SESSIONS = """
+import sys, threading
+import numpy as np
+from engine.analysis.projection import project
+
+rng = np.random.default_rng(0)
+inputs = [rng.normal(size=(120, 24)), np.repeat(rng.normal(size=(6, 24)), 20, axis=0)]
+done = []
+
+def session(x):
+    for _ in range(2):
+        done.append(project(x, method="UMAP").coords.shape)
+
+threads = [threading.Thread(target=session, args=(x,)) for x in inputs]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+import numba
+print(len(done), numba.threading_layer())
+"""
+
+
+@pytest.mark.robust
+@pytest.mark.parametrize("layer", ["workqueue", "omp"])
+def test_two_sessions_fitting_at_once_never_kill_the_process(layer):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_THREADING_LAYER": layer}
+    done = subprocess.run(
+        [sys.executable, "-c", TWO_SESSIONS], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-1500:]}"
+    fits, _ = done.stdout.split()
+    assert int(fits) == 4
