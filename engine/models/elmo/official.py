@@ -24,7 +24,7 @@ from pathlib import Path
 
 import h5py
 
-from engine.assets import sha256
+from engine.assets import open_hdf5, sha256
 from engine.models.elmo.options import ElmoOptions
 from engine.validation import ModelLoadError
 
@@ -134,7 +134,7 @@ def verify_pair(options_path: Path, weights_path: Path) -> ElmoOptions:
         kind = "a web page (HTML)" if signature.lstrip().lower().startswith(b"<") else "not an HDF5 file"
         raise FetchError(f"{weights_path.name} is {kind}: the server did not send the weight file.")
     try:
-        with h5py.File(weights_path, "r") as h5:
+        with open_hdf5(weights_path) as h5:
             for name, shape in expected_shapes(options).items():
                 if name not in h5 or not isinstance(h5[name], h5py.Dataset):
                     raise FetchError(f"{weights_path.name} has no dataset {name!r}: it does not fit its options file.")
