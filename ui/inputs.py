@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from ui.literal import md
+
 DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
 TEXT_KEY = "text"
 
@@ -58,6 +60,9 @@ def choice(
     """
     where = st.sidebar if sidebar else st
     index = list(options).index(default) if default is not None else 0
+    given = st.query_params.get(key)
+    if given is not None and given not in options:
+        _name_missing(label, given, f"one of {', '.join(options)}", options[index])
     if horizontal:
         return where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
     return where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
@@ -75,12 +80,16 @@ def number(
 ) -> int:
     """An integer picker bound to `?key=` in the URL (layers, heads, units...)."""
     where = st.sidebar if sidebar else st
+    default = min(max(default, low), high)
+    given = st.query_params.get(key)
+    if given is not None and not (given.strip().lstrip("-").isdigit() and low <= int(given) <= high):
+        _name_missing(label, given, f"from {low} to {high}", str(default))
     return int(
         where.number_input(
             label,
             min_value=low,
             max_value=high,
-            value=min(max(default, low), high),
+            value=default,
             step=1,
             key=key,
             help=help,
@@ -92,3 +101,10 @@ def number(
 def toggle(label: str, *, key: str, default: bool = False, help: str | None = None, sidebar: bool = False) -> bool:
     where = st.sidebar if sidebar else st
     return bool(where.toggle(label, value=default, key=key, help=help, bind="query-params"))
+
+
+def _name_missing(label: str, given: str, allowed: str, shown: str) -> None:
+    """Name a hand-edited link value that does not exist, once (Streamlit then drops only that parameter
+    from the link and the widget shows its default; every other parameter of the link is kept):
+    "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally."""
+    st.warning(f"{md(label)} in the link: {md(given)} does not exist ({md(allowed)}); showing {md(shown)}.")
