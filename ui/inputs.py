@@ -61,11 +61,14 @@ def choice(
     where = st.sidebar if sidebar else st
     index = list(options).index(default) if default is not None else 0
     given = st.query_params.get(key)
-    if given is not None and given not in options:
-        _name_missing(label, given, f"one of {', '.join(options)}", options[index])
+    missing = given is not None and given not in options
     if horizontal:
-        return where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
-    return where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
+        chosen = where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
+    else:
+        chosen = where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
+    if missing:
+        _name_missing(where, label, given, f"one of {', '.join(options)}", str(chosen))
+    return chosen
 
 
 def number(
@@ -82,20 +85,13 @@ def number(
     where = st.sidebar if sidebar else st
     default = min(max(default, low), high)
     given = st.query_params.get(key)
-    if given is not None and not (given.strip().lstrip("-").isdigit() and low <= int(given) <= high):
-        _name_missing(label, given, f"from {low} to {high}", str(default))
-    return int(
-        where.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            value=default,
-            step=1,
-            key=key,
-            help=help,
-            bind="query-params",
-        )
+    missing = given is not None and not (given.strip().lstrip("-").isdigit() and low <= int(given) <= high)
+    value = where.number_input(
+        label, min_value=low, max_value=high, value=default, step=1, key=key, help=help, bind="query-params"
     )
+    if missing:
+        _name_missing(where, label, given, f"from {low} to {high}", str(int(value)))
+    return int(value)
 
 
 def toggle(label: str, *, key: str, default: bool = False, help: str | None = None, sidebar: bool = False) -> bool:
@@ -103,8 +99,9 @@ def toggle(label: str, *, key: str, default: bool = False, help: str | None = No
     return bool(where.toggle(label, value=default, key=key, help=help, bind="query-params"))
 
 
-def _name_missing(label: str, given: str, allowed: str, shown: str) -> None:
+def _name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
     """Name a hand-edited link value that does not exist, once (Streamlit then drops only that parameter
     from the link and the widget shows its default; every other parameter of the link is kept):
-    "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally."""
-    st.warning(f"{md(label)} in the link: {md(given)} does not exist ({md(allowed)}); showing {md(shown)}.")
+    "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally, just
+    under the control it is about."""
+    where.warning(f"{md(label)} in the link: {md(given)} does not exist ({md(allowed)}); showing {md(shown)}.")
