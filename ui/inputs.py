@@ -9,6 +9,7 @@ view. Values are validated by the page (engine.validation), never cut here: Stre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -32,7 +33,7 @@ def text_input(
         f"Up to {max_chars:,} characters. Press Ctrl+Enter (or click outside the box) to run. "
         "The text is part of the page's link, so you can share the exact view."
     )
-    return st.sidebar.text_area(
+    text = st.sidebar.text_area(
         label,
         value=default,
         key=key,
@@ -41,6 +42,34 @@ def text_input(
         bind="query-params",
         persist_state="session",
     )
+    _warn_when_the_link_is_too_long(text, key)
+    return text
+
+
+# Issue 24, kind 3: the longest link every documented set-up accepts. Streamlit (h11) refuses a request
+# head over 16 KiB, the shipped nginx over 32 KiB; 12,000 bytes of link leave room for the path, the
+# cookies and the other headers of a reload.
+LINK_LIMIT = 12_000
+
+
+def link_bytes(params: dict[str, list[str]]) -> int:
+    """Bytes of the query string a browser sends for `params` (percent-encoded UTF-8)."""
+    return len(urlencode(params, doseq=True))
+
+
+def _warn_when_the_link_is_too_long(text: str, key: str) -> None:
+    """Before a view's link passes LINK_LIMIT, say so and offer the text as a file (never a link that breaks)."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    params[key] = [text]
+    size = link_bytes(params)
+    if size <= LINK_LIMIT:
+        return
+    st.sidebar.warning(
+        f"This view's link is now {size / 1000:.1f} KB: over {LINK_LIMIT / 1000:.0f} KB some servers refuse it, so "
+        "a copied link or a reload may fail. Share the text as a file instead: whoever opens it pastes it into "
+        "this box."
+    )
+    st.sidebar.download_button("Download the text", text.encode("utf-8"), file_name="view-text.txt", key=f"{key}_file")
 
 
 def choice(
