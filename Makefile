@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy test-load corpus train bench bench-deploy load clean
+.PHONY: run test lint test-fast test-deploy test-load test-robust corpus train bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -29,6 +29,10 @@ test-fast: $(VENV)/.dev-installed
 # mid-test (about 1.5 min, so not part of `make test`). See deploy/README.md.
 test-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
 	$(BIN)/python -m pytest -m deploy tests/deploy
+
+# Issue 24's classroom kinds that need fresh processes, a real browser or a real nginx (a few minutes).
+test-robust: $(VENV)/.dev-installed /usr/bin/chromium /usr/sbin/nginx
+	$(BIN)/python -m pytest -m robust tests
 
 # A few locust students against a live server: no errors, no cross-talk (about 1 min).
 test-load: $(VENV)/.dev-installed

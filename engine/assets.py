@@ -56,3 +56,16 @@ def record(paths: Iterable[Path], checksums: Path = CHECKSUMS) -> None:
     for path in paths:
         table[path.resolve().relative_to(checksums.parent.resolve()).as_posix()] = sha256(path)
     checksums.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(table.items())))
+
+
+def open_hdf5(path: Path):
+    """`path` opened read-only with h5py, without HDF5's file locking: the one place the app reads HDF5.
+
+    HDF5 locks every file it opens, read-only ones included (h5py/h5py #1101, #1722); on storage without
+    locks (a school's NFS home, a shared read-only models volume) that open fails ("unable to lock file,
+    errno = 37"), and a file another process holds locked could not be read either. Nothing here writes
+    the weights a reader has open (a new fetch is installed by renames), so reading needs no lock.
+    Returns an `h5py.File` (use it as a context manager); raises OSError when the file is not HDF5."""
+    import h5py
+
+    return h5py.File(path, "r", locking=False)

@@ -16,9 +16,23 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def hidden() -> list[str]:
-    """The control names in `?hide=`, in order, malformed names dropped (they could not be keys)."""
-    raw = st.query_params.get(PARAM, "")
-    return [name for name in (part.strip() for part in raw.split(",")) if _NAME.match(name)]
+    """The control names in `?hide=`, in order, malformed names dropped (they could not be keys).
+
+    Every `hide=` counts, and each may list several names: `?hide=a&hide=b` and `?hide=a,b` hide the same
+    two (`st.query_params.get` returns only the last of repeated values, streamlit #9116)."""
+    names: list[str] = []
+    for raw in st.query_params.get_all(PARAM):
+        names += [name for name in (part.strip() for part in raw.split(",")) if _NAME.match(name)]
+    return list(dict.fromkeys(names))
+
+
+def travelling() -> dict[str, str]:
+    """The teacher's link settings every sidebar page link carries (Streamlit keeps only bound widgets'
+    parameters across a page switch, #7982): `hide=` (all its names, in one value) and `projector=`."""
+    carried = {PARAM: ",".join(hidden())} if hidden() else {}
+    if "projector" in st.query_params:
+        carried["projector"] = st.query_params["projector"]
+    return carried
 
 
 def is_hidden(name: str) -> bool:

@@ -9,8 +9,11 @@ view. Values are validated by the page (engine.validation), never cut here: Stre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
+
+from ui.literal import md
 
 # Chosen by measuring (issue 23): on this text the char-LSTM's layer-1 unit 208 follows the quote most
 # closely, switching the quote units off drops P('"') before the closing quote from 0.1773 to 0.0971, and
@@ -33,7 +36,7 @@ def text_input(
         f"Up to {max_chars:,} characters. Press Ctrl+Enter (or click outside the box) to run. "
         "The text is part of the page's link, so you can share the exact view."
     )
-    return st.sidebar.text_area(
+    text = st.sidebar.text_area(
         label,
         value=default,
         key=key,
@@ -42,6 +45,34 @@ def text_input(
         bind="query-params",
         persist_state="session",
     )
+    _warn_when_the_link_is_too_long(text, key)
+    return text
+
+
+# Issue 24, kind 3: the longest link every documented set-up accepts. Streamlit (h11) refuses a request
+# head over 16 KiB, the shipped nginx over 32 KiB; 12,000 bytes of link leave room for the path, the
+# cookies and the other headers of a reload.
+LINK_LIMIT = 12_000
+
+
+def link_bytes(params: dict[str, list[str]]) -> int:
+    """Bytes of the query string a browser sends for `params` (percent-encoded UTF-8)."""
+    return len(urlencode(params, doseq=True))
+
+
+def _warn_when_the_link_is_too_long(text: str, key: str) -> None:
+    """Before a view's link passes LINK_LIMIT, say so and offer the text as a file (never a link that breaks)."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    params[key] = [text]
+    size = link_bytes(params)
+    if size <= LINK_LIMIT:
+        return
+    st.sidebar.warning(
+        f"This view's link is now {size / 1000:.1f} KB: over {LINK_LIMIT / 1000:.0f} KB some servers refuse it, so "
+        "a copied link or a reload may fail. Share the text as a file instead: whoever opens it pastes it into "
+        "this box."
+    )
+    st.sidebar.download_button("Download the text", text.encode("utf-8"), file_name="view-text.txt", key=f"{key}_file")
 
 
 def choice(
@@ -61,9 +92,15 @@ def choice(
     """
     where = st.sidebar if sidebar else st
     index = list(options).index(default) if default is not None else 0
+    given = st.query_params.get(key)
+    missing = given is not None and given not in options
     if horizontal:
-        return where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
-    return where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
+        chosen = where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
+    else:
+        chosen = where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
+    if missing:
+        _name_missing(where, label, given, f"one of {', '.join(options)}", str(chosen))
+    return chosen
 
 
 def number(
@@ -78,20 +115,25 @@ def number(
 ) -> int:
     """An integer picker bound to `?key=` in the URL (layers, heads, units...)."""
     where = st.sidebar if sidebar else st
-    return int(
-        where.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            value=min(max(default, low), high),
-            step=1,
-            key=key,
-            help=help,
-            bind="query-params",
-        )
+    default = min(max(default, low), high)
+    given = st.query_params.get(key)
+    missing = given is not None and not (given.strip().lstrip("-").isdigit() and low <= int(given) <= high)
+    value = where.number_input(
+        label, min_value=low, max_value=high, value=default, step=1, key=key, help=help, bind="query-params"
     )
+    if missing:
+        _name_missing(where, label, given, f"from {low} to {high}", str(int(value)))
+    return int(value)
 
 
 def toggle(label: str, *, key: str, default: bool = False, help: str | None = None, sidebar: bool = False) -> bool:
     where = st.sidebar if sidebar else st
     return bool(where.toggle(label, value=default, key=key, help=help, bind="query-params"))
+
+
+def _name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
+    """Name a hand-edited link value that does not exist, once (Streamlit then drops only that parameter
+    from the link and the widget shows its default; every other parameter of the link is kept):
+    "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally, just
+    under the control it is about."""
+    where.warning(f"{md(label)} in the link: {md(given)} does not exist ({md(allowed)}); showing {md(shown)}.")

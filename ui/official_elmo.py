@@ -14,25 +14,21 @@ from ui.literal import md
 FLASH = "official_fetch_message"
 
 
-class ProgressBar:
-    """A tqdm-like object (pooch calls `total`, `update`, `reset`, `close`) drawn as `st.progress`."""
+class ProgressBar(official.DownloadProgress):
+    """pooch's progress object (engine.models.elmo.official.DownloadProgress) drawn as `st.progress`,
+    redrawn at most once per percent or per 0.1 MB."""
 
     def __init__(self, name: str) -> None:
-        self.name, self.total, self.done, self.shown = name, 0, 0, -1
-        self.bar = st.progress(0.0, text=f"{name}: connecting…")
+        self.bar, self.last = None, None
+        super().__init__(name, self._draw)
 
-    def update(self, n: int) -> None:
-        self.done += n
-        share = min(self.done / self.total, 1.0) if self.total else 0.0
-        if int(share * 100) != self.shown:  # redraw at most once per percent
-            self.shown = int(share * 100)
-            self.bar.progress(share, text=f"{self.name}: {self.done / 1e6:.1f} of {self.total / 1e6:.1f} MB")
-
-    def reset(self) -> None:
-        self.done, self.shown = 0, -1
-
-    def close(self) -> None:
-        pass
+    def _draw(self, share: float, text: str) -> None:
+        key = (int(share * 100), text.split(" MB")[0] if " MB" in text else text)
+        if self.bar is None:
+            self.bar = st.progress(share, text=text)
+        elif key != self.last:
+            self.bar.progress(share, text=text)
+        self.last = key
 
 
 def manual_copy_hint(size: str) -> str:

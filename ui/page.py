@@ -34,8 +34,9 @@ def setup(title: str) -> None:
     loading.bind_status_slot(st.empty())  # "Loading the Transformer… about 3 s": at the top, never over another
     warmup.start()  # models load in the background (already started by `make run`: ui/serve.py)
     with st.sidebar:
+        carried = hide.travelling()  # a teacher's hidden controls and projector mode follow the student
         for path, label, page_icon in PAGES:
-            st.page_link(path, label=label, icon=page_icon)
+            st.page_link(path, label=label, icon=page_icon, query_params=carried or None)
         st.divider()
     projector.switch()
     hide.apply()

@@ -112,6 +112,13 @@ def import_umap():
 
 _UMAP_IMPORT = threading.Lock()
 
+# umap and pynndescent run numba `parallel=True` kernels. Without TBB, pynndescent switches numba to its
+# workqueue layer (even when NUMBA_THREADING_LAYER=omp), and workqueue aborts the whole process
+# ("Concurrent access has been detected", exit 134) when two threads (two students' sessions) enter
+# such code at once (numba/numba #9288). So every caller of that code holds this lock: a second fit
+# waits for the first (a fit of a few hundred points takes well under a second).
+NUMBA_PARALLEL = threading.Lock()
+
 
 def _import_umap_cached():
     import sys
@@ -148,11 +155,37 @@ def _umap(unit: np.ndarray) -> Projection:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # n_jobs overridden by random_state; spectral fallback notes
         settings = {"n_neighbors": neighbours, "metric": "precomputed", "random_state": SEED, "n_epochs": 200}
-        try:
-            coords = umap.UMAP(init="spectral", **settings).fit_transform(distances)
-        except (ValueError, TypeError):
-            coords = umap.UMAP(init="random", **settings).fit_transform(distances)
+        with NUMBA_PARALLEL:  # one fit at a time in this process, whatever numba's threading layer
+            try:
+                start = spectral_init(umap, distances, neighbours)
+                coords = umap.UMAP(init=start, **settings).fit_transform(distances)
+            except (ValueError, TypeError, np.linalg.LinAlgError):
+                coords = umap.UMAP(init="random", **settings).fit_transform(distances)
     return Projection(np.asarray(coords, dtype=np.float64), "UMAP", len(unit), neighbours)
+
+
+def spectral_init(umap, distances: np.ndarray, neighbours: int) -> np.ndarray:
+    """UMAP's spectral initialisation, computed so that it is the same in every process: [n, 2].
+
+    The eigenvectors 2 and 3 (smallest eigenvalues after the first) of the normalized graph Laplacian
+    L = I - D^-1/2 W D^-1/2 of UMAP's fuzzy graph W (McInnes et al. 2018, section 3.2), from a dense
+    LAPACK `eigh`. umap's own `spectral_layout` calls ARPACK with `v0 = ones`; when the input holds
+    blocks of exactly equal rows that start vector lies in a symmetric subspace, the Krylov space breaks
+    down and ARPACK restarts from its own unseeded generator, whose state depends on what the process
+    did before (lmcinnes/umap #1277): two replicas then drew different maps of the same link.
+    Each axis gets a fixed sign (its largest entry positive) so no map comes out mirrored.
+    Raises numpy.linalg.LinAlgError if `eigh` does not converge."""
+    from umap.umap_ import fuzzy_simplicial_set
+
+    graph = fuzzy_simplicial_set(distances, neighbours, SEED, "precomputed")[0]
+    weights = np.asarray(graph.todense(), dtype=np.float64)  # W: [n, n], symmetric
+    degree = weights.sum(axis=0)
+    scale = 1.0 / np.sqrt(np.where(degree > 0, degree, 1.0))
+    laplacian = np.eye(len(weights)) - scale[:, None] * weights * scale[None, :]
+    _, vectors = np.linalg.eigh(laplacian)  # eigenvalues ascending
+    coords = vectors[:, 1:3]
+    signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), range(2)])
+    return coords * np.where(signs == 0, 1, signs)
 
 
 def align(reference: np.ndarray, coords: np.ndarray, tolerance: float = RELATIVE_TOLERANCE) -> np.ndarray:

@@ -40,6 +40,7 @@ class Server:
         self.files: dict[str, bytes] = model_bytes()
         self.mode: dict[str, str] = {}
         self.requests: list[str] = []
+        self.no_length = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,7 +60,8 @@ class Server:
                     time.sleep(2)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html" if mode == "html" else "application/octet-stream")
-                self.send_header("Content-Length", str(len(data)))
+                if not server.no_length:  # a mirror sending chunked data, or closing to end it
+                    self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 if mode in ("drop", "drop-once"):
                     self.wfile.write(data[: len(data) // 2])  # then the connection goes away

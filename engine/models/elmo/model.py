@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from engine import ASSETS
+from engine.assets import open_hdf5
 from engine.models.elmo.bilm import ElmoBiLm
 from engine.models.elmo.characters import BOS, EOS, MAX_WORD_BYTES, UNK, batch_to_ids
 from engine.models.elmo.lstm_projection import LayerState
@@ -101,7 +102,7 @@ class Elmo:
         bilm = ElmoBiLm(options)
         softmax = None
         try:
-            with h5py.File(weights_path, "r") as h5:
+            with open_hdf5(weights_path) as h5:
                 load_hdf5_weights(bilm, h5, weights_path)
                 if "softmax" in h5:
                     softmax = (read_dataset(h5, "softmax/W", weights_path), read_dataset(h5, "softmax/b", weights_path))

@@ -14,17 +14,20 @@ verified the same way on first use.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import h5py
 
-from engine.assets import sha256
+from engine.assets import open_hdf5, sha256
 from engine.models.elmo.options import ElmoOptions
 from engine.validation import ModelLoadError
 
@@ -38,6 +41,7 @@ DEFAULT_BASE_URL = "https://allennlp.s3.amazonaws.com/models/elmo"
 BASE_URL_ENV = "ELMO_BASE_URL"
 CACHE_ENV = "ELMO_CACHE_DIR"
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+READABLE_FILE, READABLE_FOLDER = 0o644, 0o755  # the server may run as another user than the one who fetched
 KNOWN_HASHES = "sha256.json"
 VERIFIED = "verified.json"
 
@@ -134,7 +138,7 @@ def verify_pair(options_path: Path, weights_path: Path) -> ElmoOptions:
         kind = "a web page (HTML)" if signature.lstrip().lower().startswith(b"<") else "not an HDF5 file"
         raise FetchError(f"{weights_path.name} is {kind}: the server did not send the weight file.")
     try:
-        with h5py.File(weights_path, "r") as h5:
+        with open_hdf5(weights_path) as h5:
             for name, shape in expected_shapes(options).items():
                 if name not in h5 or not isinstance(h5[name], h5py.Dataset):
                     raise FetchError(f"{weights_path.name} has no dataset {name!r}: it does not fit its options file.")
@@ -171,8 +175,10 @@ def _check_and_record_hashes(root: Path, digests: dict[str, str]) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    temporary = path.with_suffix(".tmp")
+    """Written under a name no other process uses, then renamed: readers see the old or the new file."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     temporary.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    temporary.chmod(READABLE_FILE)
     os.replace(temporary, path)
 
 
@@ -227,11 +233,36 @@ def fetch(
     object (`total`, `update`, `reset`, `close`) for the page. Each file is tried `retries` times when
     the connection fails or drops mid-file (a fresh download each time). `timeout`: seconds without data.
     """
+    root = root or cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with _one_fetch_at_a_time(root, size) as waited:
+        if waited and size in available(root):
+            return load_verified(size, root)  # fetched by the other process while this one waited
+        return _fetch(size, base, root, progress, timeout, retries)
+
+
+@contextlib.contextmanager
+def _one_fetch_at_a_time(root: Path, size: str) -> Iterator[bool]:
+    """Hold an exclusive lock on `root/fetch-<size>.lock` (fcntl.flock: every process, every thread) for a
+    whole fetch; yields whether another fetch of `size` held it first. Two fetches started together once
+    removed each other's staging files (pooch has no cross-process lock, fatiando/pooch #411). Where the
+    storage has no locks, the fetches still use names of their own and rename whole folders into place."""
+    with (root / f"fetch-{size}.lock").open("a") as lock:
+        waited = False
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waited = True
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        except OSError:  # no locks on this storage (ENOLCK): unique names below keep each fetch whole
+            pass
+        yield waited
+
+
+def _fetch(size: str, base: str | None, root: Path, progress, timeout: float, retries: int) -> OfficialModel:
     import pooch
 
     pooch.get_logger().setLevel("WARNING")
-    root = root or cache_dir()
-    root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".fetching-{size}-", dir=root))
     try:
         paths = {}
@@ -240,6 +271,8 @@ def fetch(
             bar = progress(name) if callable(progress) else bool(progress)
             downloader = pooch.HTTPDownloader(progressbar=bar, timeout=timeout, chunk_size=1 << 16)
             paths[kind] = _download(pooch, url, staging / name, downloader, retries, folder(size, root))
+            if isinstance(bar, DownloadProgress):
+                bar.complete(paths[kind].stat().st_size)
         verify_pair(paths["options"], paths["weights"])
         digests = {p.name: sha256(p) for p in paths.values()}
         _check_and_record_hashes(root, digests)
@@ -274,15 +307,73 @@ def _download(pooch, url: str, target: Path, downloader, retries: int, by_hand: 
 
 def _install(staging: Path, target: Path) -> None:
     """Replace `target` by the verified `staging` folder's files with renames only (same filesystem)."""
-    fresh = target.with_name(f".new-{target.name}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir()
+    unique = uuid.uuid4().hex  # never a name another fetch uses at the same time
+    fresh = target.with_name(f".new-{target.name}-{unique}")
+    fresh.mkdir(mode=READABLE_FOLDER)
+    fresh.chmod(READABLE_FOLDER)  # whatever the umask: every user of the server reads the models
     for path in staging.iterdir():
         if path.is_file():
+            path.chmod(READABLE_FILE)  # pooch's temporary files are private (0600)
             os.replace(path, fresh / path.name)
-    old = target.with_name(f".old-{target.name}")
+    old = target.with_name(f".old-{target.name}-{unique}")
     if target.exists():
-        shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# progress, honest when the server does not say how big a file is
+# ---------------------------------------------------------------------------------------------
+class DownloadProgress:
+    """A tqdm-like object for pooch (`total`, `update`, `reset`, `close`) that says only what it knows.
+
+    pooch sets `total` from Content-Length, 0 when a mirror sends chunked data without one, and at the
+    end calls `reset()` then `update(total)`: with no length that drew "0.0 of 0.0 MB" for the whole
+    download and zeroed the count at the end. Here an unknown total shows the megabytes received (and
+    the official size, marked "about", when the file is a known one); setting `total` starts an attempt
+    (a retry starts again from 0). `shown()` -> (share in [0, 1], text); `draw` is called with it."""
+
+    def __init__(self, name: str, draw: Callable[[float, str], object] = lambda share, text: None) -> None:
+        self.name, self.draw = name, draw
+        self._total, self.done, self.finished = 0, 0, False
+        self.expected = next((APPROX_MB[s] * 10**6 for s in SIZES if file_names(s)["weights"] == name), None)
+        self.draw(0.0, f"{name}: connecting…")
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @total.setter
+    def total(self, value: int) -> None:  # pooch sets it as each download attempt starts
+        self._total, self.done, self.finished = int(value or 0), 0, False
+        self.draw(*self.shown())
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.draw(*self.shown())
+
+    def reset(self) -> None:
+        if self._total:  # pooch refills a known total next; an unknown one keeps the real count
+            self.done = 0
+
+    def close(self) -> None:
+        self.finished = True
+        self.draw(*self.shown())
+
+    def complete(self, size: int) -> None:
+        """The file is in place and holds `size` bytes (pooch counts in whole chunks): draw that."""
+        self.done, self.finished = size, True
+        self.draw(*self.shown())
+
+    def shown(self) -> tuple[float, str]:
+        mb = self.done / 1e6
+        if self._total:  # pooch counts whole chunks: the last one may pass the total
+            done = min(self.done, self._total)
+            return done / self._total, f"{self.name}: {done / 1e6:.1f} of {self._total / 1e6:.1f} MB"
+        if self.finished:
+            return 1.0, f"{self.name}: {mb:.1f} MB received, complete"
+        if self.expected:
+            share = min(self.done / self.expected, 0.99)  # never "done" before it is
+            return share, f"{self.name}: {mb:.1f} MB received of about {self.expected / 1e6:.0f} MB (size not sent)"
+        return 0.0, f"{self.name}: {mb:.1f} MB received (the server did not send the size)"
