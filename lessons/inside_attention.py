@@ -58,6 +58,23 @@ def prepare(text: str, backend) -> Context:
     return Context(opened, backend.order_swap(text, *_swap_pair(words)), backend.position_maps(64), query)
 
 
+def input_chart(c: Context) -> Chart:
+    x = c.opened.x[c.query]
+    return Chart(
+        f"The {len(x)} numbers of '{literal(c.word)}' entering layer 1, from {x.min():.1f} to {x.max():.1f}.",
+        FI.stage_figure(c.opened, c.query, "x"),
+    )
+
+
+def rest_chart(c: Context) -> Chart:
+    out = c.opened.head_output[c.query]
+    return Chart(
+        f"Left: the {len(c.opened.tokens)} value vectors; right: their weighted sum for '{literal(c.word)}', "
+        f"{len(out)} numbers.",
+        FI.stage_figure(c.opened, c.query, "weighted sum"),
+    )
+
+
 def query_chart(c: Context) -> Chart:
     q = c.opened.q[c.query]
     return Chart(
@@ -155,6 +172,14 @@ LESSON = Lesson(
     prepare=prepare,
     steps=(
         Step(
+            "One token enters the layer",
+            lambda c: (
+                f"A Transformer layer reads all tokens at once. This is '{literal(c.word)}' entering layer 1: its "
+                "token embedding plus its **positional encoding**, layer-normalised, 384 numbers."
+            ),
+            input_chart,
+        ),
+        Step(
             "A query meets the keys",
             lambda c: (
                 f"In layer 1, head 1, the token '{literal(c.word)}' gets a **query** vector; every token gets a "
@@ -168,8 +193,7 @@ LESSON = Lesson(
             "Scale, then softmax",
             fixed(
                 "The **scaled dot product** divides each score by √32 (32 numbers per head). The **softmax** turns "
-                "the scores into weights that sum to 1; the head averages the **value** vectors with them. A "
-                "**residual** sum and **layer norm** follow."
+                "the scores into weights that sum to 1."
             ),
             scaled_chart,
             Question(
@@ -178,6 +202,15 @@ LESSON = Lesson(
                 weight_answer,
             ),
             reveal_chart=softmax_reveal,
+        ),
+        Step(
+            "The rest of the layer",
+            fixed(
+                "The head averages the **value** vectors with those weights. All 12 heads' outputs are joined and "
+                "projected, added back to the input (a **residual** sum) and rescaled by **layer norm**; a "
+                "feed-forward block follows."
+            ),
+            rest_chart,
         ),
         Step(
             "Swap two words",
