@@ -35,11 +35,16 @@ def key_labels(opened: OpenedLayer) -> list[str]:
     return plotly_text([f"{t} ({k})" for k, t in enumerate(opened.shown_tokens)])
 
 
+def word_labels(words: list[str]) -> list[str]:
+    """Words numbered from 1 ("the (7)"), escaped for plotly: a repeated word keeps a bar of its own."""
+    return plotly_text([f"{w} ({k})" for k, w in enumerate(words, start=1)])
+
+
 def _bars(values: np.ndarray, colour: str = BLUE, **kwargs) -> go.Bar:
     return go.Bar(y=values, marker_color=colour, hovertemplate="dim %{x}: %{y:.3f}<extra></extra>", **kwargs)
 
 
-def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2) -> go.Figure:
+def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2, height: int = HEIGHT) -> go.Figure:
     """The figure of `stage` (one of STAGES) for query token `query` (from 0); bar labels with `decimals`."""
     name = plotly_literal(token_name(opened, query))
     where = f"layer {opened.layer}, head {opened.head}"
@@ -116,7 +121,7 @@ def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2)
     else:
         raise ValueError(f"Unknown stage {stage!r}; one of {', '.join(STAGES)}.")
     fig.update_layout(showlegend=False, bargap=0.1)
-    return base_layout(fig, title=title, height=HEIGHT)
+    return base_layout(fig, title=title, height=height)
 
 
 def stage_sentence(opened: OpenedLayer, query: int, stage: str) -> str:
@@ -169,7 +174,7 @@ def stage_sentence(opened: OpenedLayer, query: int, stage: str) -> str:
     )
 
 
-def position_maps(maps: PositionMaps) -> go.Figure:
+def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
     """The learned position embeddings' cosine map beside the sinusoidal encoding's, same d."""
     fig = make_subplots(
         1,
@@ -196,12 +201,12 @@ def position_maps(maps: PositionMaps) -> go.Figure:
         )
         fig.update_yaxes(autorange="reversed", title_text="position" if col == 1 else None, row=1, col=col)
         fig.update_xaxes(title_text="position", row=1, col=col)
-    return base_layout(fig, title="Cosine similarity of every pair of positions", height=HEIGHT)
+    return base_layout(fig, title="Cosine similarity of every pair of positions", height=height)
 
 
-def order_swap(swap: OrderSwap) -> go.Figure:
+def order_swap(swap: OrderSwap, height: int = HEIGHT) -> go.Figure:
     """How far each word's final vector moves when two words swap, with and without position embeddings."""
-    labels = plotly_text(swap.words)
+    labels = word_labels(swap.words)
     fig = go.Figure(
         [
             go.Bar(name="with position embeddings", x=labels, y=swap.moved_with, marker_color=BLUE),
@@ -212,14 +217,14 @@ def order_swap(swap: OrderSwap) -> go.Figure:
     fig.update_yaxes(title_text="1 − cos (0 = unmoved)")
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     title = f"Words {swap.first} and {swap.second} swapped: how far each word's final vector moved"
-    return base_layout(fig, title=title, height=HEIGHT)
+    return base_layout(fig, title=title, height=height)
 
 
 def heads_off(result: HeadsOffResult) -> go.Figure:
     """Per word: the cosine distance of its final vector with the chosen heads off vs on."""
     fig = go.Figure(
         go.Bar(
-            x=plotly_text(result.words),
+            x=word_labels(result.words),
             y=result.word_distance,
             marker_color=ORANGE,
             hovertemplate="%{x}: 1 − cos = %{y:.4f}<extra></extra>",

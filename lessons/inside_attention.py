@@ -15,6 +15,7 @@ from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
 
 MAX_CHARS = 400
 LAYER, HEAD = 1, 1
+CHART_HEIGHT = 260  # 325 px in projector mode, to keep text, chart and question near one 1280x720 screen
 SWAP_OPTIONS = ("none of them", "only the two swapped words", "the swapped words and their neighbours", "all of them")
 
 
@@ -62,7 +63,7 @@ def input_chart(c: Context) -> Chart:
     x = c.opened.x[c.query]
     return Chart(
         f"The {len(x)} numbers of '{literal(c.word)}' entering layer 1, from {x.min():.1f} to {x.max():.1f}.",
-        FI.stage_figure(c.opened, c.query, "x"),
+        FI.stage_figure(c.opened, c.query, "x", height=CHART_HEIGHT),
     )
 
 
@@ -71,7 +72,7 @@ def rest_chart(c: Context) -> Chart:
     return Chart(
         f"Left: the {len(c.opened.tokens)} value vectors; right: their weighted sum for '{literal(c.word)}', "
         f"{len(out)} numbers.",
-        FI.stage_figure(c.opened, c.query, "weighted sum"),
+        FI.stage_figure(c.opened, c.query, "weighted sum", height=CHART_HEIGHT),
     )
 
 
@@ -79,7 +80,7 @@ def query_chart(c: Context) -> Chart:
     q = c.opened.q[c.query]
     return Chart(
         f"The query of '{literal(c.word)}': {len(q)} numbers, from {q.min():.1f} to {q.max():.1f}.",
-        FI.stage_figure(c.opened, c.query, "q"),
+        FI.stage_figure(c.opened, c.query, "q", height=CHART_HEIGHT),
     )
 
 
@@ -103,7 +104,10 @@ def top_key_answer(c: Context) -> Answer:
 
 
 def scores_reveal(c: Context) -> Chart:
-    return Chart("Raw scores q·k of the query against every key.", FI.stage_figure(c.opened, c.query, "scores"))
+    return Chart(
+        "Raw scores q·k of the query against every key.",
+        FI.stage_figure(c.opened, c.query, "scores", height=CHART_HEIGHT),
+    )
 
 
 def scaled_chart(c: Context) -> Chart:
@@ -111,7 +115,9 @@ def scaled_chart(c: Context) -> Chart:
     return Chart(
         f"The same scores divided by √{c.opened.d_head} = {c.opened.scale:.2f}: from {scaled.min():.2f} to "
         f"{scaled.max():.2f}.",
-        FI.stage_figure(c.opened, c.query, "scaled", decimals=1),  # one decimal: never the answer's two
+        FI.stage_figure(
+            c.opened, c.query, "scaled", decimals=1, height=CHART_HEIGHT
+        ),  # one decimal: never the answer's two
     )
 
 
@@ -129,13 +135,13 @@ def weight_answer(c: Context) -> Answer:
 
 def softmax_reveal(c: Context) -> Chart:
     return Chart("Softmax weights of the query over every key (they sum to 1).",
-                 FI.stage_figure(c.opened, c.query, "softmax"))  # fmt: skip
+                 FI.stage_figure(c.opened, c.query, "softmax", height=CHART_HEIGHT))  # fmt: skip
 
 
 def positions_chart(c: Context) -> Chart:
     return Chart(
         "Two 64 × 64 maps: how alike every pair of positions is, learned by MiniLM (left) and by formula (right).",
-        FI.position_maps(c.maps),
+        FI.position_maps(c.maps, height=CHART_HEIGHT),
     )
 
 
@@ -160,7 +166,7 @@ def swap_text(c: Context) -> str:
 
 def swap_reveal(c: Context) -> Chart:
     return Chart("How far each word's final vector moved, with and without position embeddings.",
-                 FI.order_swap(c.swap))  # fmt: skip
+                 FI.order_swap(c.swap, height=CHART_HEIGHT))  # fmt: skip
 
 
 LESSON = Lesson(

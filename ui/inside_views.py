@@ -147,6 +147,7 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
     chart.show(
         FI.heads_off(result),
         f"The word that moved most: {md(result.words[int(result.word_distance.argmax())])} "
+        f"(word {int(result.word_distance.argmax()) + 1}) "
         f"(1 − cos = {result.word_distance.max():.4f}).",
         key="off_chart",
     )

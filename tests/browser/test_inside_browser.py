@@ -8,9 +8,14 @@ import re
 from playwright.sync_api import Page, expect
 
 from lessons.inside_attention import LESSON
-from tests.browser.conftest import wait_for_app, wait_for_chart
+from tests.browser.conftest import wait_for_app
 
 COLD_MS = 300_000  # the first run on a cold server loads MiniLM (on a busy 2-core machine)
+
+
+def wait_for_chart(page: Page, count: int = 1) -> None:
+    """Until `count` plotly charts have drawn, allowing for a cold server's model loading."""
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(count - 1)).to_be_attached(timeout=COLD_MS)
 
 
 def _projector(browser, server: str, query: str) -> Page:
