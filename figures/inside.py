@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 STAGES = ("x", "q", "scores", "scaled", "softmax", "weighted sum", "attention block", "feed-forward")
 BLUE, ORANGE, GREY, GREEN = "#1f77b4", "#ff7f0e", "#9e9e9e", "#2ca02c"
 HEIGHT = 380
+FRAME_CAP = 200  # query tokens animated by ▶ play (frames sent at once)
 
 
 def token_name(opened: OpenedLayer, k: int) -> str:
@@ -44,8 +45,12 @@ def _bars(values: np.ndarray, colour: str = BLUE, **kwargs) -> go.Bar:
     return go.Bar(y=values, marker_color=colour, hovertemplate="dim %{x}: %{y:.3f}<extra></extra>", **kwargs)
 
 
-def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2, height: int = HEIGHT) -> go.Figure:
-    """The figure of `stage` (one of STAGES) for query token `query` (from 0); bar labels with `decimals`."""
+def stage_figure(
+    opened: OpenedLayer, query: int, stage: str, decimals: int = 2, height: int = HEIGHT, play: bool = False
+) -> go.Figure:
+    """The figure of `stage` (one of STAGES) for query token `query` (from 0); bar labels with `decimals`.
+    `play`: the score and softmax stages get a ▶ play button that shows every query token in turn, as
+    client-side plotly frames (up to FRAME_CAP tokens; no server round trip)."""
     name = plotly_literal(token_name(opened, query))
     where = f"layer {opened.layer}, head {opened.head}"
     labels = key_labels(opened)
@@ -72,11 +77,9 @@ def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2,
                 hovertemplate="%{x}: %{y:.4f}<extra></extra>",
             )
         )
-        title = {
-            "scores": f"raw scores q·k: {name} against every key",
-            "scaled": f"scaled scores q·k ÷ √{opened.d_head} = ÷ {opened.scale:.2f}",
-            "softmax": f"softmax: the weights {name} gives every key (they sum to 1)",
-        }[stage]
+        title = _row_title(opened, query, stage)
+        if play:
+            _add_query_frames(fig, opened, stage, decimals)
     elif stage == "weighted sum":
         fig = make_subplots(1, 2, column_widths=[0.55, 0.45], subplot_titles=("values V (rows: keys)", "weights · V"))
         fig.add_trace(
@@ -122,6 +125,37 @@ def stage_figure(opened: OpenedLayer, query: int, stage: str, decimals: int = 2,
         raise ValueError(f"Unknown stage {stage!r}; one of {', '.join(STAGES)}.")
     fig.update_layout(showlegend=False, bargap=0.1)
     return base_layout(fig, title=title, height=height)
+
+
+def _row_title(opened: OpenedLayer, query: int, stage: str) -> str:
+    name = plotly_literal(token_name(opened, query))
+    return {
+        "scores": f"raw scores q·k: {name} against every key",
+        "scaled": f"scaled scores q·k ÷ √{opened.d_head} = ÷ {opened.scale:.2f} ({name})",
+        "softmax": f"softmax: the weights {name} gives every key (they sum to 1)",
+    }[stage]
+
+
+def _add_query_frames(fig: go.Figure, opened: OpenedLayer, stage: str, decimals: int) -> None:
+    """One frame per query token (the first FRAME_CAP) and ▶ play / ❚❚ pause buttons, top right."""
+    rows = {"scores": opened.scores, "scaled": opened.scaled, "softmax": opened.weights}[stage]
+    frames = []
+    for k in range(min(len(rows), FRAME_CAP)):
+        allowed = np.ones(len(rows), dtype=bool) if opened.mask is None else opened.mask[k]
+        shown = np.where(allowed, rows[k], np.nan)
+        frames.append(go.Frame(
+            name=str(k), data=[go.Bar(y=shown, text=[f"{v:.{decimals}f}" for v in shown])], traces=[0],
+            layout={"title": {"text": _row_title(opened, k, stage)}},
+        ))  # fmt: skip
+    fig.frames = frames
+    animate = {"frame": {"duration": 700, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
+    fig.update_layout(updatemenus=[{
+        "type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right", "yanchor": "bottom",
+        "showactive": False, "buttons": [
+            {"label": "▶ play: every query", "method": "animate", "args": [None, {**animate, "fromcurrent": True}]},
+            {"label": "❚❚ pause", "method": "animate", "args": [[None], {**animate, "frame": {"duration": 0}}]},
+        ],
+    }])  # fmt: skip
 
 
 def stage_sentence(opened: OpenedLayer, query: int, stage: str) -> str:

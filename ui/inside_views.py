@@ -75,7 +75,7 @@ def stages_section(opened: inside.OpenedLayer, query: int) -> None:
     stage = _stage_buttons()
     name = FI.STAGES[stage]
     st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
-    chart.show(FI.stage_figure(opened, query, name), key="stage_chart")
+    chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
     st.caption(
         f"Full page runs this session: {st.session_state.get('page_runs', 0)} "
         "(stepping redraws only this section; the model does not run again)."

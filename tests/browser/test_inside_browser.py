@@ -44,6 +44,15 @@ def test_arrow_keys_step_every_stage_without_rerunning_the_page(browser, server,
         page.screenshot(path=str(shots / f"inside-stage-{stage}.png"))
         print(f"screenshot: {shots / f'inside-stage-{stage}.png'}")
     assert len(set(titles)) == 8, titles
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text(re.compile(r"^Stage 4 of 7:"))).to_be_visible()
+    expect(chart.locator(".gtitle")).to_contain_text("softmax: the weights bank (8)")
+    chart.locator(".updatemenu-button").first.click()  # ▶ play: every query token in turn, in the browser
+    expect(chart.locator(".gtitle")).not_to_contain_text("bank (8)", timeout=10_000)
+    chart.locator(".updatemenu-button").nth(1).click()
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
     assert titles[2].startswith("raw scores") and titles[4].startswith("softmax")
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_text(re.compile(r"^Stage 6 of 7:"))).to_be_visible()

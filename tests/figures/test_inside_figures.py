@@ -29,6 +29,9 @@ def test_every_stage_draws_and_says_its_numbers(opened):
     assert array(softmax["data"][0]["y"]).sum() == pytest.approx(1.0, abs=1e-5)
     top = int(np.argmax(opened.scores[query]))
     assert f"{opened.scores[query, top]:.2f}" in FI.stage_sentence(opened, query, "scores")
+    played = FI.stage_figure(opened, query, "softmax", play=True)
+    assert len(played.frames) == len(opened.tokens) and played.layout.updatemenus[0].buttons[0].label.startswith("▶")
+    np.testing.assert_allclose(np.asarray(played.frames[4].data[0].y, dtype=float), opened.weights[4], atol=1e-7)
     with pytest.raises(ValueError, match="Unknown stage"):
         FI.stage_figure(opened, query, "nope")
 
