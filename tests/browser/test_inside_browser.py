@@ -51,7 +51,7 @@ def test_arrow_keys_step_every_stage_without_rerunning_the_page(browser, server,
     chart.locator(".updatemenu-button").first.click()  # ▶ play: every query token in turn, in the browser
     expect(chart.locator(".gtitle")).not_to_contain_text("bank (8)", timeout=10_000)
     chart.locator(".updatemenu-button").nth(1).click()
-    for _ in range(2):
+    for _ in range(3):
         page.keyboard.press("ArrowRight")
     assert titles[2].startswith("raw scores") and titles[4].startswith("softmax")
     page.keyboard.press("ArrowLeft")
