@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from lessons.inside_attention import LESSON
@@ -16,6 +17,17 @@ COLD_MS = 300_000  # the first run on a cold server loads MiniLM (on a busy 2-co
 def wait_for_chart(page: Page, count: int = 1) -> None:
     """Until `count` plotly charts have drawn, allowing for a cold server's model loading."""
     expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(count - 1)).to_be_attached(timeout=COLD_MS)
+
+
+def _scroll_to(page: Page, chart) -> None:
+    """Scroll a chart into view; plotly may swap its element while redrawing a new stage, so try again."""
+    for _ in range(5):
+        try:
+            chart.scroll_into_view_if_needed(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
 
 
 def _projector(browser, server: str, query: str) -> Page:
@@ -38,21 +50,23 @@ def test_arrow_keys_step_every_stage_without_rerunning_the_page(browser, server,
         if stage:
             page.keyboard.press("ArrowRight")
         expect(page.get_by_text(re.compile(rf"^Stage {stage} of 7:"))).to_be_visible()
-        chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        expect(chart.locator(".gtitle")).to_be_visible()
+        _scroll_to(page, chart)
         titles.append(chart.locator(".gtitle").text_content())
         page.screenshot(path=str(shots / f"inside-stage-{stage}.png"))
         print(f"screenshot: {shots / f'inside-stage-{stage}.png'}")
     assert len(set(titles)) == 8, titles
-    for _ in range(3):
+    for stage in (6, 5, 4):  # one key at a time, as a person presses them
         page.keyboard.press("ArrowLeft")
-    expect(page.get_by_text(re.compile(r"^Stage 4 of 7:"))).to_be_visible()
+        expect(page.get_by_text(re.compile(rf"^Stage {stage} of 7:"))).to_be_visible()
     expect(chart.locator(".gtitle")).to_contain_text("softmax: the weights bank (8)")
     chart.locator(".updatemenu-button").first.click()  # ▶ play: every query token in turn, in the browser
     expect(chart.locator(".gtitle")).not_to_contain_text("bank (8)", timeout=10_000)
     chart.locator(".updatemenu-button").nth(1).click()
-    for _ in range(3):
+    page.mouse.click(8, 400)  # focus back on the page (a blank margin; the header would catch a click on the title)
+    for stage in (5, 6, 7):
         page.keyboard.press("ArrowRight")
+        expect(page.get_by_text(re.compile(rf"^Stage {stage} of 7:"))).to_be_visible()
     assert titles[2].startswith("raw scores") and titles[4].startswith("softmax")
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_text(re.compile(r"^Stage 6 of 7:"))).to_be_visible()
@@ -70,7 +84,7 @@ def test_switch_a_head_off(page, server, shots):
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(3)
     expect(chart.locator(".gtitle")).to_contain_text("(layer 6: heads 2 off)", timeout=COLD_MS)
     expect(page.get_by_text("Bank score, heads off")).to_be_visible()
-    chart.scroll_into_view_if_needed()
+    _scroll_to(page, chart)
     page.screenshot(path=str(shots / "inside-heads-off.png"))
     print(f"screenshot: {shots / 'inside-heads-off.png'}")
 
