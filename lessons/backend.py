@@ -32,6 +32,9 @@ class Backend:
     attention: Callable[[str], AttentionResult]
     elmo_embed: Callable[[tuple[tuple[str, ...], ...]], list[np.ndarray]]
     minimal_pair: Callable[[str, str], object] | None = None
+    open_layer: Callable[[str, int, int], object] | None = None  # engine.analysis.inside.open_layer on MiniLM
+    order_swap: Callable[[str, int, int], object] | None = None  # engine.analysis.positions.order_swap on MiniLM
+    position_maps: Callable[[int], object] | None = None  # engine.analysis.positions.position_maps of MiniLM
 
 
 def engine_backend(untrained: bool = False) -> Backend:
@@ -88,4 +91,21 @@ def engine_backend(untrained: bool = False) -> Backend:
         m = models()
         return run_pair(a, b, Models(m["charlstm"], m["elmo"], m["transformer"]))
 
-    return Backend(lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair)
+    def open_layer(text: str, layer: int, head: int):
+        from engine.analysis import inside
+
+        return inside.open_layer(models()["transformer"], text, layer, head)
+
+    def order_swap(text: str, first: int, second: int):
+        from engine.analysis import positions
+
+        return positions.order_swap(models()["transformer"], text, first, second)
+
+    def position_maps(count: int):
+        from engine.analysis import positions
+
+        return positions.position_maps(models()["transformer"], count)
+
+    return Backend(
+        lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair, open_layer, order_swap, position_maps
+    )

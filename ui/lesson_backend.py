@@ -36,10 +36,19 @@ def _minimal_pair(a: str, b: str):
     return compare.pair(a, b)
 
 
+def _inside():
+    from ui import inside_views  # the Inside attention page's cached calls
+
+    return inside_views
+
+
 BACKEND = Backend(
     lstm_layer=_lstm_layer,
     sense_vectors=_sense_vectors,
     attention=_attention,
     elmo_embed=elmo_embed,
     minimal_pair=_minimal_pair,
+    open_layer=lambda text, layer, head: _inside().opened_layer(text, layer, head),
+    order_swap=lambda text, first, second: _inside().order_swap(text, first, second),
+    position_maps=lambda count: _inside().position_maps(count),
 )

@@ -19,6 +19,7 @@ PAGES = [
     ("pages/2_ELMo_language_model.py", "ELMo language model", ":material/text_fields:"),
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
+    ("pages/3_Inside_attention.py", "Inside attention", ":material/account_tree:"),
     ("pages/4_Compare.py", "Compare the models", ":material/compare_arrows:"),
 ]
 

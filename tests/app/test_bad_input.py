@@ -9,6 +9,7 @@ PAGES = {
     "pages/1_LSTM_step_by_step.py": "text",
     "pages/2_ELMo_senses.py": "sentences",
     "pages/3_Transformer_attention.py": "text",
+    "pages/3_Inside_attention.py": "text",
 }
 
 

@@ -1,0 +1,233 @@
+"""Lesson "Inside one head": a query meets every key (raw scores), the √d_head scaling and the softmax,
+then why a Transformer needs positions. Every number comes from `engine.analysis.inside.open_layer`
+and `engine.analysis.positions.order_swap` on the current text (MiniLM, layer 1, head 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.text import tokenize
+from engine.validation import InputError, check_text, clean_text
+from figures import inside as FI
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+
+MAX_CHARS = 400
+LAYER, HEAD = 1, 1
+CHART_HEIGHT = 260  # 325 px in projector mode, to keep text, chart and question near one 1280x720 screen
+SWAP_OPTIONS = ("none of them", "only the two swapped words", "the swapped words and their neighbours", "all of them")
+
+
+@dataclass
+class Context:
+    opened: object  # engine.analysis.inside.OpenedLayer (no torch import here)
+    swap: object  # engine.analysis.positions.OrderSwap
+    maps: object  # engine.analysis.positions.PositionMaps
+    query: int
+
+    @property
+    def word(self) -> str:
+        return self.opened.shown_tokens[self.query]
+
+    def ranked(self) -> np.ndarray:
+        """Key tokens by raw score for the query, highest first."""
+        return np.argsort(-self.opened.scores[self.query], kind="stable")
+
+
+def _swap_pair(words: list[str]) -> tuple[int, int]:
+    """Words (from 1) to swap: the first "bank" (else word 2) and the last word made of letters."""
+    folded = [w.casefold() for w in words]
+    first = folded.index("bank") + 1 if "bank" in folded else min(2, len(words))
+    alphabetic = [k + 1 for k, w in enumerate(words) if w.isalpha() and k + 1 != first]
+    return first, alphabetic[-1] if alphabetic else (1 if first != 1 else 2)
+
+
+def prepare(text: str, backend) -> Context:
+    problems = [p for p in check_text(text, max_chars=MAX_CHARS) if p.level == "error"]
+    if problems:
+        raise InputError(problems[0].message)
+    text = clean_text(text)[0]
+    words = tokenize(text)
+    if len(words) < 4:
+        raise InputError("This lesson needs a sentence of at least 4 words, so that a query has keys to choose from.")
+    if backend.open_layer is None or backend.order_swap is None or backend.position_maps is None:
+        raise InputError("This lesson needs the opened-up Transformer layer, which this backend does not offer.")
+    opened = backend.open_layer(text, LAYER, HEAD)
+    plain = [t.lower() for t in opened.shown_tokens]
+    query = plain.index("bank") if "bank" in plain else 1
+    return Context(opened, backend.order_swap(text, *_swap_pair(words)), backend.position_maps(64), query)
+
+
+def input_chart(c: Context) -> Chart:
+    x = c.opened.x[c.query]
+    return Chart(
+        f"The {len(x)} numbers of '{literal(c.word)}' entering layer 1, from {x.min():.1f} to {x.max():.1f}.",
+        FI.stage_figure(c.opened, c.query, "x", height=CHART_HEIGHT),
+    )
+
+
+def rest_chart(c: Context) -> Chart:
+    out = c.opened.head_output[c.query]
+    return Chart(
+        f"Left: the {len(c.opened.tokens)} value vectors; right: their weighted sum for '{literal(c.word)}', "
+        f"{len(out)} numbers.",
+        FI.stage_figure(c.opened, c.query, "weighted sum", height=CHART_HEIGHT),
+    )
+
+
+def query_chart(c: Context) -> Chart:
+    q = c.opened.q[c.query]
+    return Chart(
+        f"The query of '{literal(c.word)}': {len(q)} numbers, from {q.min():.1f} to {q.max():.1f}.",
+        FI.stage_figure(c.opened, c.query, "q", height=CHART_HEIGHT),
+    )
+
+
+def top_key_answer(c: Context) -> Answer:
+    ranked = c.ranked()
+    scores = c.opened.scores[c.query]
+    best, runner = int(ranked[0]), int(ranked[1])
+    picks = sorted({best, runner, int(ranked[len(ranked) // 2]), int(ranked[-1]), c.query})
+    options = tuple(FI.token_name(c.opened, k) for k in picks)
+    caveat = ""
+    if scores[best] - scores[runner] < 0.5:
+        caveat = "On this text the top two raw scores are within 0.5 of each other: a near tie."
+    return Answer(
+        FI.token_name(c.opened, best),
+        f"'{literal(FI.token_name(c.opened, best))}' scores {scores[best]:.2f}, ahead of "
+        f"'{literal(FI.token_name(c.opened, runner))}' at {scores[runner]:.2f} (a margin of "
+        f"{scores[best] - scores[runner]:.2f}).",
+        options=options,
+        caveat=caveat,
+    )
+
+
+def scores_reveal(c: Context) -> Chart:
+    return Chart(
+        "Raw scores q·k of the query against every key.",
+        FI.stage_figure(c.opened, c.query, "scores", height=CHART_HEIGHT),
+    )
+
+
+def scaled_chart(c: Context) -> Chart:
+    scaled = c.opened.scaled[c.query]
+    return Chart(
+        f"The same scores divided by √{c.opened.d_head} = {c.opened.scale:.2f}: from {scaled.min():.2f} to "
+        f"{scaled.max():.2f}.",
+        FI.stage_figure(
+            c.opened, c.query, "scaled", decimals=1, height=CHART_HEIGHT
+        ),  # one decimal: never the answer's two
+    )
+
+
+def weight_answer(c: Context) -> Answer:
+    best = int(c.ranked()[0])
+    weight = float(c.opened.weights[c.query, best])
+    others = float(np.sort(c.opened.weights[c.query])[-2])
+    return Answer(
+        weight,
+        f"The softmax gives '{literal(FI.token_name(c.opened, best))}' {weight:.3f} of the weight (within 0.05 "
+        f"counts); the next key gets {others:.3f}, and the other {len(c.ranked()) - 1} keys share the rest.",
+        tolerance=0.05,
+    )
+
+
+def softmax_reveal(c: Context) -> Chart:
+    return Chart("Softmax weights of the query over every key (they sum to 1).",
+                 FI.stage_figure(c.opened, c.query, "softmax", height=CHART_HEIGHT))  # fmt: skip
+
+
+def positions_chart(c: Context) -> Chart:
+    return Chart(
+        "Two 64 × 64 maps: how alike every pair of positions is, learned by MiniLM (left) and by formula (right).",
+        FI.position_maps(c.maps, height=CHART_HEIGHT),
+    )
+
+
+def swap_answer(c: Context) -> Answer:
+    s = c.swap
+    most = float(s.moved_with.max())
+    return Answer(
+        SWAP_OPTIONS[0],
+        f"Without position embeddings no word's final vector moved more than {s.moved_without.max():.1e} (float "
+        f"rounding; 1 − cos, 0 = same direction); with them, the words moved up to {most:.3f}.",
+        options=SWAP_OPTIONS,
+    )
+
+
+def swap_text(c: Context) -> str:
+    s = c.swap
+    return (
+        f"Swap words {s.first} and {s.second}: '{literal(s.swapped_text)}'. MiniLM adds a **positional encoding** to "
+        "every token before the first layer. Imagine it had none."
+    )
+
+
+def swap_reveal(c: Context) -> Chart:
+    return Chart("How far each word's final vector moved, with and without position embeddings.",
+                 FI.order_swap(c.swap, height=CHART_HEIGHT))  # fmt: skip
+
+
+LESSON = Lesson(
+    slug="inside-attention",
+    title="Inside one head",
+    summary="Follow one query through its raw scores, the √d scaling and the softmax; then swap two words.",
+    default_text='He said "meet me at the bank" and I asked: the river bank, or the one with the money?',
+    text_label="Sentence (MiniLM, layer 1, head 1; the query is the first 'bank')",
+    prepare=prepare,
+    steps=(
+        Step(
+            "One token enters the layer",
+            lambda c: (
+                f"A Transformer layer reads all tokens at once. This is '{literal(c.word)}' entering layer 1: its "
+                "token embedding plus its **positional encoding**, layer-normalised, 384 numbers."
+            ),
+            input_chart,
+        ),
+        Step(
+            "A query meets the keys",
+            lambda c: (
+                f"In layer 1, head 1, the token '{literal(c.word)}' gets a **query** vector; every token gets a "
+                "**key**. Their dot product is a raw score: the larger, the better the match."
+            ),
+            query_chart,
+            Question(fixed("Which key gets the largest raw score before the softmax?"), "choice", top_key_answer),
+            reveal_chart=scores_reveal,
+        ),
+        Step(
+            "Scale, then softmax",
+            fixed(
+                "The **scaled dot product** divides each score by √32 (32 numbers per head). The **softmax** turns "
+                "the scores into weights that sum to 1."
+            ),
+            scaled_chart,
+            Question(
+                fixed("After dividing by √32 and the softmax, how much weight (0 to 1) does the top key get?"),
+                "number",
+                weight_answer,
+            ),
+            reveal_chart=softmax_reveal,
+        ),
+        Step(
+            "The rest of the layer",
+            fixed(
+                "The head averages the **value** vectors with those weights. All 12 heads' outputs are joined and "
+                "projected, added back to the input (a **residual** sum) and rescaled by **layer norm**; a "
+                "feed-forward block follows."
+            ),
+            rest_chart,
+        ),
+        Step(
+            "Swap two words",
+            swap_text,
+            positions_chart,
+            Question(
+                fixed("Which words' final vectors change if the model had no position embeddings?"),
+                "choice",
+                swap_answer,
+            ),
+            reveal_chart=swap_reveal,
+        ),
+    ),
+)

@@ -1,0 +1,47 @@
+"""Inside attention: one Transformer layer computed step by step, positions, and heads switched off."""
+
+import streamlit as st
+
+from engine.text import tokenize
+from engine.validation import check_text, clean_text
+from ui import cached, inputs, page
+from ui import inside_views as V
+from ui.feedback import friendly_errors, show_problems
+from ui.literal import md
+
+MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
+
+page.setup("Inside attention")
+st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
+text = inputs.text_input(max_chars=MAX_CHARS)
+layer = inputs.number("Layer", key="layer", low=1, high=6, default=1, sidebar=True)
+head = inputs.number("Head", key="head", low=1, high=12, default=1, sidebar=True)
+page.sidebar_footer()
+
+st.title("Inside attention")
+st.markdown(
+    "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
+    "**scaled dot product** with every **key**, the **softmax**, the weighted sum of **values**, then the "
+    "**residual** and **layer norm** around it. Every number is the model's own (equal to the library's to 1e-6)."
+)
+if not show_problems(check_text(text, max_chars=MAX_CHARS)):
+    st.stop()
+text = clean_text(text)[0]
+model = None
+with friendly_errors("loading the model"):
+    model = cached.transformer_model("")
+if model is None or not show_problems(model.check(text)):
+    st.stop()
+opened = None
+with friendly_errors("opening the layer"):
+    opened = V.opened_layer(text, layer, head)
+if opened is None:
+    st.stop()
+
+count = len(opened.tokens)
+query = inputs.number("Query token (counted from 0: [CLS])", key="query", low=0, high=count - 1,
+                      default=V.default_query(opened), help="The token whose attention you follow.")  # fmt: skip
+st.caption(f"Query: {md(opened.shown_tokens[query])} · {count} tokens · layer {layer}, head {head}")
+V.stages_section(opened, query)
+V.positions_section(text, len(tokenize(text)))
+V.heads_off_section(text, opened.num_layers, opened.num_heads)

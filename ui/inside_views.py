@@ -1,0 +1,172 @@
+"""The sections of the "Inside attention" page, and their cached engine calls.
+
+One `open_layer` call per (text, layer, head) is cached; stepping through the stages is an
+`st.fragment` over that cached result (buttons bound to the arrow keys): no step runs the model.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.analysis import ablation, inside, positions
+from figures import inside as FI
+from ui import cached, chart, inputs
+from ui.feedback import friendly_errors
+from ui.literal import md
+
+DEFAULT_OFF_LAYER, DEFAULT_OFF_HEADS = 6, "6, 7, 11"  # each alone moves the bank score (README: inside attention)
+
+
+def _model():
+    return cached._full_transformer("")  # the full MiniLM (weights), as cached.attention uses
+
+
+@st.cache_data(show_spinner="Opening the layer…", max_entries=16, ttl=cached.TTL)
+def opened_layer(text: str, layer: int, head: int) -> inside.OpenedLayer:
+    return inside.open_layer(_model(), text, layer, head)
+
+
+@st.cache_data(show_spinner="Running with the heads switched off…", max_entries=8, ttl=cached.TTL)
+def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> ablation.HeadsOffResult:
+    return ablation.switch_off(_model(), text, {layer: frozenset(heads)})
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=cached.TTL)
+def position_maps(count: int) -> positions.PositionMaps:
+    return positions.position_maps(_model(), count)
+
+
+@st.cache_data(show_spinner="Swapping the words…", max_entries=8, ttl=cached.TTL)
+def order_swap(text: str, first: int, second: int) -> positions.OrderSwap:
+    return positions.order_swap(_model(), text, first, second)
+
+
+def default_query(opened: inside.OpenedLayer) -> int:
+    """The first token spelled "bank", else the first token after [CLS]."""
+    plain = [t.lower() for t in opened.shown_tokens]
+    return plain.index("bank") if "bank" in plain else min(1, len(plain) - 1)
+
+
+def _stage_buttons() -> int:
+    if "stage" in st.session_state:
+        st.session_state.stage = min(max(0, int(st.session_state.stage)), len(FI.STAGES) - 1)
+
+    def move(delta: int) -> None:
+        st.session_state.stage = min(max(0, int(st.session_state.get("stage", 0)) + delta), len(FI.STAGES) - 1)
+
+    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
+    c1.button("◀ stage", key="back", on_click=move, args=(-1,), shortcut="left", help="Left arrow key")
+    c2.button("stage ▶", key="forward", on_click=move, args=(1,), shortcut="right", help="Right arrow key")
+    with c3:
+        return inputs.number(
+            "Stage",
+            key="stage",
+            low=0,
+            high=len(FI.STAGES) - 1,
+            default=0,
+            help="0 = the input x … 7 = the feed-forward block. The arrow keys step.",
+        )
+
+
+@st.fragment
+def stages_section(opened: inside.OpenedLayer, query: int) -> None:
+    """The stages for one query token, drawn from the cached `opened` (held by reference): a step redraws
+    only this section; the page and the model do not run again."""
+    stage = _stage_buttons()
+    name = FI.STAGES[stage]
+    st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
+    chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
+    st.caption(
+        f"Full page runs this session: {st.session_state.get('page_runs', 0)} "
+        "(stepping redraws only this section; the model does not run again)."
+    )
+
+
+def positions_section(text: str, words: int) -> None:
+    st.subheader("Positions")
+    st.caption(
+        "Attention reads all tokens at once, so order must be added: MiniLM learns one vector per position; "
+        "the original Transformer used sines and cosines of different wavelengths. Both maps compare every "
+        "pair of positions (1 = same direction, 0 = unrelated)."
+    )
+    count = inputs.number("Positions shown", key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
+    chart.show(FI.position_maps(position_maps(count)), key="position_maps")
+    if words < 2:
+        st.info("Type at least two words to swap them.")
+        return
+    c1, c2 = st.columns(2)
+    first = c1.number_input("Swap word", 1, words, 1, key="swap_a", bind="query-params")
+    second = c2.number_input("with word", 1, words, min(2, words), key="swap_b", bind="query-params")
+    if first == second:
+        st.info("Choose two different words to swap.")
+        return
+    swap = None
+    with friendly_errors("swapping the words"):
+        swap = order_swap(text, int(first), int(second))
+    if swap is not None:
+        st.caption(f"Swapped text: {md(swap.swapped_text)}")
+        chart.show(
+            FI.order_swap(swap),
+            f"Without position embeddings no word moved more than {swap.moved_without.max():.1e} (float rounding); "
+            f"with them, up to {swap.moved_with.max():.3f}.",
+            key="swap_chart",
+        )
+
+
+@st.fragment
+def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
+    st.subheader("Switch heads off")
+    st.caption(
+        "The chosen heads' outputs are set to zero inside the forward pass, so every later layer sees the change. "
+        "Michel et al. (2019) found many heads can go with little loss; here is what happens to your text, and to "
+        "the senses page's bank score (1-NN at the last layer over its 32 preset sentences)."
+    )
+    c1, c2 = st.columns([1, 3])
+    with c1:
+        layer = inputs.number("Layer", key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
+    with c2:
+        chosen = st.text_input(
+            f"Heads to switch off (1–{num_heads}, commas)",
+            value=DEFAULT_OFF_HEADS,
+            key="off_heads",
+            bind="query-params",
+        )
+    heads, problem = parse_heads(chosen, num_heads)
+    if problem:
+        st.warning(problem)
+    if not heads:
+        return
+    result = None
+    with friendly_errors("switching the heads off"):
+        result = heads_switched_off(text, layer, heads)
+    if result is None:
+        return
+    m1, m2 = st.columns(2)
+    m1.metric("Bank score, all heads", f"{result.bank_before:.3f}")
+    m2.metric("Bank score, heads off", f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
+    chart.show(
+        FI.heads_off(result),
+        f"The word that moved most: {md(result.words[int(result.word_distance.argmax())])} "
+        f"(word {int(result.word_distance.argmax()) + 1}) "
+        f"(1 − cos = {result.word_distance.max():.4f}).",
+        key="off_chart",
+    )
+
+
+def parse_heads(text: str, num_heads: int) -> tuple[tuple[int, ...], str | None]:
+    """Head numbers from "1, 3, 5": (sorted unique heads, a message naming what was not used, or None)."""
+    heads, bad = set(), []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part.isdigit() and 1 <= int(part) <= num_heads:
+            heads.add(int(part))
+        else:
+            bad.append(part)
+    if len(heads) > ablation.MAX_HEADS_OFF:
+        return (), f"{len(heads)} heads chosen: switch off at most {ablation.MAX_HEADS_OFF} at once."
+    problem = f"Not a head between 1 and {num_heads}, not used: {', '.join(map(repr, bad))}." if bad else None
+    if not heads:
+        problem = (problem or "") + f" Type head numbers between 1 and {num_heads}, e.g. 6, 7, 11."
+    return tuple(sorted(heads)), problem
