@@ -10,10 +10,12 @@ from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
+# Its own default (the shared one has no "bank"): the query "bank" meets both of its senses' neighbours here.
+DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
 
 page.setup("Inside attention")
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
-text = inputs.text_input(max_chars=MAX_CHARS)
+text = inputs.text_input(max_chars=MAX_CHARS, default=DEFAULT_TEXT)
 layer = inputs.number("Layer", key="layer", low=1, high=6, default=1, sidebar=True)
 head = inputs.number("Head", key="head", low=1, high=12, default=1, sidebar=True)
 page.sidebar_footer()
