@@ -47,3 +47,38 @@ def step_profile(
     fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None)
     fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="x unified")
     return base_layout(fig, title=title, height=380)
+
+
+def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.Figure:
+    """Shade the runs of True in `mask` (`[T]`, one per step on a category x axis) behind the data,
+    e.g. the characters inside quotes; `label` names the shading in the first run's top corner."""
+    mask = list(map(bool, mask))
+    runs, start = [], None
+    for k, inside in enumerate([*mask, False]):
+        if inside and start is None:
+            start = k
+        elif not inside and start is not None:
+            runs.append((start, k - 1))
+            start = None
+    for n, (first, last) in enumerate(runs):
+        fig.add_vrect(
+            x0=first - 0.5, x1=last + 0.5, line={"color": OKABE_ITO["black"], "width": 2, "dash": "dot"},
+            fillcolor="rgba(0,0,0,0)", layer="above",
+            annotation_text=label if n == 0 and label else None, annotation_position="top left",
+        )  # fmt: skip
+    return fig
+
+
+def category_bars(names: Sequence[str], values: Sequence[float], *, title: str, y_title: str) -> go.Figure:
+    """One bar per category (a kind of place, a model), its value written on the bar (2 decimals)."""
+    fig = go.Figure(
+        go.Bar(
+            x=plotly_text(names), y=np.asarray(values, dtype=np.float64), marker_color=OKABE_ITO["sky blue"],
+            text=[f"{v:.2f}" for v in values], textposition="outside", hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+        )
+    )  # fmt: skip
+    low, high = float(np.min(values)), float(np.max(values))
+    pad = max(0.02, (high - low) * 0.3)
+    fig.update_yaxes(title=y_title, range=[max(0.0, low - pad), high + pad])
+    fig.update_xaxes(type="category")
+    return base_layout(fig, title=title, height=340)

@@ -205,6 +205,10 @@ LESSON = Lesson(
     default_text="She sat on the bank of the river.\nShe sat on the bank of the money.",
     text_label="Two sentences, one per line, that differ in one word",
     prepare=prepare,
+    example_texts=(
+        "The cat sat on the mat by the door.\nThe dog sat on the mat by the door.",
+        "He opened the door with a key.\nHe opened the door with a smile.",
+    ),
     steps=(
         Step(
             "One word changes",
