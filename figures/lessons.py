@@ -45,8 +45,11 @@ def step_profile(
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
     fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
     fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None)
-    fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title=title, height=380)
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, hovermode="x unified")
+    base_layout(fig, title=title, height=380)
+    if len(series) > 1:  # the legend row sits between the title and the plot, never on the title
+        fig.update_layout(margin={"t": 90}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})
+    return fig
 
 
 def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.Figure:

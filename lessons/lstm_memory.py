@@ -17,7 +17,7 @@ from engine.analysis.gates import LayerView
 from engine.text import steps
 from engine.validation import InputError, check_text, clean_text
 from figures import lstm as F
-from figures.common import token_labels
+from figures.common import visible
 from figures.lessons import category_bars, mark_spans, step_profile
 from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, margin_words
 
@@ -76,7 +76,8 @@ def prepare(text: str, backend) -> Context:
     spans = [(s.start, s.end) for s in steps(text)]  # the char-LSTM's steps, as in view.tokens
     quotes = G.mask_from_regex(text, spans, G.INSIDE_QUOTES)
     scores = G.pattern_scores(view.c, quotes, top=view.c.shape[1])
-    return Context(text, view, token_labels(view.tokens), quotes, scores, [start for start, _ in spans])
+    labels = [f"{k + 1}:{visible(t)}" for k, t in enumerate(view.tokens)]  # characters counted from 1
+    return Context(text, view, labels, quotes, scores, [start for start, _ in spans])
 
 
 def place(text: str, k: int) -> str:

@@ -181,6 +181,11 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
         guess = st.radio("Your answer", answer.options, index=None, key=widget_key, label_visibility="collapsed")
+    elif answer.integer:  # a count: whole numbers only, shown without decimals
+        guess = st.number_input(
+            "Your answer", min_value=int(q.low), max_value=int(q.high), value=None, step=1, key=widget_key,
+            label_visibility="collapsed", placeholder="type a whole number",
+        )  # fmt: skip
     else:
         guess = st.number_input(
             "Your answer",
@@ -208,8 +213,8 @@ def reveal(guess, answer: Answer) -> None:
     shown_guess = answer.shown(guess) if not isinstance(guess, str) else guess
     verdict = "Right" if right else "Not quite"
     line = f"**{verdict}.** You said **{literal(shown_guess)}**; the model says **{literal(answer.shown())}**"
-    if answer.tolerance:
-        line += f" (within ±{answer.tolerance:g} counts)"
+    if answer.tolerance_words:  # the tolerance in the answer's own words ("within 4 heads counts as right")
+        line += f" ({answer.tolerance_words})"
     with st.container(key="reveal"):
         (st.success if right else st.warning)(line, icon=":material/check_circle:" if right else ":material/info:")
         st.markdown(answer.explanation)
