@@ -18,12 +18,15 @@ if not projector.active():  # on a projector the step itself gets the room
     st.caption(f"{len(LESSONS)} lessons: " + " · ".join(item.title for item in LESSONS) + ". Pick one in the sidebar.")
 st.header(lesson.title)
 view.navigation(lesson, step)
-st.subheader(lesson.steps[step - 1].title)
+title = lesson.steps[step - 1].title
+heading = st.empty()
+heading.subheader(title)
 
 shown = None
 with friendly_errors("running the lesson on your text"):
     shown = view.step_view(lesson.slug, step, text, projector.active())
 if shown is not None:
+    heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained
     st.markdown(shown.body)
     view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
     if shown.answer is not None and view.question(lesson, step, text, shown) and shown.reveal is not None:

@@ -16,7 +16,7 @@ import streamlit as st
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
-from ui import hide, projector
+from ui import glossary, hide, projector
 from ui.lesson_backend import BACKEND
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
@@ -137,11 +137,11 @@ class StepView:
     reveal: Chart | None = None
 
 
-@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
-def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
-    """Raises InputError (not cached) when the lesson cannot use the text."""
+def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool = False) -> StepView:
+    """One step on one text with `backend` (lessons.backend.Backend); no Streamlit. Raises InputError
+    when the lesson cannot use the text."""
     spec = BY_SLUG[slug].steps[step - 1]
-    context = BY_SLUG[slug].prepare(text, BACKEND)
+    context = BY_SLUG[slug].prepare(text, backend)
 
     def finished(chart: Chart) -> Chart:
         if chart.figure is None or not projector_on:
@@ -156,6 +156,41 @@ def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
         answer=question.answer(context) if question else None,
         reveal=finished(spec.reveal_chart(context)) if spec.reveal_chart else None,
     )
+
+
+@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
+def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
+    """`build_step_view` with the app's cached models. Raises InputError (not cached) when the lesson
+    cannot use the text."""
+    return build_step_view(slug, step, text, BACKEND, projector_on)
+
+
+def figure_words(chart: Chart | None) -> list[str]:
+    """The words a chart shows beside its data: its title, axis titles, legend names, panel titles."""
+    if chart is None or chart.figure is None:
+        return []
+    layout = chart.figure.layout
+    found = [layout.title.text or ""]
+    found += [axis.title.text or "" for axis in (*chart.figure.select_xaxes(), *chart.figure.select_yaxes())]
+    found += [a.text or "" for a in layout.annotations]
+    found += [trace.name or "" for trace in chart.figure.data]
+    return found
+
+
+def shown_texts(title: str, view: StepView) -> list[str]:
+    """Every text a learner meets on a step: before the answer and in the reveal (rule 4 of
+    lessons/README.md: each glossary term among them is explained on the step)."""
+    texts = [title, view.body, view.chart.summary, *figure_words(view.chart), view.prompt]
+    if view.answer is not None:
+        texts += [*view.answer.options, view.answer.explanation, view.answer.caveat]
+    if view.reveal is not None:
+        texts += [view.reveal.summary, *figure_words(view.reveal)]
+    return texts
+
+
+def words_help(title: str, view: StepView) -> str | None:
+    """The step heading's "?" tooltip: each glossary term the step uses, with its one-line explanation."""
+    return glossary.help_text(*shown_texts(title, view)) or None
 
 
 def draw(chart: Chart, key: str) -> None:
