@@ -155,6 +155,8 @@ LESSON = Lesson(
     default_text="I sat on the bank of the river and watched the ducks .\nI sat on the bank and counted my money .",
     text_label="Two sentences, one per line, that begin with the same words",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("ELMo",),
     example_texts=(
         "I went down to the bank to fish in the river .\nI went down to the bank to pay in a cheque .",
         "The old man saw the bat fly out of the cave .\nThe old man saw the bat and the ball in the shed .",

@@ -93,6 +93,8 @@ class Lesson:
     prepare: Callable[[str, Any], Any]
     steps: Sequence[Step] = field(default_factory=tuple)
     example_texts: tuple[str, ...] = ()  # two or more other texts every step is checked on (test_no_spoilers)
+    max_chars: int | None = None  # the longest text `prepare` takes; a longer one is offered its first part
+    models: tuple[str, ...] = ()  # the models the lesson runs (engine.learner_text.MODELS), for language notes
 
 
 def fixed(text: str) -> Callable[[Any], str]:

@@ -246,6 +246,8 @@ LESSON = Lesson(
     default_text="The river bank was steep, so the fishermen who walked along it every morning carried ropes.",
     text_label="Sentence (MiniLM reads it as subword tokens)",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("MiniLM",),
     example_texts=(
         "She put the money in the bank because it was safe.",
         "The trophy did not fit in the suitcase because it was too big.",

@@ -282,6 +282,8 @@ LESSON = Lesson(
     default_text='He said, "I will go home now." Then she left.',
     text_label="Text (the char-LSTM reads it one character at a time)",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("char-LSTM",),
     example_texts=(
         'He said "the bank is closed" and left. She asked "which bank?" and waited. Then they went home.',
         'Tom shouted, "Run to the house!" We ran. Mother asked, "What is wrong?" Nobody answered.',

@@ -249,6 +249,8 @@ LESSON = Lesson(
     default_text="She sat on the bank of the river.\nShe sat on the bank of the stream.",
     text_label="Two sentences, one per line, that differ in one word",
     prepare=prepare,
+    max_chars=2 * MAX_CHARS + 1,
+    models=("char-LSTM", "ELMo", "MiniLM"),
     example_texts=(
         "The cat sat on the mat by the door.\nThe dog sat on the mat by the door.",
         "He opened the door with a key.\nHe opened the door with a smile.",

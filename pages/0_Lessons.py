@@ -23,8 +23,9 @@ heading = st.empty()
 heading.subheader(title)
 
 shown = None
-with friendly_errors("running the lesson on your text"):
-    shown = view.step_view(lesson.slug, step, text, projector.active())
+if view.own_text(lesson, text):  # over the limit: the first part is offered instead of running
+    with friendly_errors("running the lesson on your text"):
+        shown = view.step_view(lesson.slug, step, text, projector.active())
 if shown is not None:
     heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained
     st.markdown(shown.body)

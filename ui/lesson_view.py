@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from engine.learner_text import first_part, language_check
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
@@ -98,6 +99,34 @@ def sidebar() -> None:
         lesson.text_label, key=TEXT, height=220,
         help="Edit the example and press Ctrl+Enter: every chart and every answer is recomputed from the model.",
     )  # fmt: skip
+
+
+def _use_text(text: str) -> None:
+    st.session_state[TEXT] = text
+
+
+def own_text(lesson: Lesson, text: str) -> bool:
+    """A learner's own text: over the lesson's limit, say so and offer its first part (a named button,
+    never a silent cut; the typed text stays in the box) and return False; text that does not look
+    English gets one note per model the lesson runs, saying what that model will do with it."""
+    if lesson.max_chars and len(text) > lesson.max_chars:
+        part = first_part(text, lesson.max_chars)
+        st.warning(
+            f"This lesson reads at most {lesson.max_chars:,} characters; the text has {len(text):,}. Nothing was "
+            "cut: the text is kept as typed.",
+            icon=":material/content_cut:",
+        )
+        st.button(f"Use the first {len(part):,} characters", key="first_part", on_click=_use_text, args=(part,),
+                  help="Replaces the lesson's text with its first part, cut at a sentence end or a space.")  # fmt: skip
+        return False
+    check = language_check(text)
+    if not check.english and check.notes:
+        notes = [f"**{model}**: {literal(check.notes[model])}" for model in lesson.models if model in check.notes]
+        st.info(
+            f"This text looks like {literal(check.language)}; the models here learned English. " + " ".join(notes),
+            icon=":material/translate:",
+        )
+    return True
 
 
 def navigation(lesson: Lesson, step: int) -> None:
