@@ -8,6 +8,7 @@ the URL when a session opens and written back after every run, so a copied link 
 from __future__ import annotations
 
 import hashlib
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -26,8 +27,10 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
     "ltext": "the text box",
     "restart": "the start-again button",
     "link": "the copy-link box",
+    "teacher": "the teacher's link box (for students' links)",
     "sidebar": "the whole sidebar",
 }
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 
 
 def init_from_url() -> None:
@@ -287,9 +290,12 @@ def reveal(guess, answer: Answer) -> None:
 
 
 def teacher_link(lesson: Lesson, step: int, text: str) -> None:
+    """The link box a teacher copies for the class; left out under `hide=teacher` (or `hide=link`)."""
+    if hide.is_hidden("teacher") or hide.is_hidden("link"):
+        return
     with st.expander("Copy lesson link (for a class)", icon=":material/link:"), st.container(key="link"):
         hidden = st.multiselect(
-            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS],
+            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
             format_func=lambda name: CONTROLS[name], key="hide_choice",
         )  # fmt: skip
         params = {LESSON: lesson.slug, STEP: str(step)}
@@ -299,12 +305,46 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
             params["projector"] = "true"
         if hidden:
             params[hide.PARAM] = ",".join(hidden)
-        st.code(page_url() + "?" + urlencode(params), language=None, wrap_lines=True)
-        st.caption("Opening it shows this step, with this text, and those controls hidden.")
+        base, note = page_url()
+        st.code(base + "?" + urlencode(params), language=None, wrap_lines=True)
+        st.caption("Opening it shows this step, with this text, and those controls hidden. " + note)
 
 
-def page_url() -> str:
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return f"{base}/Lessons"
+def network_address() -> str | None:
+    """This machine's address on the local network (the interface a route out would use; nothing is
+    sent), or None when it has none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))  # UDP connect: picks the interface, sends no packet
+            address = probe.getsockname()[0]
+    except OSError:
+        try:
+            address = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def page_url() -> tuple[str, str]:
+    """(the Lessons page's address as students can reach it, a sentence saying how it was built).
+
+    Browsed on localhost, the link would not open on a student's machine: it is built from Streamlit's
+    `browser.serverAddress` when that is set to a real host, else from this machine's network address."""
+    parts = urlsplit(st.context.url or "")
+    host, port = parts.hostname or "", parts.port
+    if parts.scheme and host and host not in LOCAL_HOSTS:
+        return f"{parts.scheme}://{parts.netloc}/Lessons", ""
+    configured = st.get_option("browser.serverAddress") or ""
+    port = port or st.get_option("server.port")
+    if configured and configured not in LOCAL_HOSTS:
+        return f"http://{configured}:{port}/Lessons", f"The address is Streamlit's browser.serverAddress, {configured}."
+    address = network_address()
+    if address:
+        return f"http://{address}:{port}/Lessons", (
+            f"You are browsing on {host or 'this machine'}, which students cannot open: the link uses this "
+            f"machine's network address, {address}. Students reach it if the server was started with "
+            "--server.address 0.0.0.0 (see TEACHING.md)."
+        )
+    return f"http://localhost:{port}/Lessons", (
+        "This machine has no network address: the link opens only here. Connect it to the class network."
+    )
