@@ -67,7 +67,7 @@ def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.F
         fig.add_vrect(
             x0=first - 0.5, x1=last + 0.5, line={"color": OKABE_ITO["black"], "width": 2, "dash": "dot"},
             fillcolor="rgba(0,0,0,0)", layer="above",
-            annotation_text=label if n == 0 and label else None, annotation_position="top left",
+            annotation_text=label if n == 0 and label else None, annotation_position="inside top left",
         )  # fmt: skip
     return fig
 

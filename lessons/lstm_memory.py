@@ -23,7 +23,7 @@ from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, margin_wo
 
 MAX_CHARS = 600
 LAYER = 1
-SHOWN_UNITS = 24
+SHOWN_UNITS = 8
 PLACES = (
     "the first letter of a new sentence",
     "a space between words",
@@ -153,10 +153,11 @@ def dip_answer(c: Context) -> Answer:
 
 
 def candidates(c: Context) -> list[int]:
-    """The best quote unit and three others from across the ranking, in unit order (no give-away)."""
+    """The best quote unit and three others from the middle of the ranking (never the last, which is the
+    unit *lower* inside the quotes: a tracker too, of the opposite sign), in unit order (no give-away)."""
     ranked = c.order
     n = len(ranked)
-    return sorted({ranked[0], ranked[n // 3], ranked[(2 * n) // 3], ranked[-1]})
+    return sorted({ranked[0], ranked[n // 4], ranked[n // 2], ranked[(3 * n) // 4]})
 
 
 def no_quotes(c: Context) -> str:
@@ -195,7 +196,8 @@ def quote_answer(c: Context) -> Answer:
         f"Unit {best} is higher inside the quotes than outside for {share[best]:.0%} of (inside, outside) "
         f"character pairs; of the four, the runner-up (unit {runner}) only {share[runner]:.0%}. Of all 512 units "
         f"the next best, unit {next_best}, reaches {share[next_best]:.0%}. Its memory averages {inside:+.2f} "
-        f"inside and {outside:+.2f} outside: higher inside, though not zero outside.",
+        f"inside and {outside:+.2f} outside: it switches on at the opening quote, though it does not switch "
+        "fully off after the closing one.",
         options=tuple(f"unit {u}" for u in options),
         caveat=caveat,
     )
@@ -228,6 +230,7 @@ def ledger_parts(c: Context, k: int) -> tuple[float, float]:
 def ledger_chart(c: Context) -> Chart:
     u = c.unit if c.unit is not None else 0
     figure = F.ledger(c.view, u, c.labels)
+    figure.update_layout(legend={"y": 1.02, "yanchor": "bottom"})  # the legend row above the bars, not on them
     if c.unit is not None:
         mark_spans(figure, c.quotes, label="inside quotes")
     return Chart(f"Unit {u}'s memory at every character: what was kept (blue), what was written (orange).", figure)
@@ -316,7 +319,7 @@ LESSON = Lesson(
                 "mark the quoted characters. Here are four of the 512 units."
             ),
             candidate_heatmap,
-            Question(fixed("Which unit is high inside the quotes and low outside?"), "choice", quote_answer),
+            Question(fixed("Which unit is higher inside the quotes than outside them?"), "choice", quote_answer),
             reveal_chart=quote_text,
         ),
         Step(

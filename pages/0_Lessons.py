@@ -16,8 +16,9 @@ lesson, step, text = view.current()
 if not projector.active():  # on a projector the step itself gets the room
     st.title("Lessons")
     st.caption(f"{len(LESSONS)} lessons: " + " · ".join(item.title for item in LESSONS) + ". Pick one in the sidebar.")
-st.header(lesson.title)
-view.navigation(lesson, step)
+if not projector.active():
+    st.header(lesson.title)
+view.navigation(lesson, step, with_title=projector.active())
 title = lesson.steps[step - 1].title
 heading = st.empty()
 heading.subheader(title)
@@ -29,8 +30,16 @@ if view.own_text(lesson, text):  # over the limit: the first part is offered ins
 if shown is not None:
     heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained
     st.markdown(shown.body)
-    view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
-    if shown.answer is not None and view.question(lesson, step, text, shown) and shown.reveal is not None:
-        view.draw(shown.reveal, key=f"reveal-{lesson.slug}-{step}")
+    if shown.answer is None:
+        view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
+    else:  # one screen: the chart beside the question; once answered, the reveal takes the chart's place
+        left, right = st.columns([3, 2], gap="medium")
+        with right:
+            revealed = view.question(lesson, step, text, shown)
+        with left:
+            if revealed and shown.reveal is not None:
+                view.draw(shown.reveal, key=f"reveal-{lesson.slug}-{step}")
+            else:
+                view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
 view.teacher_link(lesson, step, text)
 view.write_url()

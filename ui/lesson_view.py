@@ -12,6 +12,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from engine.learner_text import first_part, language_check
@@ -30,6 +31,11 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
     "teacher": "the teacher's link box (for students' links)",
     "sidebar": "the whole sidebar",
 }
+PROJECTOR_CHART_PX = 340  # a lesson chart's height on a projector: text, chart and question fit 1280x720
+PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar */
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 3.2rem !important; }
+[data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+</style>"""
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 
 
@@ -132,8 +138,12 @@ def own_text(lesson: Lesson, text: str) -> bool:
     return True
 
 
-def navigation(lesson: Lesson, step: int) -> None:
-    back, where, forward, again = st.columns([2, 3, 2, 2], vertical_alignment="center")
+def navigation(lesson: Lesson, step: int, *, with_title: bool = False) -> None:
+    """Back, "step k of n", Next, Start again; `with_title` puts the lesson's title in the row (on a
+    projector, where the page has no room for a separate heading)."""
+    if with_title:
+        st.html(PROJECTOR_CSS)
+    back, where, forward, again = st.columns([2, 5 if with_title else 3, 2, 2], vertical_alignment="center")
     back.button(
         "Back",
         key="back",
@@ -143,7 +153,8 @@ def navigation(lesson: Lesson, step: int) -> None:
         shortcut="ArrowLeft",
         help="Previous step (left arrow key)",
     )
-    where.markdown(f"**Step {step} of {len(lesson.steps)}**")
+    title = f"{literal(lesson.title)} · " if with_title else ""
+    where.markdown(f"{title}**Step {step} of {len(lesson.steps)}**")
     forward.button(
         "Next",
         key="next",
@@ -178,7 +189,9 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
     def finished(chart: Chart) -> Chart:
         if chart.figure is None or not projector_on:
             return chart
-        return Chart(chart.summary, projector_figure(chart.figure), chart.html)
+        figure = projector_figure(go.Figure(chart.figure))
+        figure.update_layout(height=min(figure.layout.height or PROJECTOR_CHART_PX, PROJECTOR_CHART_PX))
+        return Chart(chart.summary, figure, chart.html)
 
     question = spec.question
     return StepView(
