@@ -90,8 +90,9 @@ def half_chart(half: str, layer: int = 1, *, state_value: bool = True) -> callab
 
     def chart(c: Context) -> Chart:
         cos = c.cosines(layer, half)
-        figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title="Cosine, word by word",
-                              y_title="cosine", marked=c.word)  # fmt: skip
+        title = f"The {half} LSTM, layer {layer}: cosine word by word"
+        figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title=title, y_title="cosine",
+                              marked=c.word)  # fmt: skip
         if not state_value:
             return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine word by word.", figure)
         at = f"{cos[c.word]:.2f} at '{c.first[c.word]}'" if c.word is not None else "no shared word"

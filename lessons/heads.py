@@ -57,6 +57,8 @@ def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) ->
     """All heads coloured by `statistic`; the summary says what is drawn, never which head wins."""
     values = c.stats.get(statistic)
     figure = heads_grid(values, A.STATISTICS[statistic].split(":")[0], selected)
+    figure.update_xaxes(tickmode="linear", tick0=1, dtick=1, tickangle=0)  # heads are whole numbers: 1 … 12
+    figure.update_yaxes(tickmode="linear", tick0=1, dtick=1)
     summary = (
         f"All {values.size} heads ({values.shape[0]} layers of {values.shape[1]}) coloured by "
         f"{A.STATISTICS[statistic].split(':')[0].lower()}: one square per head, layer by row."
