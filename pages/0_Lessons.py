@@ -31,12 +31,13 @@ if shown is not None:
     heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained
     st.markdown(shown.body)
     if shown.answer is None:
-        view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
+        with st.container(key="step_chart"):
+            view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
     else:  # one screen: the chart beside the question; once answered, the reveal takes the chart's place
         left, right = st.columns([3, 2], gap="medium")
         with right:
             revealed = view.question(lesson, step, text, shown)
-        with left:
+        with left, st.container(key="step_chart"):
             if revealed and shown.reveal is not None:
                 view.draw(shown.reveal, key=f"reveal-{lesson.slug}-{step}")
             else:

@@ -33,7 +33,7 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
 }
 PROJECTOR_CHART_PX = 340  # a lesson chart's height on a projector: text, chart and question fit 1280x720
 PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar */
-[data-testid="stMainBlockContainer"], .block-container { padding-top: 3.2rem !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 4.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
 </style>"""
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}

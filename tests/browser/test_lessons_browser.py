@@ -218,8 +218,15 @@ def test_one_screen_the_chart_and_its_question_fit_at_1280x720(browser, server, 
     page = context.new_page()
     page.set_default_timeout(COLD_MS)
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
-    settle(page)
-    chart = first_box(page, '[data-testid="stPlotlyChart"], [data-testid="stHtml"]')
+    expect(step_heading(page)).to_contain_text(lesson.steps[step - 1].title, timeout=COLD_MS)
+    drawn = ".st-key-step_chart .main-svg, .st-key-step_chart [data-testid='stHtml']"  # a plotly chart or HTML
+    page.wait_for_selector(drawn, state="attached", timeout=COLD_MS)
+    if lesson.steps[step - 1].question is not None:
+        page.wait_for_selector('[data-testid="stRadio"], [data-testid="stNumberInput"]', timeout=COLD_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=COLD_MS)
+    page.wait_for_timeout(500)
+    chart = first_box(page, ".st-key-step_chart")
     if STEP_SHOTS is not None:
         STEP_SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(STEP_SHOTS / f"{lesson.slug}-{step}.png"))  # the first 1280x720 screen
