@@ -80,8 +80,7 @@ def category_bars(names: Sequence[str], values: Sequence[float], *, title: str, 
             text=[f"{v:.2f}" for v in values], textposition="outside", hovertemplate="%{x}: %{y:.3f}<extra></extra>",
         )
     )  # fmt: skip
-    low, high = float(np.min(values)), float(np.max(values))
-    pad = max(0.02, (high - low) * 0.3)
-    fig.update_yaxes(title=y_title, range=[max(0.0, low - pad), high + pad])
+    high = float(np.max(values)) if len(values) else 1.0
+    fig.update_yaxes(title=y_title, range=[0.0, max(high, 1e-9) * 1.2])  # from 0: a small gap looks small
     fig.update_xaxes(type="category")
     return base_layout(fig, title=title, height=340)

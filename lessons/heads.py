@@ -14,6 +14,7 @@ from engine.analysis import attention as A
 from engine.models.transformer import AttentionResult
 from engine.validation import InputError, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
+from figures.lessons import category_bars
 from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal, margin_words, numbered
 
 MAX_CHARS = 400
@@ -219,10 +220,11 @@ def layer_chart(c: Context) -> Chart:
 
 
 def rollout_chart(c: Context) -> Chart:
-    view = c.view("rollout", word_level=True)
-    labels = numbered(view.labels)
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    """Where rollout traces a word back to, as four shares (a bar each): readable on a projector, where
+    the full rollout matrix is one bright [CLS] column and unreadable rows."""
     shares = rollout_sources(c)
+    figure = category_bars(list(shares), list(shares.values()), title="Rollout: where a word traces back to",
+                           y_title="share (mean over words)")  # fmt: skip
     return Chart(
         f"Rollout through all {c.result.num_layers} layers; a word's row traces back on average "
         + ", ".join(f"{v:.2f} to {k}" for k, v in shares.items())

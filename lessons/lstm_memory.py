@@ -274,7 +274,7 @@ def unit_story(c: Context) -> Chart:
     return Chart(
         f"Unit {u}'s gates and memory over the text; its forget gate averages {inside:.2f} inside quotes and "
         f"{outside:.2f} outside.",
-        F.unit_lines(c.view, u, c.labels),
+        F.unit_lines(c.view, u, c.labels).update_layout(legend={"y": 1.02, "yanchor": "bottom"}),
     )
 
 
