@@ -182,20 +182,16 @@ def pair_chart(diff) -> Chart:
 
 
 def pair_text(diff) -> Chart:
-    """The two sentences, one above the other, the changed words marked (the raw material of a step)."""
-    changed = [k for k, c in enumerate(diff.pairing.changed) if c]
-    rows = []
-    for name, run in (("A", diff.a), ("B", diff.b)):
-        index = 0 if name == "A" else 1
-        marked = {diff.pairing.rows[k][index] for k in changed}
-        cells = [
-            f'<mark style="background:#F0E442">{html.escape(w)}</mark>' if i in marked else html.escape(w)
-            for i, w in enumerate(run.alignment.words)
-        ]
-        rows.append(f"<p style='font-size:1.4rem;margin:0.2rem 0'><b>{name}</b>&nbsp; {' '.join(cells)}</p>")
+    """The two sentences, one above the other, nothing marked (the raw material of a step: marking the
+    changed word would single out an answer of the forward-half question)."""
+    style = "font-size:1.4rem;margin:0.2rem 0"
+    rows = [
+        f"<p style='{style}'><b>{name}</b>&nbsp; {html.escape(' '.join(run.alignment.words))}</p>"
+        for name, run in (("A", diff.a), ("B", diff.b))
+    ]
+    changed = sum(diff.pairing.changed)
     return Chart(
-        f"Sentence A and sentence B, {len(diff.labels)} aligned words; the words that differ are marked: "
-        f"{changed_words(diff) or 'none'}.",
+        f"Sentence A above sentence B: {len(diff.labels)} aligned words, {changed} of them different.",
         html="".join(rows),
     )
 

@@ -69,7 +69,7 @@ def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_k
 
     page.locator("h1").first.click()  # focus on the page, not in a text box
     page.keyboard.press("ArrowRight")
-    expect(step_heading(page)).to_have_text("Rollout: through all the layers")
+    expect(step_heading(page)).to_have_text("Rollout: through all the layers, with care")
     expect(page.get_by_text("Step 5 of 5")).to_be_visible()
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("step") == ["5"])
     for title in ("A head that links words", "Sink heads"):

@@ -113,6 +113,7 @@ def is_sentence(group: list[str]) -> bool:
 
 
 def mentions(text: str, phrase: str) -> bool:
+    text = re.sub(r"\\(.)", r"\1", text)  # Markdown escapes ("8\\:river") read as shown ("8:river")
     return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text, re.IGNORECASE) is not None
 
 
@@ -195,6 +196,7 @@ def test_the_check_catches_a_leak():
     assert leaks(choice, question, [["All 72 heads, highest in head 1.3."]])
     assert leaks(choice, question, [["All 72 heads, from 0.01 to 0.98."]])
     assert not leaks(choice, question, [["head 1.3", "head 2.9"], ["All 72 heads coloured by weight."]])
+    assert leaks(choice, question, [["The words that differ: head 1\\.3."]])  # escaped for Markdown, still named
     count = Answer(21.0, "21 of 72 heads.", tolerance=4.0)
     counted = Question(fixed(""), "number", lambda c: count, high=72)
     assert leaks(count, counted, [["21 heads put most weight on [CLS]."]])
