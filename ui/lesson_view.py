@@ -190,8 +190,8 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
         if chart.figure is None or not projector_on:
             return chart
         figure = projector_figure(go.Figure(chart.figure))
-        cap = PROJECTOR_CHART_PX if spec.question is not None else PROJECTOR_CHART_PX + 80  # no question: more room
-        figure.update_layout(height=min(figure.layout.height or cap, cap))
+        if spec.question is not None:  # one screen with its question; a step without one keeps its height
+            figure.update_layout(height=min(figure.layout.height or PROJECTOR_CHART_PX, PROJECTOR_CHART_PX))
         return Chart(chart.summary, figure, chart.html)
 
     question = spec.question
