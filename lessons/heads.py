@@ -57,12 +57,13 @@ def prepare(text: str, backend) -> Context:
 def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) -> Chart:
     """All heads coloured by `statistic`; the summary says what is drawn, never which head wins."""
     values = c.stats.get(statistic)
+    name = A.STATISTICS[statistic].split(":")[0]
     figure = heads_grid(values, A.STATISTICS[statistic].split(":")[0], selected)
     figure.update_xaxes(tickmode="linear", tick0=1, dtick=1, tickangle=0)  # heads are whole numbers: 1 … 12
     figure.update_yaxes(tickmode="linear", tick0=1, dtick=1)
     summary = (
         f"All {values.size} heads ({values.shape[0]} layers of {values.shape[1]}) coloured by "
-        f"{A.STATISTICS[statistic].split(':')[0].lower()}: one square per head, layer by row."
+        f"{name[:1].lower() + name[1:]}: one square per head, layer by row."
     )
     return Chart(summary, figure)
 

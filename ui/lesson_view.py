@@ -190,6 +190,9 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
         if chart.figure is None or not projector_on:
             return chart
         figure = projector_figure(go.Figure(chart.figure))
+        for axis in (*figure.select_xaxes(), *figure.select_yaxes()):  # heads and layers are whole numbers
+            if (axis.title.text or "").lower() in ("head", "layer"):
+                axis.update(tickmode="linear", tick0=1, dtick=1, tickangle=0, nticks=None)
         if spec.question is not None:  # one screen with its question; a step without one keeps its height
             figure.update_layout(height=min(figure.layout.height or PROJECTOR_CHART_PX, PROJECTOR_CHART_PX))
         return Chart(chart.summary, figure, chart.html)
