@@ -4,12 +4,17 @@ import streamlit as st
 
 from engine import ASSETS
 from ui import inputs, page
+from ui.first_views import ATTENTION_TRY, LSTM_TRY
+from ui.words import words_here
 
 page.setup("Home")
 text = inputs.text_input(max_chars=100_000, label="Your text (used on every page)")
 page.sidebar_footer()
 
 st.title("Look inside three landmark NLP models")
+words_here(
+    "attention", "attention head", "cell state", "gate", "language model", "unit", "biLM", "char-CNN", "embedding"
+)
 st.markdown(
     "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
     "Everything runs here, on this machine, with the exact numbers the models compute."
@@ -26,15 +31,18 @@ st.image(
     "Transformer (attention heads).",
 )
 
+# Chosen from measured strengths (issue 23): the gates example's best quote unit; ELMo's clearest word sense
+# ("bank": 1-NN accuracy 0.75 at layer 2 against 0.50 for the untrained control; "play" only 0.66 against
+# 0.53); MiniLM's head 4.2 puts 0.57 of "it"'s weight on "trophy" and 0.25 on "suitcase" (bench/defaults.py).
 TRY = {  # one classroom question per page, opened with its settings in the link
     "pages/1_LSTM_gates.py": (
         "Which units track being inside quotes?",
-        {"text": 'She said "the bank is closed" and walked on. "Not again," he sighed.', "q": "c", "order": "pattern"},
+        {"text": LSTM_TRY, "q": "c", "order": "pattern"},
     ),
-    "pages/2_ELMo_senses.py": ("A play on stage, or a play in a game?", {"preset": "play", "word": "play"}),
+    "pages/2_ELMo_senses.py": ("A river bank or a money bank?", {"preset": "bank", "word": "bank"}),
     "pages/3_Transformer_attention.py": (
-        "Which heads look at the previous word?",
-        {"text": "The river bank was steep, so we fished from the bridge.", "stat": "previous"},
+        "Which word does 'it' look at?",
+        {"text": ATTENTION_TRY, "layer": "4", "head": "2", "words": "true", "stat": "max"},
     ),
 }
 
@@ -78,6 +86,7 @@ st.divider()
 st.caption(
     "The LSTM and ELMo models were trained for this app on public-domain English that ships with Debian "
     "(mostly 19th-century novels and two Bible translations, plus WordNet and a sample of modern American "
-    "English), so they know *river banks* better than *power plants*. The Transformer is all-MiniLM-L6-v2 "
-    "(6 layers × 12 heads). Model cards are in the `assets/` folder."
+    "English), so they know *river banks* better than *power plants*. That is about 5.1 million words: the original "
+    "ELMo read about 800 million (the 1B Word Benchmark), so this ELMo is a small, honest stand-in, not the real "
+    "thing. The Transformer is all-MiniLM-L6-v2 (6 layers × 12 heads). Model cards are in the `assets/` folder."
 )

@@ -197,3 +197,38 @@ def detokenize(tokens: list[str]) -> str:
         glue = glue or (inside_quote and out[-1].strip() == '"')
         out.append(token if glue else " " + token)
     return "".join(out)
+
+
+# A few of the most frequent English words: real English prose of a dozen words or more nearly always has some.
+# fmt: off
+_ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "is", "are",
+    "was", "were", "be", "been", "it", "he", "she", "they", "we", "you", "i", "this", "that", "not", "no", "as",
+    "his", "her", "their", "my", "your", "our", "do", "did", "have", "has", "had", "will", "would", "can", "could",
+    "so", "if",
+})
+# fmt: on
+NON_LATIN_SHARE = 0.3  # letters outside the Latin script above this share: not English
+MIN_WORDS_TO_JUDGE = 6  # fewer words say too little about the language
+
+
+def language_note(text: str) -> str:
+    """ "" for text that looks English, else one plain sentence on why it does not (the models here read English).
+
+    Two cheap signs, no model: the share of letters outside the Latin script (Chinese, Cyrillic, Arabic...)
+    above `NON_LATIN_SHARE`, or, in Latin-script text of at least `MIN_WORDS_TO_JUDGE` words, not one of
+    the most frequent English words ("Je suis allé à la banque"). Each page says what its model does with it.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return ""
+    non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")) / len(letters)
+    if non_latin > NON_LATIN_SHARE:
+        return f"This text is mostly not in the Latin alphabet ({non_latin:.0%} of its letters): it is not English."
+    words = [t.lower() for t in tokenize(text) if any(ch.isalpha() for ch in t)]
+    if len(words) >= MIN_WORDS_TO_JUDGE and not _ENGLISH_FUNCTION_WORDS.intersection(words):
+        return (
+            f"None of this text's {len(words)} words is a common English word (the, and, of, is…): "
+            "it looks like another language."
+        )
+    return ""

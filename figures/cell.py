@@ -23,6 +23,8 @@ FRAME_CAP = 200  # frames sent at once; see `frame_window`
 CONTEXT = 14  # tokens shown either side of the one being read
 GATE_COLUMNS = (1, 2, 3, 4)  # f, i, g, o: bounded, drawn on -1..1
 MEMORY_COLUMNS = (0, 5, 6)  # c(t-1), c(t), h: c is unbounded, drawn on its own scale
+BUTTONS_Y = -0.12  # play and pause on their own row right under the chart (paper coordinates)...
+SLIDER_Y = -0.3  # ...and the step slider below them, across the whole width: never on it (issue 23)
 
 
 class FramedFigure(go.Figure):
@@ -169,9 +171,9 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
             "active": active - first,
             "currentvalue": {"visible": False},
             "pad": {"t": 10},
-            "len": 0.84,
-            "x": 0.16,
-            "y": -0.12,
+            "len": 1.0,  # the whole width: the play/pause buttons sit on their own row above it
+            "x": 0.0,
+            "y": SLIDER_Y,
             "yanchor": "top",
             "steps": [{"label": str(t), "method": "animate", "args": [[str(t)], animate]} for t in range(first, last)],
         }
@@ -185,7 +187,7 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.14,
+                "y": BUTTONS_Y,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showactive": False,
@@ -201,5 +203,5 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         ],
     )
     base_layout(fig, title=_title(cell, active), height=540)
-    fig.update_layout(margin={"t": 120, "b": 120})
+    fig.update_layout(margin={"t": 120, "b": 190})
     return FramedFigure(fig, frames, sliders)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
-from plotly.colors import get_colorscale
 
 from engine.text import show_whitespace
 
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
-SEQUENTIAL = "Blues"  # gates and attention weights (0..1): one hue, lightness rises with the value
+# gates and attention weights (0..1): one hue, darker = higher, in normal and projector mode alike (issue 23:
+# a swap to cividis in projector mode turned "dark = keeps memory" into "yellow = keeps memory")
+SEQUENTIAL = "Blues"
 PROJECTOR_MAX_LABELS = 40  # category labels on one axis in projector mode (20 px each, about 1100 px wide)
-PROJECTOR_SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe (Nuñez et al. 2018)
 DIVERGING = "RdBu"  # cell states and outputs, centred on 0: red negative, blue positive (Karpathy)
 # Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision deficiency
 OKABE_ITO = {
@@ -65,7 +65,8 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None 
 
 def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     """The same figure for a classroom projector: every text (ticks, titles, legend, colour bars,
-    panel titles) at `size` px or more, sequential colour scales swapped for cividis, a taller plot."""
+    panel titles, numbers in cells and on bars) at `size` px or more, a taller plot. Colours are left as
+    they are, so a colour means the same in both modes."""
     fig.update_layout(font={"size": size}, legend={"font": {"size": size}}, hoverlabel={"font": {"size": size}})
     if fig.layout.title and fig.layout.title.text:
         fig.update_layout(title={"font": {"size": size + 2}})
@@ -82,29 +83,43 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_annotations(font={"size": size})
     steps = max((len(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None), default=0)
-    if steps > PROJECTOR_MAX_LABELS:  # every label at 20 px would overlap: let plotly space them out
-        fig.update_xaxes(
-            selector={"tickmode": "linear", "dtick": 1}, tickmode="auto", dtick=None, nticks=PROJECTOR_MAX_LABELS
+    if steps > PROJECTOR_MAX_LABELS:  # every category label at 20 px would overlap: let plotly space them out
+        fig.update_xaxes(  # numeric axes (heads, layers) keep their one tick per integer
+            selector={"type": "category", "tickmode": "linear", "dtick": 1},
+            tickmode="auto",
+            dtick=None,
+            nticks=PROJECTOR_MAX_LABELS,
         )
-    blues = [tuple(stop) for stop in get_colorscale(SEQUENTIAL)]
-    for trace in fig.data:
+    for trace in fig.data:  # numbers and letters written in heatmap cells and on bars
+        has_text = getattr(trace, "text", None) is not None or bool(getattr(trace, "texttemplate", None))
+        if "textfont" not in trace or not has_text:
+            continue
+        if trace.type == "heatmap" and _columns(trace) > PROJECTOR_MAX_LABELS:  # too narrow for 20 px text: the
+            trace.texttemplate, trace.text = "", None  # cells keep their colours, the values stay on hover
+            continue
+        trace.textfont.size = max(size, trace.textfont.size or 0)
+    if fig.layout.uniformtext.minsize:  # bar labels at projector size; one too wide for its bar is left out
+        fig.update_layout(uniformtext={"minsize": size, "mode": "hide"})  # (hover keeps it) rather than overlapping
+    for trace in fig.data:  # the colour scales stay as they are: dark = high in both modes (issue 23)
         for holder in (trace, getattr(trace, "marker", None)):
             if holder is None or "colorscale" not in holder or not holder.colorscale:
                 continue  # no colour scale here: touching its colour bar would draw one
-            if [tuple(stop) for stop in holder.colorscale] == blues:
-                holder.colorscale = PROJECTOR_SEQUENTIAL
             holder.colorbar.tickfont = {"size": size}
             holder.colorbar.title.font = {"size": size}
     for name in [key for key in fig.layout if key.startswith("coloraxis")]:  # shared scales (coloraxis, ...2)
         axis = fig.layout[name]
-        if axis.colorscale and [tuple(stop) for stop in axis.colorscale] == blues:
-            axis.colorscale = PROJECTOR_SEQUENTIAL
         if axis.colorscale:
             axis.colorbar.tickfont = {"size": size}
             axis.colorbar.title.font = {"size": size}
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.25))
     return fig
+
+
+def _columns(trace) -> int:
+    """How many columns a heatmap trace draws (its z rows' length)."""
+    z = trace.z
+    return len(z[0]) if z is not None and len(z) and hasattr(z[0], "__len__") else 0
 
 
 def panel_row(titles: Sequence[str], gap: float) -> tuple[dict, list[dict]]:

@@ -23,20 +23,54 @@ GATE_DASHES = {"f": "solid", "i": "dash", "o": "dot", "g": "dashdot", "c": "soli
 
 
 def value_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
-    """zmin, zmax and colour scale: gates 0..1 (sequential), g and h -1..1, c symmetric around 0."""
+    """zmin, zmax and colour scale: gates 0..1 (sequential), g and h -1..1, c symmetric around 0 up to its 98th
+    percentile of |c| (larger values get the end colour)."""
     if quantity in ("i", "f", "o"):
         return 0.0, 1.0, SEQUENTIAL
     if quantity in ("g", "h"):
         bound = max(1.0, float(np.abs(values).max(initial=0))) if quantity == "h" else 1.0
         return -bound, bound, DIVERGING
-    bound = float(np.abs(values).max(initial=0)) or 1.0
-    return -bound, bound, DIVERGING
+    # c is unbounded and a few steps can reach ±20: scale the colours to the 98th percentile of |c| so the
+    # common values stay visible (issue 23: a quote unit at +1.7 drew nearly white); hover keeps the exact value
+    magnitudes = np.abs(values)
+    bound = float(np.percentile(magnitudes, 98)) if magnitudes.size else 0.0
+    return -(bound or 1.0), bound or 1.0, DIVERGING
+
+
+MARK_COLOUR = OKABE_ITO["yellow"]
+
+
+def marked_runs(marked: Sequence[bool] | None) -> list[tuple[int, int]]:
+    """The runs of consecutive marked steps, as (first, last) step indices: [F, T, T, F, T] -> [(1, 2), (4, 4)]."""
+    if marked is None:
+        return []
+    flags = np.asarray(marked, dtype=bool)
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True))
+
+
+def mark_steps(fig: go.Figure, marked: Sequence[bool] | None, *, xref: str = "x", band_only: bool = False) -> None:
+    """Mark the marked steps (e.g. inside "double quotes") of a category step axis: a yellow band above
+    the plot and, unless `band_only` (a heatmap, whose colours it would hide), a light shade behind it."""
+    for first, last in marked_runs(marked):
+        x0, x1 = first - 0.5, last + 0.5  # category positions: step k sits at x = k
+        fig.add_shape(type="rect", xref=xref, yref="paper", x0=x0, x1=x1, y0=1.0, y1=1.025, line_width=0,
+                      fillcolor=MARK_COLOUR)  # fmt: skip
+        if not band_only:
+            fig.add_shape(type="rect", xref=xref, yref="paper", x0=x0, x1=x1, y0=0.0, y1=1.0, line_width=0,
+                          fillcolor=MARK_COLOUR, opacity=0.25, layer="below")  # fmt: skip
 
 
 def gates_heatmap(
-    values: np.ndarray, step_labels: Sequence[str], units: Sequence[int], quantity: str, *, title: str
+    values: np.ndarray,
+    step_labels: Sequence[str],
+    units: Sequence[int],
+    quantity: str,
+    *,
+    title: str,
+    marked: Sequence[bool] | None = None,
 ) -> go.Figure:
-    """`values` `[T, len(units)]` as units (rows) × steps (columns)."""
+    """`values` `[T, len(units)]` as units (rows) × steps (columns); `marked` `[T]` steps get a yellow band above."""
     zmin, zmax, scale = value_range(quantity, values)
     fig = go.Figure(
         go.Heatmap(
@@ -57,12 +91,14 @@ def gates_heatmap(
         type="category", autorange="reversed", tickfont={"size": 11}, **({"dtick": 1} if len(units) <= 48 else {})
     )
     height = int(min(1200, max(320, 140 + 14 * len(units))))
+    mark_steps(fig, marked, band_only=True)
     return base_layout(fig, title=title, height=height)
 
 
-def unit_lines(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
+def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[bool] | None = None) -> go.Figure:
     """One unit over the text: its gates (0..1) above, its cell state and output below (one shared
-    step axis, laid out in one pass as `make_subplots(rows=2, shared_xaxes=True)` would)."""
+    step axis, laid out in one pass as `make_subplots(rows=2, shared_xaxes=True)` would); `marked` `[T]`
+    steps (the quoted spans by default) shaded yellow in both panels."""
     x = plotly_text(step_labels)
     names = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c", "h": "output h"}
     traces = [_line(x, view.get(q)[:, unit], names[q], q, "x", "y") for q in ("f", "i", "o")]
@@ -83,7 +119,9 @@ def unit_lines(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
         "legend": {"orientation": "h", "y": 1.08, "x": 0},
         "hovermode": "x unified",
     }
-    return base_layout(go.Figure(data=traces, layout=layout), title=f"Unit {unit} over the text", height=460)
+    fig = go.Figure(data=traces, layout=layout)
+    mark_steps(fig, marked)  # both panels share one step axis and the full height
+    return base_layout(fig, title=f"Unit {unit} over the text (yellow: marked steps)", height=460)
 
 
 def _line(x, y, name: str, quantity: str, xaxis: str = "x", yaxis: str = "y") -> go.Scatter:

@@ -6,18 +6,28 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import policy
 from engine.analysis import gates as G
 from engine.text import steps, tokenize, tokenize_with_spans
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from figures import lstm as F
 from figures import summaries
 from figures.common import token_labels
-from ui import cached, chart, inputs, page, summary
+from ui import cached, chart, inputs, page, summary, user_lstm
 from ui.feedback import friendly_errors, show_problems
+from ui.table import show_table
+from ui.words import language_note, words_here
 
 MAX_CHARS = {"char-LSTM": 2_000}  # characters are the char-LSTM's steps
 MAX_CHARS_WORDS, MAX_WORDS = 5_000, 400  # ELMo's steps are words
 WINDOW = 200  # steps drawn at once: longer texts get a window slider
+SCORE_COLUMNS = {  # engine.analysis.gates.PatternScore -> the table's column names
+    "unit": "unit",
+    "inside": "mean inside the marked steps",
+    "outside": "mean outside",
+    "score": "difference (in the unit's standard deviations)",
+}
+DEFAULT_UNITS_SHOWN = 16  # the 16 units that best follow the quotes: on the default text unit 208 first (issue 23)
 
 page.setup("LSTM gates")
 text = inputs.text_input(
@@ -27,30 +37,54 @@ text = inputs.text_input(
 )
 model_name = inputs.choice(
     "Model",
-    cached.lstm_models(),
+    [*cached.lstm_models(), *([cached.YOUR_LSTM] if policy.current().allows_folders else [])],
     key="model",
     help="char-LSTM: a 2-layer character-level LSTM language model trained for this app (steps are characters). "
     "ELMo: the forward or backward LSTM of this app's ELMo biLM (steps are words; the backward one reads "
-    "right to left). An official ELMo appears here once fetched (ELMo language model page).",
+    "right to left). An official ELMo appears here once fetched (ELMo language model page). Your LSTM: a folder "
+    "of config.json + model.safetensors (README: Your own LSTM).",
 )
-layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
+user_folder, user_config = "", None
+if model_name == cached.YOUR_LSTM:
+    user_folder, user_config = user_lstm.choice()
+layers = user_config.num_layers if user_config else 2
+layer = int(inputs.choice("Layer", [str(k) for k in range(1, layers + 1)], key="layer",
+                          help="Layer 1 reads the input; each layer above reads the one below."))  # fmt: skip
 page.sidebar_footer()
 
 st.title("LSTM gates")
+words_here(
+    "unit",
+    "gate",
+    "forget gate",
+    "input gate",
+    "output gate",
+    "candidate",
+    "cell state",
+    "hidden state",
+    "regex",
+    "biLM",
+    "language model",
+    "<S>",
+    "</S>",
+)
 st.markdown(
     "At every step an LSTM decides, for each of its units, how much of its memory to **forget** (f), how much new "
     "content to **write** (input gate i times candidate g) and how much of the memory to **show** (o): "
     "c<sub>t</sub> = f<sub>t</sub> ⊙ c<sub>t−1</sub> + i<sub>t</sub> ⊙ g<sub>t</sub>, "
-    "h<sub>t</sub> = o<sub>t</sub> ⊙ tanh(c<sub>t</sub>). Every value below is the model's own, exact.",
+    "h<sub>t</sub> = o<sub>t</sub> ⊙ tanh(c<sub>t</sub>): in words, the new memory is the share f of the old memory "
+    "it keeps plus the share i of the candidate g it writes (⊙ multiplies unit by unit), and the output is the share "
+    "o of the squashed memory it shows. Every value below is the model's own, exact.",
     unsafe_allow_html=True,
 )
 
-char_model = model_name == "char-LSTM"
-problems = check_text(text, max_chars=MAX_CHARS.get(model_name, MAX_CHARS_WORDS))
+char_model = model_name == "char-LSTM" or bool(user_config and user_config.unit == "characters")
+problems = check_text(text, max_chars=MAX_CHARS["char-LSTM"] if char_model else MAX_CHARS_WORDS)
 ok = show_problems(problems)
 if not ok:
     st.stop()
 text = clean_text(text)[0]
+language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     spans = [(s.start, s.end) for s in steps(text)]  # a character with its marks and invisibles
@@ -58,30 +92,41 @@ else:
     words = tokenize_with_spans(text)
     if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="this view of ELMo")):
         st.stop()
-    spans = [(0, 0), *((w.start, w.end) for w in words), (len(text), len(text))]
+    spans = [(w.start, w.end) for w in words]
+    spans = spans if user_config else [(0, 0), *spans, (len(text), len(text))]  # ELMo's <S> and </S>
 
 model = None
 with friendly_errors("loading the model"):
-    model = cached.char_lstm() if char_model else cached.elmo_by_name(model_name)
+    model = (cached.user_lstm(user_folder) if user_config else cached.char_lstm() if char_model
+             else cached.elmo_by_name(model_name))  # fmt: skip
 if model is None:
     st.stop()
-if char_model:
+if user_config:
+    user_lstm.unknown_note(model, text)
+elif char_model:
     show_problems(check_alphabet(text, model.alphabet, model="the char-LSTM", unknown="⁇"))
 else:
     show_problems(model.check_sentences([[w.text for w in words]]))
 
 result = None
 with friendly_errors("tracing the gates"):
-    result = cached.lstm_gates(model_name, text, layer)
+    result = cached.lstm_gates(model_name, text, layer, user_folder)
 if result is None:
     st.stop()
 view, saturation, layer_names = result
 labels = token_labels(view.tokens)
+step_kind = (
+    "characters" if char_model else "words" if user_config else "words, with the sentence boundaries <S> and </S>"
+)
 units = view.i.shape[1]
 st.caption(
-    f"{view.steps} steps ({'characters' if char_model else 'words, with the sentence boundaries <S> and </S>'}) · "
+    f"{view.steps} steps ({step_kind}) · "
     f"{units} units in layer {layer} · {model.name}"
-    + ("" if char_model or model_name.endswith("forward") else " · read right to left: step t has seen t…end")
+    + (
+        ""
+        if char_model or user_config or model_name.endswith("forward")
+        else " · read right to left: step t has seen t…end"
+    )
 )
 
 
@@ -91,25 +136,41 @@ def gates_view() -> None:
     c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
     with c1:
         quantity = inputs.choice(
-            "Show", list(G.DESCRIPTIONS), key="q", sidebar=False, help="\n\n".join(G.DESCRIPTIONS.values())
+            "Show",
+            list(G.DESCRIPTIONS),
+            key="q",
+            default="c",
+            sidebar=False,
+            help="\n\n".join(G.DESCRIPTIONS.values()),
         )
     with c2:
-        order = inputs.choice("Order units by", list(G.ORDERS), key="order", default="variance", sidebar=False)
+        order = inputs.choice(
+            "Order units by",
+            list(G.ORDERS),
+            key="order",
+            default="pattern",
+            sidebar=False,
+            help="pattern: the units that follow the marked steps (by default, inside double quotes) first.",
+        )
     with c3:
-        top = inputs.number("Units shown", key="top", low=1, high=units, default=min(48, units))
+        top = inputs.number("Units shown", key="top", low=1, high=units, default=min(DEFAULT_UNITS_SHOWN, units))
     with c4:
         pattern = st.text_input(
-            "Mark steps matching (regex)",
+            "Mark steps matching (a pattern)",
             value=G.INSIDE_QUOTES,
             key="mark",
             bind="query-params",
-            help='A regular expression over your text; the default marks everything inside "double quotes". '
+            help="A regular expression (regex: a text pattern) over your text; the default marks everything inside "
+            '"double quotes" (shaded yellow on the charts). '
             'Used by "Order units by: pattern" and by the pattern search below.',
         )
     mask = np.zeros(view.steps, dtype=bool)
     with friendly_errors("reading the pattern"):
         mask = G.mask_from_regex(text, spans, pattern) if pattern else mask
     values = view.get(quantity)
+    if order == "pattern" and (mask.all() or not mask.any()):
+        st.info("The pattern marks no step (or every step) of this text, so units are ordered by variance instead.")
+        order = "variance"
     chosen = G.unit_order(values, order, mask)[:top]
     start, end = 0, view.steps
     if view.steps > WINDOW:
@@ -130,6 +191,7 @@ def gates_view() -> None:
             chosen,
             quantity,
             title=f"{G.DESCRIPTIONS[quantity].split(':')[0]}, layer {layer}: {len(chosen)} of {units} units by {order}",
+            marked=mask[start:end],
         ),
         key="heatmap",
     )
@@ -142,7 +204,7 @@ def gates_view() -> None:
     legend = "green = open (1), white = shut (0)" if gate else "blue positive, red negative"
     st.markdown(f"**The text coloured by unit {unit}'s {quantity}** ({legend}; hover a character for its value)")
     st.html(F.coloured_text(view.tokens[start:end], values[start:end, unit], words=not char_model, gate=gate))
-    chart.show(F.unit_lines(view, unit, labels), key="lines")
+    chart.show(F.unit_lines(view, unit, labels, marked=mask), key="lines")
     summary.say(summaries.unit(view, unit))
     chart.show(F.ledger(view, unit, labels), key="ledger")
     summary.say(summaries.ledger(view, unit))
@@ -153,10 +215,9 @@ def gates_view() -> None:
     scores = G.pattern_scores(values, mask, top=10)
     if scores:
         st.markdown(f"Units whose **{quantity}** is highest inside the marked steps and lowest outside:")
-        st.dataframe(
-            pd.DataFrame([vars(s) for s in scores]),
-            hide_index=True,
-            column_config={k: st.column_config.NumberColumn(format="%.3f") for k in ("inside", "outside", "score")},
+        show_table(
+            pd.DataFrame([vars(s) for s in scores]).rename(columns=SCORE_COLUMNS),
+            formats=dict.fromkeys(list(SCORE_COLUMNS.values())[1:], "%.3f"),
         )
     else:
         st.info("Mark some steps (but not all) with the pattern above to rank units by it.")
@@ -179,7 +240,7 @@ def gates_view() -> None:
     )
     d2.download_button(
         "Download every gate of every layer (NPZ)",
-        data=lambda: _npz(model_name, text),
+        data=lambda: _npz(model_name, text, user_folder),
         file_name="lstm_gates.npz",
         mime="application/octet-stream",
         on_click="ignore",
@@ -193,9 +254,11 @@ def _csv(view) -> str:
     return table.to_csv(index=False)
 
 
-def _npz(model_name: str, text: str) -> bytes:
+def _npz(model_name: str, text: str, user_folder: str = "") -> bytes:
     trace = (
-        cached.char_lstm().trace(text)
+        cached.user_lstm(user_folder).trace(text)
+        if user_folder
+        else cached.char_lstm().trace(text)
         if model_name == "char-LSTM"
         else cached.elmo_by_name(model_name).gates(tokenize(text), True)
     )

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from engine import policy
 from engine.analysis import predictions as P
 from engine.text import tokenize
 from engine.validation import check_alphabet, check_count, check_text, clean_text
-from ui import cached, cached_lm, inputs, page, reading
+from ui import cached, cached_lm, inputs, page, reading, user_lstm
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import language_note, words_here
 
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
@@ -20,32 +22,59 @@ text = inputs.text_input(
     "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link.",
 )
 official = [c for c in cached_lm.elmo_choices() if c.startswith(cached.OFFICIAL)]  # fetched official ELMos
-reader = inputs.choice("Model", ["char-LSTM", "ELMo", *official], key="reader",
+yours = [cached.YOUR_LSTM] if policy.current().allows_folders else []
+reader = inputs.choice("Model", ["char-LSTM", "ELMo", *official, *yours], key="reader",
                        help="char-LSTM: steps are characters, it predicts the next one. ELMo: steps are words; "
                        "its forward LM predicts the next word, its backward LM the one before. An official ELMo "
                        "(fetched on the ELMo language model page) has no softmax: its cell, no guesses.")  # fmt: skip
-layer = int(inputs.choice("Layer", ["1", "2"], key="layer", help="Layer 1 reads the input; layer 2 reads layer 1."))
+folder, config = user_lstm.choice() if reader == cached.YOUR_LSTM else ("", None)
+layer = int(inputs.choice("Layer", [str(k) for k in range(1, (config.num_layers if config else 2) + 1)], key="layer",
+                          help="Layer 1 reads the input; each layer above reads the one below."))  # fmt: skip
 page.sidebar_footer()
 
 st.title("LSTM step by step")
-char_model = reader == "char-LSTM"
+if config and (config.unit != "characters" or not user_lstm.has_decoder(folder)):
+    st.info("This page steps through a character LSTM's predictions, so it needs a character-level LSTM with a "
+            "decoder. Your LSTM's gates and memory are on the LSTM gates page.", icon=":material/info:")  # fmt: skip
+    st.stop()
+words_here(
+    "unit",
+    "gate",
+    "forget gate",
+    "input gate",
+    "candidate",
+    "cell state",
+    "language model",
+    "softmax",
+    "surprisal",
+    "bits per character",
+    "KL divergence",
+    "<S>",
+    "</S>",
+    "vocabulary",
+)
+char_model = reader == "char-LSTM" or config is not None
 if not show_problems(check_text(text, max_chars=MAX_CHARS if char_model else MAX_CHARS_WORDS)):
     st.stop()
 text = clean_text(text)[0]
+language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     data = None
     with friendly_errors("reading the text"):
-        data = reading.char_reading(text, layer)
+        data = reading.char_reading(text, layer, folder)
     if data is None:
         st.stop()
-    show_problems(check_alphabet(text, data["chars"][1:], model="the char-LSTM", unknown="⁇"))
+    if config:
+        user_lstm.unknown_note(cached.user_lstm(folder), text)
+    else:
+        show_problems(check_alphabet(text, data["chars"][1:], model="the char-LSTM", unknown="⁇"))
     table = P.next_step_table(data["probs"], data["ids"])
     V.char_predictions(text, data, table)
     guesses = reading.char_guesses(table, data["chars"])
     tokens = data["tokens"]  # the char-LSTM's steps as typed (a character with its combining marks is one step)
     steps = {"tokens": tokens, "guesses": guesses, "guess_probs": table.top_probs, "following": [*tokens[1:], ""]}
-    V.cell_section(data, steps, reading.quote_units(data, text, 3))
+    V.cell_section(data, steps, reading.quote_units(data, text, 3), reading.informative_step(table))
     V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
 else:
     words = tokenize(text)

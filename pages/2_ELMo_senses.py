@@ -16,6 +16,8 @@ from ui import cached, cached_lm, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.mix_panel import learned_mix_view
+from ui.table import show_table
+from ui.words import words_here
 
 MAX_CHARS = S.MAX_SENTENCES * 200
 CUSTOM = "my own sentences"
@@ -79,11 +81,19 @@ compare = inputs.toggle("Compare with the Transformer (MiniLM)", key="compare", 
 page.sidebar_footer()
 
 st.title("ELMo senses")
+words_here(
+    "biLM", "language model", "char-CNN", "embedding", "cosine", "1-NN", "F1", "silhouette", "ScalarMix", "PCA", "UMAP"
+)
 st.markdown(
     "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "
     "the LSTM layers above mix in the context, and the senses of a word pull apart. Peters et al. (2018, "
     "Table 5) measured it with 1-nearest-neighbour word-sense disambiguation: **67.4** F1 from layer 1, "
     "**69.0** from layer 2. Below, each point is one sentence's occurrence of the word."
+)
+st.markdown(
+    "This app's ELMo read about 5.1 million words (mostly 19th-century English), the original about 800 million "
+    '(the 1B Word Benchmark): its senses separate less cleanly. On the 32 "bank" sentences its layer 2 finds the '
+    "right sense for 0.75 of them against 0.50 for the same network untrained; MiniLM, below, does better."
 )
 if st.session_state.pop("found", None) == 0:
     st.warning(f"'{md(word)}' does not occur in the corpus sample; your sentences were replaced by nothing.")
@@ -246,9 +256,7 @@ def _neighbours(index: int, mix: tuple) -> None:
                         "sentence": other.sentence,
                     }
                 )
-    st.dataframe(
-        pd.DataFrame(rows), hide_index=True, column_config={"cosine": st.column_config.NumberColumn(format="%.3f")}
-    )
+    show_table(pd.DataFrame(rows), formats={"cosine": "%.3f"})
 
 
 def _downloads(mix: tuple) -> None:

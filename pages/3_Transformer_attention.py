@@ -15,8 +15,11 @@ from figures.common import token_labels
 from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.table import show_table
+from ui.words import language_note, words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
+DEFAULT_HEAD = 3  # MiniLM's head 1.3 is its previous-token head: 1.00 on the default text, runner-up 0.37 (issue 23)
 
 page.setup("Transformer attention")
 rules = policy.current()  # a shared server offers only its own folders, never pickles
@@ -47,6 +50,7 @@ if source_kind == "local folder":
 page.sidebar_footer()
 
 st.title("Transformer attention")
+words_here("attention", "attention head", "[CLS]", "[SEP]", "subword", "entropy", "rollout", "residual connection")
 st.markdown(
     "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
     "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "
@@ -59,6 +63,8 @@ if source_kind == "local folder":
 if not ok:
     st.stop()
 text = clean_text(text)[0]  # control characters read as spaces, as the warning says
+if source_kind == "MiniLM":
+    language_note(text, "MiniLM")
 
 model = None
 with friendly_errors("loading the model"):
@@ -74,7 +80,7 @@ if result is None:
     st.stop()
 
 st.caption(
-    f"{len(result.tokens)} tokens · {md(model.description)} · forward pass {result.seconds * 1000:.0f} ms"
+    f"{len(result.tokens)} tokens · {md(model.description)}"
     + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
 )
 
@@ -104,7 +110,14 @@ def attention_view() -> None:
         with c1:
             layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
         with c2:
-            head = inputs.number("Head", key="head", low=1, high=heads, default=1, help="Used in the one-head view.")
+            head = inputs.number(
+                "Head",
+                key="head",
+                low=1,
+                high=heads,
+                default=min(DEFAULT_HEAD, heads),
+                help="Used in the one-head view.",
+            )
         first, last = 1, layers  # a one-layer model has no range to choose (a slider needs min < max)
         with c3:
             first, last = (
@@ -183,6 +196,7 @@ def attention_view() -> None:
             "Colour the grid by",
             list(A.STATISTICS),
             key="stat",
+            default="previous",  # the default head 1.3 is the bright square
             sidebar=False,
             help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
         )
@@ -198,17 +212,19 @@ def attention_view() -> None:
         st.caption("Click a square to focus that head.")
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
-            st.markdown(f"**{role}s**: " + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples()))
+            st.markdown(
+                f"**{role.replace('head', 'heads', 1)}**: "
+                + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples())
+            )
         st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
     st.subheader("Head statistics")
     st.caption(
         "One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads."
     )
-    st.dataframe(
-        pd.DataFrame(stats.rows()),
-        hide_index=True,
+    show_table(
+        pd.DataFrame(stats.rows()).replace({"role": {"": "–"}}),
+        formats=dict.fromkeys(A.STATISTICS, "%.3f"),
         width="stretch",
-        column_config={name: st.column_config.NumberColumn(format="%.3f") for name in A.STATISTICS},
     )
 
 

@@ -10,6 +10,7 @@ from figures.compare import pair_heatmaps, sentence_rows, unit_bars
 from ui import cached, chart, inputs, page
 from ui import compare as cc
 from ui.feedback import friendly_errors, show_problems
+from ui.words import language_note, words_here
 
 MAX_CHARS = 500  # per sentence
 
@@ -28,6 +29,19 @@ for preset in PRESETS:
 page.sidebar_footer()
 
 st.title("Compare the three models")
+words_here(
+    "attention",
+    "unit",
+    "char-CNN",
+    "embedding",
+    "cosine",
+    "cosine distance",
+    "[CLS]",
+    "[SEP]",
+    "subword",
+    "cell state",
+    "hidden state",
+)
 st.markdown(
     "The **char-LSTM** reads left to right, one character at a time. **ELMo** adds a second LSTM that reads "
     "right to left, and stacks two layers. The **Transformer** (MiniLM) lets every token look at every other "
@@ -39,6 +53,7 @@ ok = show_problems(check_text(sentence_b, max_chars=MAX_CHARS, what="sentence B"
 if not ok:
     st.stop()
 sentence_a, sentence_b = clean_text(sentence_a)[0], clean_text(sentence_b)[0]
+language_note(sentence_a + "\n" + sentence_b, "char-LSTM", "ELMo", "MiniLM")
 alphabet = cached.char_lstm().alphabet
 show_problems(check_alphabet(sentence_a + sentence_b, alphabet, model="the char-LSTM", unknown=UNKNOWN_CHAR))
 

@@ -133,27 +133,39 @@ def _elmo_model():
     return elmo.load_default()
 
 
+YOUR_LSTM = "your LSTM folder"  # the LSTM pages' choice of a user's folder (engine/models/user_lstm.py)
+
+
+@st.cache_resource(show_spinner="Loading your LSTM from its folder…", max_entries=2)
+def user_lstm(folder: str):
+    """Your own LSTM (config.json + safetensors), checked before anything runs; on a shared server only a
+    folder under the models root (engine.policy)."""
+    from engine.models import user_lstm as loader
+
+    return loader.load(folder)
+
+
 @st.cache_data(show_spinner="Tracing every gate…", max_entries=8, ttl=TTL)
-def lstm_gates(model: str, text: str, layer: int) -> tuple:
-    """(LayerView of `layer` (1-based) in the model's direction, saturation of i/f/o for every layer)."""
+def lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
+    """(LayerView of `layer` (1-based) in the model's direction, saturation of i/f/o for every layer, layer
+    names). `folder`: your LSTM's folder when `model` is YOUR_LSTM (never read from or written to disk)."""
+    if model == YOUR_LSTM:
+        return _lstm_gates(model, text, layer, folder)
     return _through("lstm_gates", model, text, layer)
 
 
-def _lstm_gates(model: str, text: str, layer: int) -> tuple:
+def _lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
     from engine.analysis import gates as gate_analysis
     from engine.text import tokenize
 
-    if model == "char-LSTM":
+    if model == YOUR_LSTM:
+        trace, direction = user_lstm(folder).trace(text), 0
+    elif model == "char-LSTM":
         trace, direction = char_lstm().trace(text), 0
     else:
         trace = elmo_by_name(model).gates(tokenize(text), with_boundaries=True)
         direction = 0 if model.endswith("forward") else 1
-    view = gate_analysis.layer_view(trace, layer - 1, direction)
-    summary = [
-        {gate: gate_analysis.saturation(getattr(trace, gate)[k, direction, 0]) for gate in ("i", "f", "o")}
-        for k in range(trace.i.shape[0])
-    ]
-    return view, summary, trace.layer_names
+    return gate_analysis.layer_summary(trace, layer - 1, direction)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Draw a page's plotly chart, and its one-sentence summary right below it.
 
 Pages call `show` instead of `st.plotly_chart`: in projector mode (`?projector=true`) the figure is
-redrawn with `figures.common.projector` (text at 20 px or more, cividis for sequential colour scales) before
+redrawn with `figures.common.projector` (text at 20 px or more, the same colours) before
 it is sent. Only the figure changes: nothing reruns a model.
 """
 

@@ -11,8 +11,10 @@ from engine.compare.presets import PRESETS
 from engine.validation import clean_text
 from ui.inputs import DEFAULT_TEXT
 
-LSTM_TEXTS = [DEFAULT_TEXT, 'She said "the bank is closed" and walked on. "Not again," he sighed.']
-ATTENTION_TEXTS = [DEFAULT_TEXT, "The river bank was steep, so we fished from the bridge."]
+LSTM_TRY = 'She said "the bank is closed" and walked on. "Not again," he sighed.'  # the home page's "Try" texts
+ATTENTION_TRY = "The trophy did not fit in the suitcase because it was too big."
+LSTM_TEXTS = [DEFAULT_TEXT, LSTM_TRY]
+ATTENTION_TEXTS = [DEFAULT_TEXT, ATTENTION_TRY]
 SENSE_MIX = (1.0, 1.0, 1.0)  # the ScalarMix sliders' defaults
 SENSE_METHOD = "auto"
 

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
+# Chosen by measuring (issue 23): on this text the char-LSTM's layer-1 unit 208 follows the quote most
+# closely, switching the quote units off drops P('"') before the closing quote from 0.1773 to 0.0971, and
+# MiniLM's head 1.3 is a previous-token head (1.00) while head 4.2 links "it" to "trophy" (0.58; "suitcase" 0.29).
+DEFAULT_TEXT = 'The trophy did not fit in the suitcase because it was too big. He said, "I will go home now."'
 TEXT_KEY = "text"
 
 

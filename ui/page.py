@@ -6,7 +6,7 @@ import pandas  # noqa: F401  (imported here, before setup() starts the UMAP warm
 import streamlit as st  # it too: two threads importing pandas for the first time at once can fail)
 
 from engine import ASSETS, policy
-from ui import hide, loading, projector, warmup
+from ui import hide, loading, notebook, projector, warmup
 
 APP_TITLE = "NLP Model Explorer"
 
@@ -29,6 +29,8 @@ FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page ico
 def setup(title: str) -> None:
     """Wide layout, a tab title, and the navigation at the top of the sidebar."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide")
+    page_file = next((path for path, label, _ in PAGES if label.startswith(title)), None)  # "Compare" too
+    st.session_state[notebook.PAGE_KEY] = page_file  # for "Open as notebook" in the footer
     loading.bind_status_slot(st.empty())  # "Loading the Transformer… about 3 s": at the top, never over another
     warmup.start()  # models load in the background (already started by `make run`: ui/serve.py)
     with st.sidebar:
@@ -40,6 +42,7 @@ def setup(title: str) -> None:
 
 
 def sidebar_footer() -> None:
+    notebook.download_button()
     where = "this shared server" if policy.current().shared else "your machine"
     st.sidebar.caption(
         f"Runs offline on {where}: no telemetry, nothing fetched from the internet. "

@@ -1,8 +1,9 @@
 """Projector mode, for every page and lesson: `?projector=true` (a toggle in the sidebar).
 
 Body text and every chart's text at 20 px or more, and the sidebar out of the way when the link also
-says `hide=sidebar`. Every chart is also redrawn with `figures.common.projector` (cividis for
-sequential scales): lessons in ui/lesson_view.py, pages through `ui.chart.show`.
+says `hide=sidebar`. Every chart is also redrawn with `figures.common.projector` (the same colours, larger
+text): lessons in ui/lesson_view.py, pages through `ui.chart.show`; every table goes out as an HTML table
+(`ui.table.show_table`) that this CSS sizes. Labels wrap instead of being cut ("Transformer attentior").
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ html, body, [data-testid="stAppViewContainer"] {{ font-size: {PROJECTOR_FONT_PX}
 .js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .legendtext,
 .js-plotly-plot .cbaxis text, .js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle,
 .js-plotly-plot .annotation-text {{ font-size: {PROJECTOR_FONT_PX}px !important; }}
+[data-testid="stTable"] th, [data-testid="stTable"] td,
+[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"], [data-testid="stSidebarNav"] span,
+[data-testid="stPageLink"] p, [data-testid="stPageLink"] span {{ font-size: {PROJECTOR_FONT_PX}px !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: {2 * PROJECTOR_FONT_PX}px !important; }}
+[data-testid="stPageLink"] *, [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] *,
+[data-testid="stCheckbox"] label, [data-testid="stCheckbox"] p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+[data-testid="stSidebar"] {{ min-width: 19rem; }}
 </style>
 """
 

@@ -21,27 +21,31 @@ QUANTITIES = "ifgoch"
 
 
 @st.cache_data(show_spinner="Reading the text with the char-LSTM…", max_entries=8)
-def char_reading(text: str, layer: int) -> dict:
+def char_reading(text: str, layer: int, folder: str = "") -> dict:
     """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`, with
     the T steps (`engine.text.steps`: a character with its combining marks is one step) as typed in `tokens`
-    and their character spans in `spans`."""
+    and their character spans in `spans`. `folder`: your character LSTM (with a decoder) instead of the
+    char-LSTM; kept in the result's "folder" for the intervention."""
     from engine.text import steps
 
-    model = cached.char_lstm()
+    model = cached.user_lstm(folder) if folder else cached.char_lstm()
     trace = model.trace(text)
     result = {q: np.ascontiguousarray(trace.get(q)[layer - 1, 0, 0]) for q in QUANTITIES}
-    result.update(probs=trace.probs, ids=model.encode(text).numpy(), chars=list(model.config.chars))
+    chars = list(model.config.vocabulary if folder else model.config.chars)
+    result.update(probs=trace.probs, ids=model.encode(text).numpy(), chars=chars, folder=folder)
     result.update(tokens=list(trace.tokens), spans=[(s.start, s.end) for s in steps(text)])
     return result
 
 
 @st.cache_data(show_spinner="Running the char-LSTM with the units switched off…", max_entries=16)
-def char_intervention(text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int) -> dict:
+def char_intervention(
+    text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int, folder: str = ""
+) -> dict:
     """probs `[T, V]` after the change, and the changed units' c and h `[T, len(units)]` after it."""
     from engine.models.intervention import Intervention
 
     change = Intervention(layer - 1, tuple(units), mode, start, value)
-    trace = cached.char_lstm().trace(text, change)
+    trace = (cached.user_lstm(folder) if folder else cached.char_lstm()).trace(text, change)
     pick = list(units)
     return {
         "probs": trace.probs,
@@ -80,6 +84,14 @@ def quote_units(arrays: dict, text: str, count: int) -> list[int]:
     mask = G.mask_from_regex(text, arrays["spans"], G.INSIDE_QUOTES)
     scores = G.pattern_scores(arrays["c"], mask, top=count)
     return [s.unit for s in scores] or list(range(count))
+
+
+def informative_step(table: P.NextStepTable) -> int:
+    """The step the cell view opens on: where the model is most sure of the character that really came next
+    (its probability `table.actual_prob` highest), so the bars and the guess are worth reading. 0 for one step."""
+    if len(table.actual_prob) < 2:
+        return 0
+    return int(np.argmax(table.actual_prob[:-1]))  # the last step has no next character
 
 
 def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> tuple[list[int], str | None]:

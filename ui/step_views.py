@@ -17,8 +17,20 @@ from figures.common import token_labels, visible
 from figures.lstm import coloured_text
 from ui import chart, inputs, reading
 from ui.feedback import friendly_errors
+from ui.table import show_table
 
 WINDOW = 200  # steps of the guesses grid drawn at once
+COLUMN_NAMES = {  # the predictions frame's columns (also the CSV download's) -> what a learner reads
+    "step": "step",
+    "char": "character",
+    "next": "really next",
+    "guess1": "first guess",
+    "p_next": "P(really next)",
+    "guess1_after": "first guess, units off",
+    "p_next_after": "P(really next), units off",
+    "kl_bits": "change (KL divergence, bits)",
+}
+PROBABILITY_COLUMNS = [COLUMN_NAMES[c] for c in ("p_next", "p_next_after", "kl_bits")]
 MODES = ("clamp c to 0", "clamp c to a value", "freeze h")  # engine.models.intervention.MODES (no torch here)
 
 
@@ -62,26 +74,27 @@ def char_predictions(text: str, data: dict, table: P.NextStepTable) -> None:
     )
 
 
-def _step_buttons(steps: int) -> int:
-    """A step number (in the URL) with ◀ ▶ buttons bound to the left/right arrow keys."""
+def _step_buttons(steps: int, default: int = 0) -> int:
+    """A step number (in the URL, `default` when absent) with ◀ ▶ buttons bound to the left/right arrow keys."""
     if "step" in st.session_state:
         st.session_state.step = min(max(0, int(st.session_state.step)), steps - 1)
 
     def move(delta: int) -> None:
-        st.session_state.step = min(max(0, int(st.session_state.get("step", 0)) + delta), steps - 1)
+        st.session_state.step = min(max(0, int(st.session_state.get("step", default)) + delta), steps - 1)
 
     c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
     c1.button("◀ step", key="back", on_click=move, args=(-1,), shortcut="left", help="Left arrow key")
     c2.button("step ▶", key="forward", on_click=move, args=(1,), shortcut="right", help="Right arrow key")
     with c3:
-        return inputs.number("Step", key="step", low=0, high=steps - 1, default=0,
+        return inputs.number("Step", key="step", low=0, high=steps - 1, default=default,
                              help="Steps count from 0. The arrow keys step; ▶ play in the chart animates.")  # fmt: skip
 
 
 @st.fragment
-def cell_section(arrays: dict, steps: dict, default_units: list[int]) -> None:
-    """The cell at step t. Its arguments are the page's cached arrays (held by reference): a step, or a new
-    choice of units, redraws only this section; the page and the model do not run again."""
+def cell_section(arrays: dict, steps: dict, default_units: list[int], default_step: int = 0) -> None:
+    """The cell at step t (`default_step` until the learner steps). Its arguments are the page's cached arrays
+    (held by reference): a step, or a new choice of units, redraws only this section; the page and the model do
+    not run again."""
     st.subheader("Step through the cell")
     st.caption(
         "One LSTM cell at step t, with the model's own numbers: the memory it had (c(t−1)), how much it keeps "
@@ -96,12 +109,11 @@ def cell_section(arrays: dict, steps: dict, default_units: list[int]) -> None:
     if problem:
         st.warning(problem)
     cell = reading.cell_steps(arrays, units, **steps)
-    t = _step_buttons(cell.steps)
+    t = _step_buttons(cell.steps, min(default_step, cell.steps - 1))
     chart.show(FC.cell_view(cell, t), says.cell_step(cell.values, cell.units, cell.tokens, t), key="cell")
-    st.caption(
-        f"Step {t} of {cell.steps - 1} (the chart names the character). Full page runs this session: "
-        f"{st.session_state.get('page_runs', 0)} (stepping redraws only this section; the model does not run again)."
-    )
+    st.caption(f"Step {t} of {cell.steps - 1} (the chart names the character; stepping does not run the model again).")
+    # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
+    st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
 
 
 def intervention_controls(steps: int, units: int, default_units: list[int], default_start: int) -> dict:
@@ -141,7 +153,9 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
     after = None
     with friendly_errors("running the model with the units switched off"):
-        after = reading.char_intervention(text, layer, *(choice[k] for k in ("units", "mode", "value", "start")))
+        after = reading.char_intervention(
+            text, layer, *(choice[k] for k in ("units", "mode", "value", "start")), data.get("folder", "")
+        )
     if after is None:
         return
     after_table = P.next_step_table(after["probs"], data["ids"])
@@ -166,10 +180,10 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     frame = reading.predictions_frame(tokens, data["chars"], table, {"table": after_table, "kl": kl})
     later = frame.iloc[start:].sort_values("kl_bits", ascending=False).head(12)
     st.markdown("**Where the predictions moved most** (steps from the change on)")
-    shown = later[["step", "char", "next", "guess1", "p_next", "guess1_after", "p_next_after", "kl_bits"]].copy()
+    shown = later[list(COLUMN_NAMES)].copy()
     for column in ("char", "next", "guess1", "guess1_after"):
         shown[column] = shown[column].map(visible)
-    st.dataframe(shown, hide_index=True)
+    show_table(shown.rename(columns=COLUMN_NAMES), formats=dict.fromkeys(PROBABILITY_COLUMNS, "%.3f"))
     _downloads(frame, data, after, choice, layer)
 
 
@@ -222,5 +236,4 @@ def elmo_predictions(p) -> None:
             "p(actual previous)": np.exp(p.backward_logprob),
         }
     )
-    st.dataframe(frame, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                                        for c in ("p(actual next)", "p(actual previous)")})  # fmt: skip
+    show_table(frame, formats={"p(actual next)": "%.3f", "p(actual previous)": "%.3f"})

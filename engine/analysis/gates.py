@@ -77,6 +77,18 @@ def saturation(gate: np.ndarray, left: float = LEFT, right: float = RIGHT) -> tu
     return (gate < left).mean(axis=0), (gate > right).mean(axis=0)
 
 
+def layer_summary(trace: GateTrace, layer: int, direction: int = 0) -> tuple[LayerView, list[dict], list[str]]:
+    """What the LSTM gates page draws of a trace: `layer_view(trace, layer, direction)` (0-based), the
+    saturation of i, f and o of every layer in that direction (one dict per layer: gate -> (left `[units]`,
+    right `[units]`)), and the layer names. The page's cached call and the Python API both call this."""
+    view = layer_view(trace, layer, direction)
+    summary = [
+        {gate: saturation(getattr(trace, gate)[k, direction, 0]) for gate in ("i", "f", "o")}
+        for k in range(trace.i.shape[0])
+    ]
+    return view, summary, list(trace.layer_names)
+
+
 def saturated(values: np.ndarray) -> np.ndarray:
     """Where a quantity sits near its extremes: gates (0..1) below 0.1 or above 0.9; g and h (-1..1)
     beyond ±0.9; the unbounded cell state where |tanh(c)| > 0.9."""

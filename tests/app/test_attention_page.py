@@ -1,5 +1,6 @@
 """The Transformer attention page under AppTest: charts, URL-restored settings, bad input."""
 
+import numpy as np
 import pytest
 
 from tests.app.conftest import array, messages, plotly_specs, run_page
@@ -27,7 +28,8 @@ def test_page_draws_the_grid_and_one_heatmap():
     assert len(array(grid["data"][0]["x"])) == 6 * 12
     assert heatmap_size(focus) == 9
     assert focus["data"][0]["y"][2] == "2:bank"
-    assert focus["layout"]["title"]["text"] == "Layer 1, head 1"
+    assert focus["layout"]["title"]["text"] == "Layer 1, head 3"  # the previous-token head opens (issue 23)
+    assert np.allclose(np.diagonal(array(focus["data"][0]["z"]), offset=-1)[1:-1], 1, atol=0.05)  # a[t, t-1] ≈ 1
     assert "9 tokens" in at.caption[0].value
     rows = at.dataframe[0].value
     assert len(rows) == 72 and {"entropy", "previous", "role"} <= set(rows.columns)

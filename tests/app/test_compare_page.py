@@ -124,4 +124,4 @@ def test_each_chart_has_its_summary_and_projector_mode_redraws_the_figures():
         layout = spec["layout"]
         ticks = [layout[k]["tickfont"]["size"] for k in layout if re.fullmatch(r"[xy]axis\d*", k)]
         assert ticks and min(ticks) >= 20
-    assert rows["layout"]["coloraxis2"]["colorscale"][0][1] == "#00224e"  # attention in cividis, not Blues
+    assert rows["layout"]["coloraxis2"]["colorscale"][0][1] == "rgb(247,251,255)"  # Blues in both modes (issue 23)

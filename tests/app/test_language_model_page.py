@@ -27,9 +27,9 @@ def bars(spec, panel: int) -> tuple[list[str], np.ndarray]:
     return [y.split(". ", 1)[1] for y in trace["y"]], array(trace["x"])
 
 
-@pytest.mark.parametrize("sentence", ["I sat on the ___ of the river", "I paid the cheque into the ___"])
+@pytest.mark.parametrize("sentence", ["I have not seen him for a long ___ .", "I sat on the ___ of the river"])
 def test_fill_the_blank_draws_what_the_engine_computes(cache, sentence):
-    at = run_page(PAGE, params={"blank": sentence, "k": "5"})
+    at = run_page(PAGE, params={"blank": sentence, "k": "5", "check": "bank"})
     assert not at.exception and not messages(at, "error")
     expected = lm.fill_blank(load_default(), tokenize(sentence), k=5)
     blank = plotly_specs(at)[0]
@@ -38,11 +38,14 @@ def test_fill_the_blank_draws_what_the_engine_computes(cache, sentence):
         assert words == [w for w, _ in guesses]
         np.testing.assert_allclose(probs, [p for _, p in guesses], rtol=1e-5)
     assert any("never trains" in m for m in messages(at, "info"))
-    assert [m.label for m in at.metric] == ["Perplexity, forward LM", "Perplexity, backward LM",
-                                            "Average (as bilm-tf reports it)"]  # fmt: skip
+    assert [m.label for m in at.metric] == [
+        "Perplexity, forward LM",
+        "Perplexity, backward LM",
+        "Average of the two",
+    ]  # fmt: skip (every word known: comparable)
     check = at.dataframe[0].value  # "bank" in the blank: its probability and rank under each LM
     ranks = lm.word_in_blank(load_default(), expected, "bank")
-    assert list(check["LM"]) == list(ranks) and list(check["rank"]) == [rank for _, rank in ranks.values()]
+    assert list(check["language model"]) == list(ranks) and list(check["rank"]) == [rank for _, rank in ranks.values()]
     table = at.dataframe[1].value
     assert list(table["word"]) == tokenize("I sat on the bank of the river .")
 
@@ -101,3 +104,26 @@ def test_fetch_without_a_server_says_so_and_the_page_keeps_working(cache, monkey
     assert len(errors) == 1 and "needs the network" in errors[0] and str(cache / "small") in errors[0]
     assert "keeps working with this app's biLM" in errors[0]
     assert len(plotly_specs(at)) == 2 and not (cache / "small").exists()
+
+
+@pytest.mark.parametrize(
+    "sentence, unknown",
+    [("我去银行存钱然后在河岸上散步", "100%"), ("Je suis allé à la banque pour déposer de l'argent .", "55%")],
+)
+def test_text_of_unknown_words_gets_no_comparable_perplexity_and_a_language_note(cache, sentence, unknown):
+    """Issue 23: Chinese scored a lower perplexity than English because every unknown word is the cheap <UNK>."""
+    at = run_page(PAGE, params={"sentence": sentence})
+    assert not at.exception
+    guesses = lm.word_guesses(load_default(), tokenize(sentence), 5)
+    share = sum(not known for known in guesses.in_vocab) / len(guesses.in_vocab)
+    assert f"{share:.0%}" == unknown
+    warnings = messages(at, "warning")
+    assert any(f"{unknown} of this sentence's words are unknown" in w and "do not compare" in w for w in warnings)
+    assert any("trained on English only" in w for w in warnings)
+    assert all(m.label.endswith("(not comparable)") for m in at.metric) and len(at.metric) == 3
+
+
+def test_an_english_sentence_keeps_its_perplexity_without_a_warning(cache):
+    at = run_page(PAGE, params={"sentence": "I sat on the bank of the river ."})
+    assert not messages(at, "warning")
+    assert not any("(not comparable)" in m.label for m in at.metric)

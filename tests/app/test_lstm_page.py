@@ -20,7 +20,9 @@ def test_char_lstm_page_draws_every_chart():
     heatmap, lines, ledger, saturation = charts(at)
     assert len(saturation["data"]) == 3 * 3  # 2 layers + the diagonal, in each of the 3 gate panels
     z = array(heatmap["data"][0]["z"])
-    assert z.shape == (48, 20)  # 48 units shown × 20 characters
+    assert z.shape == (16, 20)  # the 16 units that best follow the quote × 20 characters (issue 23: was 48 by variance)
+    assert heatmap["layout"]["title"]["text"].startswith("cell state c, layer 1: 16 of 512 units by pattern")
+    assert [(s["x0"], s["x1"]) for s in heatmap["layout"]["shapes"]] == [(8.5, 12.5)]  # '"hi"' marked above
     assert heatmap["data"][0]["x"][9] == '9:"'
     assert len(lines["data"]) == 5 and len(ledger["data"]) == 3
     assert "20 steps (characters)" in at.caption[0].value

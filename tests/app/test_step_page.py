@@ -28,10 +28,18 @@ def test_char_page_draws_predictions_cell_and_intervention(model):
     np.testing.assert_allclose(array(guesses["data"][0]["z"]).T, table.top_probs, atol=1e-5)
     np.testing.assert_allclose(array(surprisal["data"][0]["y"]), table.surprisal, atol=1e-4, equal_nan=True)
     assert f"mean {table.mean_surprisal:.2f} bits/char" in surprisal["layout"]["title"]["text"]
-    # the cell view: one frame per step (45 < the cap), the first showing step 0
+    # the cell view: one frame per step (45 < the cap), opened on the step where the model is surest of the
+    # character that really came next (issue 23: step 0 showed empty bars)
+    t = int(np.argmax(table.actual_prob[:-1]))
+    assert t > 0 and table.actual_prob[t] == np.nanmax(table.actual_prob)
     assert len(cell["frames"]) == len(TEXT)
-    assert cell["layout"]["title"]["text"].startswith("step 0 of 44 · reading 'H'")
-    assert any(c.value.startswith("Step 0 of 44") and "Full page runs this session: 1 " in c.value for c in at.caption)
+    assert cell["layout"]["title"]["text"].startswith(f"step {t} of 44 · reading {TEXT[t]!r}")
+    assert any(c.value.startswith(f"Step {t} of 44") for c in at.caption)
+    # developer text stays off the learner's screen: the page-run count is a hidden element for the browser tests
+    assert not any("page runs" in c.value.lower() for c in at.caption)
+    assert any('class="page-runs" style="display:none">1<' in el.proto.body for el in at.get("html"))
+    table_columns = list(at.dataframe[-1].value.columns)
+    assert "kl_bits" not in table_columns and "change (KL divergence, bits)" in table_columns
 
 
 def test_cell_values_are_the_models_own(model):

@@ -12,7 +12,7 @@ def test_type_text_and_see_the_heatmap(page, server, shots):
     expect(page.get_by_text("12 tokens")).to_be_visible()
     wait_for_chart(page, count=2)
     heatmap = page.locator('[data-testid="stPlotlyChart"]').nth(1)
-    expect(heatmap.locator(".gtitle")).to_have_text("Layer 1, head 1")
+    expect(heatmap.locator(".gtitle")).to_have_text("Layer 1, head 3")
     expect(heatmap.locator(".ytick text", has_text="3:brown")).to_have_count(1)
     expect(heatmap.locator(".xtick text")).to_have_count(12)
     screenshot(page, shots, "attention")

@@ -14,7 +14,12 @@ def test_fill_the_blank_for_both_examples(page, server, shots):
     expect(blank.get_by_text("1. side").first).to_be_visible()  # backward and combined first guess
     expect(page.get_by_text("ELMo never trains or uses this combination")).to_be_visible()
     screenshot(page, shots, "fill_blank_river")
-    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="I paid the cheque into the ___").click()
-    expect(blank.get_by_text("1. house").first).to_be_visible()
-    assert "blank=I+paid+the+cheque+into+the+___" in page.url
-    screenshot(page, shots, "fill_blank_cheque")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="I have not seen him for a long ___ .").click()
+    expect(blank.get_by_text("1. time").first).to_be_visible()  # forward and combined first guess
+    assert "blank=" not in page.url  # the page's default example: a link leaves defaults out
+    screenshot(page, shots, "fill_blank_time")
+    sidebar.get_by_role("button", name="Thank ___ very much .").click()
+    expect(blank.get_by_text("1. you").first).to_be_visible()
+    assert "blank=Thank+___+very+much+." in page.url
+    screenshot(page, shots, "fill_blank_thank")

@@ -15,7 +15,7 @@ def test_type_text_and_see_the_gates(page, server, shots):
     expect(heatmap.locator(".xtick text", has_text="15:n")).to_have_count(1)
     # .first: while plotly redraws the heatmap its title can briefly exist twice (a strict-mode failure in
     # one clean-clone CI run of five)
-    expect(page.get_by_text("units by variance").first).to_be_visible()
+    expect(page.get_by_text("units by pattern").first).to_be_visible()  # the units that follow the quote first
     screenshot(page, shots, "lstm_gates")
 
 

@@ -1,5 +1,5 @@
-"""`figures.common.projector` on the new pages' charts: 20 px text, cividis for the sequential scale even when
-it lives on a shared colour axis (layout.coloraxis2), other scales untouched."""
+"""`figures.common.projector` on the new pages' charts: 20 px text, colour scales untouched, also on a shared
+colour axis (layout.coloraxis2): a colour means the same in both modes (issue 23)."""
 
 from types import SimpleNamespace
 
@@ -18,14 +18,13 @@ def _view():
     return SimpleNamespace(word=0, labels=["0:a", "1:b"], groups=groups, special_share=np.array([0.1]), head=None)
 
 
-def test_projector_swaps_a_shared_blues_axis_for_cividis_and_keeps_the_diverging_one():
+def test_projector_keeps_both_shared_colour_scales_and_enlarges_their_bars():
     fig = sentence_rows(_view())
-    before = fig.layout.coloraxis2.colorscale
-    assert before[0][1] != "#00224e"
+    sequential, diverging = fig.layout.coloraxis2.colorscale, fig.layout.coloraxis.colorscale
     projector(fig)
-    assert fig.layout.coloraxis2.colorscale[0][1] == "#00224e"  # cividis starts at dark blue
+    assert fig.layout.coloraxis2.colorscale == sequential  # Blues stays Blues: dark = high in both modes
+    assert fig.layout.coloraxis.colorscale == diverging  # RdBu stays RdBu
     assert fig.layout.coloraxis.colorbar.tickfont.size == PROJECTOR_FONT_PX
-    assert fig.layout.coloraxis.colorscale[0][1] != "#00224e"  # RdBu stays RdBu
 
 
 def test_projector_puts_every_tick_at_20_px():

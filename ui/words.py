@@ -1,0 +1,54 @@
+"""The "Words on this page" box: the one-line explanation of every technical term a page uses (issue 23, rule 4).
+
+Each page names its terms once, right under its title; the explanations come from the shared glossary
+(ui/glossary.csv), and a term used inside an explanation is explained too. tests/app/test_glossary_pages.py
+runs every page and fails when a glossary term it shows has no explanation on it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import glossary
+from ui.literal import md
+
+
+def with_explanations_closed(terms: list[str]) -> list[str]:
+    """`terms` plus every glossary term their explanations use, and so on, in glossary order.
+    Raises KeyError for a term the glossary does not have."""
+    for term in terms:
+        glossary.explain(term)  # a typo fails loudly
+    found = set(terms)
+    while True:
+        more = set(glossary.words_used(*(glossary.terms()[t] for t in found))) - found
+        if not more:
+            return [t for t in glossary.terms() if t in found]
+        found |= more
+
+
+def words_here(*terms: str) -> None:
+    """A closed "Words on this page" expander with "**term**: explanation" per term (and the terms they use)."""
+    # escaped (ui.literal.md): "<UNK>" and "[CLS]" are shown as written, never read as HTML or a link
+    lines = [f"- **{md(term)}**: {md(glossary.terms()[term])}" for term in with_explanations_closed(list(terms))]
+    with st.expander("Words on this page, in plain words", icon=":material/menu_book:"):
+        st.markdown("\n".join(lines))
+
+
+MODEL_NOTES = {  # what each model does with text that is not English (issue 23: "a note per model")
+    "char-LSTM": "The char-LSTM learned English spelling from English books: it reads other letters, but its "
+    "guesses and its units follow English habits, and a character it never saw is read as ⁇.",
+    "ELMo": "ELMo learned English words: it builds a vector for any word from its letters (char-CNN), but its "
+    "language model guesses English words and reads every word outside its vocabulary as <UNK>.",
+    "MiniLM": "MiniLM's vocabulary is English: it splits other words into many subword pieces, or reads them as "
+    "[UNK], and its heads were trained on English sentences.",
+}
+
+
+def language_note(text: str, *models: str) -> None:
+    """A note when `text` does not look English (engine.text.language_note), saying what each of `models`
+    ("char-LSTM", "ELMo", "MiniLM") does with it; nothing for English text."""
+    from engine.text import language_note as looks_foreign
+
+    note = looks_foreign(text)
+    if note:
+        st.info(" ".join([note, *(md(MODEL_NOTES[m]) for m in models)]), icon=":material/translate:")
