@@ -45,5 +45,42 @@ def step_profile(
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
     fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
     fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None)
-    fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title=title, height=380)
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, hovermode="x unified")
+    base_layout(fig, title=title, height=380)
+    if len(series) > 1:  # the legend row sits between the title and the plot, never on the title
+        fig.update_layout(margin={"t": 90}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})
+    return fig
+
+
+def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.Figure:
+    """Shade the runs of True in `mask` (`[T]`, one per step on a category x axis) behind the data,
+    e.g. the characters inside quotes; `label` names the shading in the first run's top corner."""
+    mask = list(map(bool, mask))
+    runs, start = [], None
+    for k, inside in enumerate([*mask, False]):
+        if inside and start is None:
+            start = k
+        elif not inside and start is not None:
+            runs.append((start, k - 1))
+            start = None
+    for n, (first, last) in enumerate(runs):
+        fig.add_vrect(
+            x0=first - 0.5, x1=last + 0.5, line={"color": OKABE_ITO["black"], "width": 2, "dash": "dot"},
+            fillcolor="rgba(0,0,0,0)", layer="above",
+            annotation_text=label if n == 0 and label else None, annotation_position="inside top left",
+        )  # fmt: skip
+    return fig
+
+
+def category_bars(names: Sequence[str], values: Sequence[float], *, title: str, y_title: str) -> go.Figure:
+    """One bar per category (a kind of place, a model), its value written on the bar (2 decimals)."""
+    fig = go.Figure(
+        go.Bar(
+            x=plotly_text(names), y=np.asarray(values, dtype=np.float64), marker_color=OKABE_ITO["sky blue"],
+            text=[f"{v:.2f}" for v in values], textposition="outside", hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+        )
+    )  # fmt: skip
+    high = float(np.max(values)) if len(values) else 1.0
+    fig.update_yaxes(title=y_title, range=[0.0, max(high, 1e-9) * 1.2])  # from 0: a small gap looks small
+    fig.update_xaxes(type="category")
+    return base_layout(fig, title=title, height=340)

@@ -11,7 +11,7 @@ import numpy as np
 from engine.analysis import senses as S
 from engine.validation import InputError, check_text, clean_text
 from figures.senses import layer_maps, scores_chart
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, margin_words
 
 WORD = "bank"
 MAX_CHARS = 12_000
@@ -73,10 +73,16 @@ def no_labels() -> str:
 def elmo_maps(c: Context) -> Chart:
     figure = layer_maps(_maps(c, "elmo"), _colours(c), _hovers(c), title=c.data["elmo"].model)
     return Chart(
-        f"{c.n} occurrences of '{WORD}' in ELMo's layers (PCA maps); layer 0 puts them on "
-        f"{distinct_points(c)} distinct point(s).",
+        f"{c.n} occurrences of '{WORD}' in ELMo's three layers, one point per sentence, coloured by sense "
+        "(PCA maps: the vectors flattened to two directions).",
         figure,
     )
+
+
+def upper_maps(c: Context) -> Chart:
+    """Layers 1 and 2 only: the question about layer 0 is answered by its map, shown after."""
+    figure = layer_maps(_maps(c, "elmo", [1, 2]), _colours(c), _hovers(c), title=c.data["elmo"].model)
+    return Chart(f"{c.n} occurrences of '{WORD}' in ELMo's layers 1 and 2 (PCA maps), coloured by sense.", figure)
 
 
 def points_answer(c: Context) -> Answer:
@@ -84,8 +90,10 @@ def points_answer(c: Context) -> Answer:
     return Answer(
         float(k),
         f"Layer 0 reads only the characters of '{WORD}', which are the same in every sentence: "
-        f"{c.n} occurrences, {k} distinct vector{'s' if k != 1 else ''}.",
+        f"{c.n} occurrences, {k} distinct vector{'s' if k != 1 else ''}: every point of layer 0's map is "
+        "on top of the others.",
         tolerance=0.0,
+        integer=True,
     )
 
 
@@ -95,22 +103,28 @@ def layer0_answer(c: Context) -> Answer:
     score = c.rows("elmo")[0][METRIC]
     return Answer(
         score,
-        f"Every neighbour ties at cosine 1, so 1-NN guesses: {score:.2f}, the share of same-sense pairs (chance).",
+        f"Layer 0 gives every 'bank' the same vector, so every other sentence is equally near: the guess is as "
+        f"good as picking a sentence at random, {score:.2f} (chance level for these senses).",
         tolerance=0.05,
+        tolerance_words="within 0.05 counts as right",
     )
 
 
 def elmo_scores(c: Context) -> Chart:
+    """ELMo's layers only (the reveal of 'which layer'); the control comes a step later."""
     if not c.labels:
         return Chart(no_labels())
     best = c.best("elmo")
-    control = c.best("elmo_control")
+    figure = scores_chart(c.rows("elmo"), METRIC, title="ELMo's layers: nearest-neighbour accuracy")
+    return Chart(f"{best['layer'].capitalize()} separates the senses best: 1-NN {best[METRIC]:.2f}.", figure)
+
+
+def control_scores(c: Context) -> Chart:
+    if not c.labels:
+        return Chart(no_labels())
+    best, control = c.best("elmo"), c.best("elmo_control")
     figure = scores_chart(c.rows("elmo") + c.rows("elmo_control"), METRIC, title="ELMo vs its untrained control")
-    return Chart(
-        f"{best['layer'].capitalize()} separates the senses best: 1-NN {best[METRIC]:.2f}, "
-        f"untrained control {control[METRIC]:.2f}.",
-        figure,
-    )
+    return Chart(f"Best 1-NN accuracy: trained {best[METRIC]:.2f}, untrained control {control[METRIC]:.2f}.", figure)
 
 
 def best_layer_answer(c: Context) -> Answer:
@@ -119,14 +133,18 @@ def best_layer_answer(c: Context) -> Answer:
     rows = c.rows("elmo")
     best = max(rows, key=lambda r: r[METRIC])
     spread = best[METRIC] - min(r[METRIC] for r in rows)
+    runner = max((r for r in rows if r is not best), key=lambda r: r[METRIC])
     caveat = ""
     if spread < CLEAR_GAP:
         caveat = f"In these sentences no layer separates the senses (all within {spread:.2f}): the effect is absent."
+    elif best[METRIC] - runner[METRIC] < 0.02:
+        caveat = f"{best['layer'].capitalize()} and {runner['layer']} tie in these sentences: either is fair."
     return Answer(
         best["layer"],
         f"{best['layer'].capitalize()}: 1-NN accuracy {best[METRIC]:.2f} against "
         + ", ".join(f"{r['layer']} {r[METRIC]:.2f}" for r in rows if r is not best)
-        + ".",
+        + f": {margin_words(best[METRIC], runner[METRIC])}. Peters et al. (2018) also found the top layer best "
+        "for word senses.",
         options=tuple(r["layer"] for r in rows),
         caveat=caveat,
     )
@@ -145,17 +163,20 @@ def control_answer(c: Context) -> Answer:
     value = YES if control[METRIC] >= trained[METRIC] - CLEAR_GAP else NO
     return Answer(
         value,
-        f"Untrained, its best layer scores {control[METRIC]:.2f}; trained ELMo's {trained[METRIC]:.2f}: "
+        f"Untrained, its best layer scores {control[METRIC]:.2f}; trained ELMo's {trained[METRIC]:.2f}, a "
+        f"difference of {trained[METRIC] - control[METRIC]:.2f}: "
         + ("the architecture alone does it here." if value == YES else "the separation comes from training."),
         options=(YES, NO),
     )
 
 
 def minilm_maps(c: Context) -> Chart:
-    shown = c.data["transformer"]
-    picks = [0, 2, 4, len(shown.layer_names) - 1]
-    figure = layer_maps(_maps(c, "transformer", picks), _colours(c), _hovers(c), title=shown.model)
-    return Chart(f"The same {c.n} occurrences in MiniLM's embeddings and layers 2, 4 and 6 (PCA maps).", figure)
+    """ELMo's top layer beside MiniLM's last: the two models side by side, neither singled out."""
+    elmo, mini = c.data["elmo"], c.data["transformer"]
+    maps = [(f"ELMo {elmo.layer_names[-1]}", _maps(c, "elmo", [len(elmo.layer_names) - 1])[0][1]),
+            (f"MiniLM {mini.layer_names[-1]}", _maps(c, "transformer", [len(mini.layer_names) - 1])[0][1])]  # fmt: skip
+    figure = layer_maps(maps, _colours(c), _hovers(c), title="ELMo and MiniLM, top layers")
+    return Chart(f"The same {c.n} occurrences in ELMo's top layer and MiniLM's last layer (PCA maps).", figure)
 
 
 def compare_answer(c: Context) -> Answer:
@@ -167,7 +188,8 @@ def compare_answer(c: Context) -> Answer:
     return Answer(
         value,
         f"ELMo's best ({elmo['layer']}) scores {elmo[METRIC]:.2f}, MiniLM's best ({minilm['layer']}) "
-        f"{minilm[METRIC]:.2f}.",
+        f"{minilm[METRIC]:.2f}: {margin_words(max(elmo[METRIC], minilm[METRIC]), min(elmo[METRIC], minilm[METRIC]))}."
+        " MiniLM read about a billion sentence pairs; this app's ELMo read 5 million words of old books.",
         options=("ELMo", "MiniLM"),
         caveat=caveat,
     )
@@ -188,6 +210,12 @@ LESSON = Lesson(
     default_text=S.read_preset(WORD)[1],
     text_label="Sentences with the word 'bank', one per line (sense<TAB>sentence)",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("ELMo", "MiniLM"),
+    example_texts=(  # every other sentence of the shipped set: two halves, both senses in each
+        "\n".join(S.read_preset(WORD)[1].splitlines()[0::2]),
+        "\n".join(S.read_preset(WORD)[1].splitlines()[1::2]),
+    ),
     steps=(
         Step(
             "One word, many sentences",
@@ -196,31 +224,28 @@ LESSON = Lesson(
                 "builds the vector from the word's characters alone; layers 1 and 2 are LSTMs that read the "
                 "whole sentence."
             ),
-            elmo_maps,
+            upper_maps,
             Question(
-                fixed("How many different points does layer 0 make for all the occurrences?"),
+                fixed("How many different points will layer 0 make for all the occurrences?"),
                 "number",
                 points_answer,
                 low=0,
                 high=400,
             ),
+            reveal_chart=elmo_maps,
         ),
         Step(
             "Chance level",
             fixed(
-                "We score a layer by **1-nearest-neighbour**: for each occurrence, does its most similar other "
-                "occurrence have the same sense? Two balanced senses give about 0.5 by chance."
+                "We score a layer by **1-NN** (nearest neighbour): for each occurrence, does its most similar "
+                "other occurrence have the same sense? The score is the share of right guesses, 0 to 1."
             ),
             elmo_maps,
             Question(fixed("What 1-NN accuracy does layer 0 get (0 to 1)?"), "number", layer0_answer),
-            reveal_chart=elmo_scores,
         ),
         Step(
             "Which layer separates the senses?",
-            fixed(
-                "Peters et al. (2018) found the top layer best for word senses. Look at the maps: in which layer "
-                "do the two colours fall apart most?"
-            ),
+            fixed("Look at the maps of the three layers: in which layer do the two colours fall apart most?"),
             elmo_maps,
             Question(
                 fixed("Which layer separates the senses best (highest 1-NN accuracy)?"), "choice", best_layer_answer
@@ -239,13 +264,13 @@ LESSON = Lesson(
                 "choice",
                 control_answer,
             ),
-            reveal_chart=elmo_scores,
+            reveal_chart=control_scores,
         ),
         Step(
             "ELMo against a Transformer",
             fixed(
                 "MiniLM, a small Transformer, was trained on far more (and more modern) text than this app's ELMo. "
-                "Here are its layers on the same sentences."
+                "Here are the top layers of both on the same sentences."
             ),
             minilm_maps,
             Question(fixed("Whose best layer separates the senses of 'bank' better?"), "choice", compare_answer),

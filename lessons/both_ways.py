@@ -10,9 +10,8 @@ import numpy as np
 
 from engine.text import tokenize
 from engine.validation import InputError, check_text, clean_text
-from figures.common import token_labels
 from figures.lessons import step_profile
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal, numbered
 
 MAX_CHARS = 600
 SAME = 0.999  # cosine at or above this: the two vectors are the same
@@ -52,7 +51,7 @@ class Context:
 
     def labels(self) -> list[str]:
         n = min(len(self.first), len(self.second))
-        return token_labels([a if a == b else f"{a}/{b}" for a, b in zip(self.first[:n], self.second[:n], strict=True)])
+        return numbered([a if a == b else f"{a}/{b}" for a, b in zip(self.first[:n], self.second[:n], strict=True)])
 
 
 def prepare(text: str, backend) -> Context:
@@ -85,11 +84,17 @@ def layer0_chart(c: Context) -> Chart:
     return Chart(f"Layer 0 (characters only): {same} of {len(cos)} aligned positions are identical (cosine 1).", figure)
 
 
-def half_chart(half: str, layer: int = 1) -> callable:
+def half_chart(half: str, layer: int = 1, *, state_value: bool = True) -> callable:
+    """The cosine of one half, word by word; `state_value=False` for a chart drawn before a question
+    (the summary then says what is drawn, not the value at the shared word)."""
+
     def chart(c: Context) -> Chart:
         cos = c.cosines(layer, half)
-        figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title="Cosine, word by word",
-                              y_title="cosine", marked=c.word)  # fmt: skip
+        title = f"The {half} LSTM, layer {layer}: cosine word by word"
+        figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title=title, y_title="cosine",
+                              marked=c.word)  # fmt: skip
+        if not state_value:
+            return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine word by word.", figure)
         at = f"{cos[c.word]:.2f} at '{c.first[c.word]}'" if c.word is not None else "no shared word"
         return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine {at}.", figure)
 
@@ -105,8 +110,14 @@ def half_answer(half: str, tolerance: float) -> callable:
         caveat = ""
         if half == "backward" and cos >= SAME:
             caveat = "The endings are the same too, so the backward LSTM cannot tell them apart here."
-        return Answer(cos, f"At '{shared_word(c)}' the {half} LSTM has read {seen}: cosine {cos:.3f}.",
-                      tolerance=tolerance, caveat=caveat)  # fmt: skip
+        compared = ""
+        if half == "backward":  # the forward half's value is the previous step's answer, never the next one's
+            other = float(c.cosines(1, "forward")[c.word])
+            compared = f"; the forward half has {other:.3f}, a difference of {abs(cos - other):.2f}"
+        return Answer(cos, f"At '{shared_word(c)}' the {half} LSTM has read {seen}: cosine {cos:.3f} (1 = the same "
+                      f"vector){compared}.",
+                      tolerance=tolerance, caveat=caveat,
+                      tolerance_words=f"within {tolerance:g} counts as right")  # fmt: skip
 
     return answer
 
@@ -119,8 +130,8 @@ def halves_answer(c: Context) -> Answer:
     value = {(True, False): HALVES[0], (False, True): HALVES[1], (True, True): HALVES[2]}.get(differs, HALVES[3])
     return Answer(
         value,
-        f"Layer 2 at '{shared_word(c)}': forward cosine {forward:.3f}, backward {backward:.3f} "
-        f"(below {SAME} means the two differ).",
+        f"Layer 2 at '{shared_word(c)}': forward cosine {forward:.3f}, backward {backward:.3f}; a cosine of 1 "
+        f"means the same vector, so the halves differ by {abs(forward - backward):.2f}.",
         options=HALVES,
     )
 
@@ -145,6 +156,12 @@ LESSON = Lesson(
     default_text="I sat on the bank of the river and watched the ducks .\nI sat on the bank and counted my money .",
     text_label="Two sentences, one per line, that begin with the same words",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("ELMo",),
+    example_texts=(
+        "I went down to the bank to fish in the river .\nI went down to the bank to pay in a cheque .",
+        "The old man saw the bat fly out of the cave .\nThe old man saw the bat and the ball in the shed .",
+    ),
     steps=(
         Step(
             "Two sentences, one beginning",
@@ -177,7 +194,7 @@ LESSON = Lesson(
                 "A second LSTM reads the sentence right to left: at each word it has already seen everything "
                 "after it, where the two sentences differ."
             ),
-            half_chart("forward"),
+            half_chart("forward", state_value=False),
             Question(
                 lambda c: f"And the backward LSTM's layer-1 state at '{shared_word(c)}': what cosine?",
                 "number",
@@ -191,7 +208,7 @@ LESSON = Lesson(
                 "Each ELMo layer joins the two: the first half of the vector is the forward state, the second "
                 "half the backward state. Think about layer 2, one level up."
             ),
-            half_chart("backward"),
+            half_chart("backward", state_value=False),
             Question(
                 lambda c: f"Which half of layer 2's vector differs at '{shared_word(c)}' between the two?",
                 "choice",
@@ -203,8 +220,8 @@ LESSON = Lesson(
             "Both ways together",
             fixed(
                 "The joined vector tells the two uses apart at the shared word, and every word after it. That is "
-                "why ELMo reads both ways: a word's meaning depends on what follows too. Edit the sentences and "
-                "try it."
+                "why ELMo reads both ways: a word's meaning depends on what follows too. Try a pair of your own "
+                "in the lesson's text box."
             ),
             both_chart,
         ),

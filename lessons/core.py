@@ -41,6 +41,8 @@ class Answer:
     options: tuple[str, ...] = ()
     tolerance: float = 0.0
     caveat: str = ""
+    integer: bool = False  # a count: shown without decimals
+    tolerance_words: str = ""  # the tolerance said in the answer's own words ("within 4 heads")
 
     def is_right(self, guess: str | float | None) -> bool:
         if guess is None or self.value is None:
@@ -51,6 +53,8 @@ class Answer:
 
     def shown(self, value: str | float | None = None) -> str:
         value = self.value if value is None else value
+        if isinstance(value, float | int) and self.integer:
+            return f"{value:.0f}"
         if isinstance(value, float):
             return f"{value:.2f}"
         return str(value)
@@ -88,6 +92,9 @@ class Lesson:
     text_label: str
     prepare: Callable[[str, Any], Any]
     steps: Sequence[Step] = field(default_factory=tuple)
+    example_texts: tuple[str, ...] = ()  # two or more other texts every step is checked on (test_no_spoilers)
+    max_chars: int | None = None  # the longest text `prepare` takes; a longer one is offered its first part
+    models: tuple[str, ...] = ()  # the models the lesson runs (engine.learner_text.MODELS), for language notes
 
 
 def fixed(text: str) -> Callable[[Any], str]:
@@ -99,6 +106,27 @@ def literal(text: str) -> str:
     """Text from the learner (a word, a token) made safe inside Markdown: shown exactly as typed
     (`ui.literal.md`, the app's one escaping rule), a newline as ↵."""
     return md(text.replace("\n", "↵"))
+
+
+SPECIAL_TOKENS = frozenset({"[CLS]", "[SEP]", "<S>", "</S>", "[PAD]"})
+
+
+def numbered(tokens: Sequence[str]) -> list[str]:
+    """Labels that count words from 1, as a learner counts them ("1:The", "2:river"); special tokens
+    are named, not numbered ("[CLS]"). Every lesson numbers positions this way in text and charts."""
+    labels, k = [], 0
+    for token in tokens:
+        if token in SPECIAL_TOKENS:
+            labels.append(token)
+        else:
+            k += 1
+            labels.append(f"{k}:{token}")
+    return labels
+
+
+def margin_words(winner: float, runner_up: float, unit: str = "") -> str:
+    """ "beats the runner-up by 0.06" : the margin rule 3 asks every explanation to state."""
+    return f"a margin of {abs(winner - runner_up):.2f}{unit} over the runner-up"
 
 
 def word_count(text: str) -> int:

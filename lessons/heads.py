@@ -1,6 +1,8 @@
 """Lesson 3, "Who looks where?": MiniLM's heads by their statistics on the current text (a
 previous-token head, sink heads, a head linking related words), then attention rollout
-(Abnar & Zuidema 2020). Every head named here is read from `head_statistics` of this text."""
+(Abnar & Zuidema 2020) with its caveat: the weight parked on [CLS]/[SEP] carries little (those
+tokens' transformed vectors are small, Kobayashi et al. 2020), so rollout over-counts them. Every head
+named here is read from `head_statistics` of this text."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from engine.analysis import attention as A
 from engine.models.transformer import AttentionResult
 from engine.validation import InputError, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
-from figures.common import token_labels
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+from figures.lessons import category_bars
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal, margin_words, numbered
 
 MAX_CHARS = 400
 SINK = 0.6  # a head that puts at least this share of its weight on [CLS]/[SEP] is a sink head (attention.head_role)
@@ -53,19 +55,22 @@ def prepare(text: str, backend) -> Context:
 
 
 def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) -> Chart:
+    """All heads coloured by `statistic`; the summary says what is drawn, never which head wins."""
     values = c.stats.get(statistic)
-    layer, head = c.top(statistic)
+    name = A.STATISTICS[statistic].split(":")[0]
     figure = heads_grid(values, A.STATISTICS[statistic].split(":")[0], selected)
+    figure.update_xaxes(tickmode="linear", tick0=1, dtick=1, tickangle=0)  # heads are whole numbers: 1 … 12
+    figure.update_yaxes(tickmode="linear", tick0=1, dtick=1)
     summary = (
-        f"All {values.size} heads coloured by {A.STATISTICS[statistic].split(':')[0].lower()}: from "
-        f"{values.min():.2f} to {values.max():.2f}, highest in head {layer}.{head}."
+        f"All {values.size} heads ({values.shape[0]} layers of {values.shape[1]}) coloured by "
+        f"{name[:1].lower() + name[1:]}: one square per head, layer by row."
     )
     return Chart(summary, figure)
 
 
 def head_chart(c: Context, layer: int, head: int, what: str, **options) -> Chart:
     view = c.view("head", layer, head, **options)
-    labels = token_labels(view.labels)
+    labels = numbered(view.labels)
     figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
     return Chart(f"Head {layer}.{head}'s weights, token by token: {what}.", figure)
 
@@ -78,9 +83,11 @@ def previous_answer(c: Context) -> Answer:
     caveat = ""
     if values[best] < 0.5:
         caveat = f"No head puts half its weight on the previous token in this text (best {values[best]:.2f})."
+    runner = int(ranked[1])
     return Answer(
         c.name(best),
-        f"Head {c.name(best)} gives the previous token {values[best]:.2f} of its weight on average.",
+        f"Head {c.name(best)} gives the previous token {values[best]:.2f} of its weight on average, "
+        f"{margin_words(values[best], values[runner])} (head {c.name(runner)}, {values[runner]:.2f}).",
         options=tuple(c.name(k) for k in options),
         caveat=caveat,
     )
@@ -103,11 +110,15 @@ def sinks(c: Context) -> int:
 
 def sink_answer(c: Context) -> Answer:
     n = sinks(c)
+    near = int((np.abs(c.stats.special - SINK) < 0.05).sum())
     return Answer(
         float(n),
         f"{n} of {c.stats.special.size} heads put at least {SINK:.0%} of their weight on [CLS], [SEP] or the first "
-        "token: a head with nothing useful to do parks its attention there.",
+        f"token: a head with nothing useful to do parks its attention there. {near} heads sit within 5 points of "
+        f"the {SINK:.0%} line, so the count is only that sharp.",
         tolerance=4.0,
+        integer=True,
+        tolerance_words="within 4 heads counts as right",
     )
 
 
@@ -143,13 +154,15 @@ def _words(c: Context) -> list[str]:
 def link_prompt(c: Context) -> str:
     layer, head, query, _, _ = linking_head(c)
     word = _words(c)[query]
-    return f"In head {layer}.{head}, which word does '{literal(word)}' (word {query}) look at most, apart from itself?"
+    return (
+        f"In head {layer}.{head}, which word does '{literal(word)}' (word {query + 1}) look at most, apart from itself?"
+    )
 
 
 def link_chart(c: Context) -> Chart:
     layer, head, query, _, _ = linking_head(c)
     return head_chart(
-        c, layer, head, f"words, [CLS]/[SEP] hidden, rows renormalized; read row {query}",
+        c, layer, head, f"words only ([CLS]/[SEP] hidden, each row rescaled to add up to 1); read row {query + 1}",
         hide_special=True, renormalize=True, word_level=True,
     )  # fmt: skip
 
@@ -159,12 +172,18 @@ def link_answer(c: Context) -> Answer:
     words = _words(c)
     row = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True).matrix[query].copy()
     row[query] = -1
-    key = int(np.argmax(row))
-    options = tuple(f"{k}:{w}" for k, w in enumerate(words) if k != query)
+    ranked = [int(k) for k in np.argsort(-row, kind="stable") if k != query]
+    key, runner = ranked[0], ranked[1]
+    chosen = sorted(set(ranked[:3]) | {k for k in (0, len(words) - 1, query - 1, query + 1) if 0 <= k < len(words)}
+                    - {query})[:6]  # fmt: skip
+    if key not in chosen:
+        chosen = sorted([*chosen[:5], key])
+    label = numbered(words)
     return Answer(
-        f"{key}:{words[key]}",
-        f"'{literal(words[query])}' gives '{literal(words[key])}' {row[key]:.2f} of its weight in head {layer}.{head}.",
-        options=options,
+        label[key],
+        f"'{literal(words[query])}' gives '{literal(words[key])}' {row[key]:.2f} of its weight in head {layer}.{head}, "
+        f"{margin_words(row[key], row[runner])} ('{literal(words[runner])}', {row[runner]:.2f}).",
+        options=tuple(label[k] for k in chosen),
     )
 
 
@@ -193,7 +212,7 @@ def _word_ids(c: Context) -> list[int | None]:
 def layer_chart(c: Context) -> Chart:
     layers = c.result.num_layers
     view = c.view("layer", layers)
-    labels = token_labels(view.labels)
+    labels = numbered(view.labels)
     on_sinks = float(view.matrix[:, c.result.special_mask].sum(axis=1).mean())
     figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
     return Chart(
@@ -202,14 +221,15 @@ def layer_chart(c: Context) -> Chart:
 
 
 def rollout_chart(c: Context) -> Chart:
-    view = c.view("rollout", word_level=True)
-    labels = token_labels(view.labels)
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    """Where rollout traces a word back to, as four shares (a bar each): readable on a projector, where
+    the full rollout matrix is one bright [CLS] column and unreadable rows."""
     shares = rollout_sources(c)
+    figure = category_bars(list(shares), list(shares.values()), title="Rollout: where a word traces back to",
+                           y_title="share (mean over words)")  # fmt: skip
     return Chart(
         f"Rollout through all {c.result.num_layers} layers; a word's row traces back on average "
         + ", ".join(f"{v:.2f} to {k}" for k, v in shares.items())
-        + ".",
+        + ". The share on [CLS] and [SEP] is mostly parked attention, not meaning (see the text above).",
         figure,
     )
 
@@ -231,6 +251,12 @@ LESSON = Lesson(
     default_text="The river bank was steep, so the fishermen who walked along it every morning carried ropes.",
     text_label="Sentence (MiniLM reads it as subword tokens)",
     prepare=prepare,
+    max_chars=MAX_CHARS,
+    models=("MiniLM",),
+    example_texts=(
+        "She put the money in the bank because it was safe.",
+        "The trophy did not fit in the suitcase because it was too big.",
+    ),
     steps=(
         Step(
             "72 heads at a glance",
@@ -277,18 +303,14 @@ LESSON = Lesson(
             Question(link_prompt, "choice", link_answer),
         ),
         Step(
-            "Rollout: through all the layers",
+            "Rollout: through all the layers, with care",
             fixed(
-                "One head is one step. **Rollout** multiplies the layers' average attention, adding the residual "
-                "connection, to trace each word back to the input tokens. Below: the last layer alone."
+                "Each layer *adds* what its heads found to a word's own vector (the **residual connection**), so "
+                "a word keeps much of itself. **Rollout** multiplies the layers' attention, with that path, to "
+                "trace each word back to the input. The weight parked on [CLS]/[SEP] carries almost nothing, so "
+                "rollout over-counts those tokens: read their column as parking, not meaning."
             ),
-            layer_chart,
-            Question(
-                fixed("After all 6 layers, where does most of a word's representation come from?"),
-                "choice",
-                rollout_answer,
-            ),
-            reveal_chart=rollout_chart,
+            rollout_chart,
         ),
     ),
 )

@@ -16,17 +16,31 @@ lesson, step, text = view.current()
 if not projector.active():  # on a projector the step itself gets the room
     st.title("Lessons")
     st.caption(f"{len(LESSONS)} lessons: " + " · ".join(item.title for item in LESSONS) + ". Pick one in the sidebar.")
-st.header(lesson.title)
-view.navigation(lesson, step)
-st.subheader(lesson.steps[step - 1].title)
+if not projector.active():
+    st.header(lesson.title)
+view.navigation(lesson, step, with_title=projector.active())
+title = lesson.steps[step - 1].title
+heading = st.empty()
+heading.subheader(title)
 
 shown = None
-with friendly_errors("running the lesson on your text"):
-    shown = view.step_view(lesson.slug, step, text, projector.active())
+if view.own_text(lesson, text):  # over the limit: the first part is offered instead of running
+    with friendly_errors("running the lesson on your text"):
+        shown = view.step_view(lesson.slug, step, text, projector.active())
 if shown is not None:
+    heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained
     st.markdown(shown.body)
-    view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
-    if shown.answer is not None and view.question(lesson, step, text, shown) and shown.reveal is not None:
-        view.draw(shown.reveal, key=f"reveal-{lesson.slug}-{step}")
+    if shown.answer is None:
+        with st.container(key="step_chart"):
+            view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
+    else:  # one screen: the chart beside the question; once answered, the reveal takes the chart's place
+        left, right = st.columns([3, 2], gap="medium")
+        with right:
+            revealed = view.question(lesson, step, text, shown)
+        with left, st.container(key="step_chart"):
+            if revealed and shown.reveal is not None:
+                view.draw(shown.reveal, key=f"reveal-{lesson.slug}-{step}")
+            else:
+                view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
 view.teacher_link(lesson, step, text)
 view.write_url()

@@ -8,15 +8,18 @@ the URL when a session opens and written back after every run, so a copied link 
 from __future__ import annotations
 
 import hashlib
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from engine.learner_text import first_part, language_check
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
-from ui import hide, projector
+from ui import glossary, hide, projector
 from ui.lesson_backend import BACKEND
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
@@ -25,8 +28,15 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
     "ltext": "the text box",
     "restart": "the start-again button",
     "link": "the copy-link box",
+    "teacher": "the teacher's link box (for students' links)",
     "sidebar": "the whole sidebar",
 }
+PROJECTOR_CHART_PX = 340  # a lesson chart's height on a projector: text, chart and question fit 1280x720
+PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar */
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 4.4rem !important; }
+[data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+</style>"""
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 
 
 def init_from_url() -> None:
@@ -100,8 +110,40 @@ def sidebar() -> None:
     )  # fmt: skip
 
 
-def navigation(lesson: Lesson, step: int) -> None:
-    back, where, forward, again = st.columns([2, 3, 2, 2], vertical_alignment="center")
+def _use_text(text: str) -> None:
+    st.session_state[TEXT] = text
+
+
+def own_text(lesson: Lesson, text: str) -> bool:
+    """A learner's own text: over the lesson's limit, say so and offer its first part (a named button,
+    never a silent cut; the typed text stays in the box) and return False; text that does not look
+    English gets one note per model the lesson runs, saying what that model will do with it."""
+    if lesson.max_chars and len(text) > lesson.max_chars:
+        part = first_part(text, lesson.max_chars)
+        st.warning(
+            f"This lesson reads at most {lesson.max_chars:,} characters; the text has {len(text):,}. Nothing was "
+            "cut: the text is kept as typed.",
+            icon=":material/content_cut:",
+        )
+        st.button(f"Use the first {len(part):,} characters", key="first_part", on_click=_use_text, args=(part,),
+                  help="Replaces the lesson's text with its first part, cut at a sentence end or a space.")  # fmt: skip
+        return False
+    check = language_check(text)
+    if not check.english and check.notes:
+        notes = [f"**{model}**: {literal(check.notes[model])}" for model in lesson.models if model in check.notes]
+        st.info(
+            f"This text looks like {literal(check.language)}; the models here learned English. " + " ".join(notes),
+            icon=":material/translate:",
+        )
+    return True
+
+
+def navigation(lesson: Lesson, step: int, *, with_title: bool = False) -> None:
+    """Back, "step k of n", Next, Start again; `with_title` puts the lesson's title in the row (on a
+    projector, where the page has no room for a separate heading)."""
+    if with_title:
+        st.html(PROJECTOR_CSS)
+    back, where, forward, again = st.columns([2, 5 if with_title else 3, 2, 2], vertical_alignment="center")
     back.button(
         "Back",
         key="back",
@@ -111,7 +153,8 @@ def navigation(lesson: Lesson, step: int) -> None:
         shortcut="ArrowLeft",
         help="Previous step (left arrow key)",
     )
-    where.markdown(f"**Step {step} of {len(lesson.steps)}**")
+    title = f"{literal(lesson.title)} · " if with_title else ""
+    where.markdown(f"{title}**Step {step} of {len(lesson.steps)}**")
     forward.button(
         "Next",
         key="next",
@@ -137,16 +180,22 @@ class StepView:
     reveal: Chart | None = None
 
 
-@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
-def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
-    """Raises InputError (not cached) when the lesson cannot use the text."""
+def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool = False) -> StepView:
+    """One step on one text with `backend` (lessons.backend.Backend); no Streamlit. Raises InputError
+    when the lesson cannot use the text."""
     spec = BY_SLUG[slug].steps[step - 1]
-    context = BY_SLUG[slug].prepare(text, BACKEND)
+    context = BY_SLUG[slug].prepare(text, backend)
 
     def finished(chart: Chart) -> Chart:
         if chart.figure is None or not projector_on:
             return chart
-        return Chart(chart.summary, projector_figure(chart.figure), chart.html)
+        figure = projector_figure(go.Figure(chart.figure))
+        for axis in (*figure.select_xaxes(), *figure.select_yaxes()):  # heads and layers are whole numbers
+            if (axis.title.text or "").lower() in ("head", "layer"):
+                axis.update(tickmode="linear", tick0=1, dtick=1, tickangle=0, nticks=None)
+        if spec.question is not None:  # one screen with its question; a step without one keeps its height
+            figure.update_layout(height=min(figure.layout.height or PROJECTOR_CHART_PX, PROJECTOR_CHART_PX))
+        return Chart(chart.summary, figure, chart.html)
 
     question = spec.question
     return StepView(
@@ -156,6 +205,41 @@ def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
         answer=question.answer(context) if question else None,
         reveal=finished(spec.reveal_chart(context)) if spec.reveal_chart else None,
     )
+
+
+@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
+def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
+    """`build_step_view` with the app's cached models. Raises InputError (not cached) when the lesson
+    cannot use the text."""
+    return build_step_view(slug, step, text, BACKEND, projector_on)
+
+
+def figure_words(chart: Chart | None) -> list[str]:
+    """The words a chart shows beside its data: its title, axis titles, legend names, panel titles."""
+    if chart is None or chart.figure is None:
+        return []
+    layout = chart.figure.layout
+    found = [layout.title.text or ""]
+    found += [axis.title.text or "" for axis in (*chart.figure.select_xaxes(), *chart.figure.select_yaxes())]
+    found += [a.text or "" for a in layout.annotations]
+    found += [trace.name or "" for trace in chart.figure.data]
+    return found
+
+
+def shown_texts(title: str, view: StepView) -> list[str]:
+    """Every text a learner meets on a step: before the answer and in the reveal (rule 4 of
+    lessons/README.md: each glossary term among them is explained on the step)."""
+    texts = [title, view.body, view.chart.summary, *figure_words(view.chart), view.prompt]
+    if view.answer is not None:
+        texts += [*view.answer.options, view.answer.explanation, view.answer.caveat]
+    if view.reveal is not None:
+        texts += [view.reveal.summary, *figure_words(view.reveal)]
+    return texts
+
+
+def words_help(title: str, view: StepView) -> str | None:
+    """The step heading's "?" tooltip: each glossary term the step uses, with its one-line explanation."""
+    return glossary.help_text(*shown_texts(title, view)) or None
 
 
 def draw(chart: Chart, key: str) -> None:
@@ -181,6 +265,11 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
         guess = st.radio("Your answer", answer.options, index=None, key=widget_key, label_visibility="collapsed")
+    elif answer.integer:  # a count: whole numbers only, shown without decimals
+        guess = st.number_input(
+            "Your answer", min_value=int(q.low), max_value=int(q.high), value=None, step=1, key=widget_key,
+            label_visibility="collapsed", placeholder="type a whole number",
+        )  # fmt: skip
     else:
         guess = st.number_input(
             "Your answer",
@@ -208,8 +297,8 @@ def reveal(guess, answer: Answer) -> None:
     shown_guess = answer.shown(guess) if not isinstance(guess, str) else guess
     verdict = "Right" if right else "Not quite"
     line = f"**{verdict}.** You said **{literal(shown_guess)}**; the model says **{literal(answer.shown())}**"
-    if answer.tolerance:
-        line += f" (within ±{answer.tolerance:g} counts)"
+    if answer.tolerance_words:  # the tolerance in the answer's own words ("within 4 heads counts as right")
+        line += f" ({answer.tolerance_words})"
     with st.container(key="reveal"):
         (st.success if right else st.warning)(line, icon=":material/check_circle:" if right else ":material/info:")
         st.markdown(answer.explanation)
@@ -218,9 +307,12 @@ def reveal(guess, answer: Answer) -> None:
 
 
 def teacher_link(lesson: Lesson, step: int, text: str) -> None:
+    """The link box a teacher copies for the class; left out under `hide=teacher` (or `hide=link`)."""
+    if hide.is_hidden("teacher") or hide.is_hidden("link"):
+        return
     with st.expander("Copy lesson link (for a class)", icon=":material/link:"), st.container(key="link"):
         hidden = st.multiselect(
-            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS],
+            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
             format_func=lambda name: CONTROLS[name], key="hide_choice",
         )  # fmt: skip
         params = {LESSON: lesson.slug, STEP: str(step)}
@@ -230,12 +322,46 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
             params["projector"] = "true"
         if hidden:
             params[hide.PARAM] = ",".join(hidden)
-        st.code(page_url() + "?" + urlencode(params), language=None, wrap_lines=True)
-        st.caption("Opening it shows this step, with this text, and those controls hidden.")
+        base, note = page_url()
+        st.code(base + "?" + urlencode(params), language=None, wrap_lines=True)
+        st.caption("Opening it shows this step, with this text, and those controls hidden. " + note)
 
 
-def page_url() -> str:
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return f"{base}/Lessons"
+def network_address() -> str | None:
+    """This machine's address on the local network (the interface a route out would use; nothing is
+    sent), or None when it has none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))  # UDP connect: picks the interface, sends no packet
+            address = probe.getsockname()[0]
+    except OSError:
+        try:
+            address = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def page_url() -> tuple[str, str]:
+    """(the Lessons page's address as students can reach it, a sentence saying how it was built).
+
+    Browsed on localhost, the link would not open on a student's machine: it is built from Streamlit's
+    `browser.serverAddress` when that is set to a real host, else from this machine's network address."""
+    parts = urlsplit(st.context.url or "")
+    host, port = parts.hostname or "", parts.port
+    if parts.scheme and host and host not in LOCAL_HOSTS:
+        return f"{parts.scheme}://{parts.netloc}/Lessons", ""
+    configured = st.get_option("browser.serverAddress") or ""
+    port = port or st.get_option("server.port")
+    if configured and configured not in LOCAL_HOSTS:
+        return f"http://{configured}:{port}/Lessons", f"The address is Streamlit's browser.serverAddress, {configured}."
+    address = network_address()
+    if address:
+        return f"http://{address}:{port}/Lessons", (
+            f"You are browsing on {host or 'this machine'}, which students cannot open: the link uses this "
+            f"machine's network address, {address}. Students reach it if the server was started with "
+            "--server.address 0.0.0.0 (see TEACHING.md)."
+        )
+    return f"http://localhost:{port}/Lessons", (
+        "This machine has no network address: the link opens only here. Connect it to the class network."
+    )

@@ -3,6 +3,7 @@ axe-core (the copy bundled with axe-playwright-python, no CDN) on every page and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -68,7 +69,7 @@ def test_teacher_link_shows_that_step_and_text_with_controls_hidden_then_arrow_k
 
     page.locator("h1").first.click()  # focus on the page, not in a text box
     page.keyboard.press("ArrowRight")
-    expect(step_heading(page)).to_have_text("Rollout: through all the layers")
+    expect(step_heading(page)).to_have_text("Rollout: through all the layers, with care")
     expect(page.get_by_text("Step 5 of 5")).to_be_visible()
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("step") == ["5"])
     for title in ("A head that links words", "Sink heads"):
@@ -96,10 +97,19 @@ def test_copy_lesson_link_round_trips(page, server, browser):
     link = page.locator(".st-key-link code").first.inner_text().strip()
     params = parse_qs(urlparse(link).query)
     assert params["lesson"] == ["both-ways"] and params["step"] == ["2"]
+    assert params["hide"] == ["teacher"]  # students do not get the link box
+    # browsed on 127.0.0.1, the link names an address students can reach (this machine's network address,
+    # or localhost only when it has none, said so); the test server listens on loopback, so open it there
+    host = urlparse(link).hostname
+    note = page.locator(".st-key-link").get_by_text("students cannot open", exact=False)
+    assert host not in ("127.0.0.1", "localhost") or page.locator(".st-key-link").get_by_text("no network").count()
+    if host not in ("127.0.0.1", "localhost"):
+        expect(note).to_be_visible()
     fresh = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    fresh.goto(link)
+    fresh.goto(urlparse(link)._replace(netloc=urlparse(server).netloc).geturl())
     settle(fresh)
     expect(step_heading(fresh)).to_have_text("The forward LSTM")
+    expect(fresh.get_by_text("Copy lesson link")).to_have_count(0)  # hide=teacher
     fresh.context.close()
 
 
@@ -180,4 +190,50 @@ def test_projector_mode_redraws_a_new_pages_charts(browser, server, shots, path)
     screenshot(page, shots, name)
     if NOTES_SHOTS.is_dir():
         page.screenshot(path=str(NOTES_SHOTS / f"{name}.png"))
+    context.close()
+
+
+ONE_SCREEN = {"width": 1280, "height": 720}
+STEP_SHOTS = Path(os.environ.get("LESSON_SHOTS", "")) if os.environ.get("LESSON_SHOTS") else None
+
+
+def first_box(page: Page, selector: str) -> dict | None:
+    """The bounding box (page coordinates, nothing scrolled) of the first element matching `selector`."""
+    return page.evaluate(
+        """(selector) => { const el = document.querySelector(selector); if (!el) return null;
+               const r = el.getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY}; }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lesson", "step"),
+    [(lesson, k) for lesson in LESSONS for k in range(1, len(lesson.steps) + 1)],
+    ids=lambda x: x.slug if hasattr(x, "slug") else str(x),
+)
+def test_one_screen_the_chart_and_its_question_fit_at_1280x720(browser, server, lesson, step):
+    """Rule 2 of lessons/README.md: at 1280x720, projector mode, hide=sidebar, a step's chart and its
+    question (the radio buttons or the number box) are both inside the first screen, unscrolled."""
+    context = browser.new_context(viewport=ONE_SCREEN)
+    page = context.new_page()
+    page.set_default_timeout(COLD_MS)
+    page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
+    expect(step_heading(page)).to_contain_text(lesson.steps[step - 1].title, timeout=COLD_MS)
+    drawn = ".st-key-step_chart .main-svg, .st-key-step_chart [data-testid='stHtml']"  # a plotly chart or HTML
+    page.wait_for_selector(drawn, state="attached", timeout=COLD_MS)
+    if lesson.steps[step - 1].question is not None:
+        page.wait_for_selector('[data-testid="stRadio"], [data-testid="stNumberInput"]', timeout=COLD_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=COLD_MS)
+    page.wait_for_timeout(500)
+    chart = first_box(page, ".st-key-step_chart")
+    if STEP_SHOTS is not None:
+        STEP_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(STEP_SHOTS / f"{lesson.slug}-{step}.png"))  # the first 1280x720 screen
+    assert chart is not None, "the step draws no chart"
+    if lesson.steps[step - 1].question is not None:
+        asked = first_box(page, '[data-testid="stRadio"], [data-testid="stNumberInput"]')
+        assert asked is not None, "the question is not drawn"
+        for name, box in (("chart", chart), ("question", asked)):
+            assert box["top"] >= 0 and box["bottom"] <= ONE_SCREEN["height"], f"{name} at {box}: needs a scroll"
     context.close()
