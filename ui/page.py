@@ -20,6 +20,7 @@ PAGES = [
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
     ("pages/4_Compare.py", "Compare the models", ":material/compare_arrows:"),
+    ("pages/5_What_each_layer_knows.py", "What each layer knows", ":material/layers:"),
 ]
 
 

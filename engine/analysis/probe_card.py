@@ -180,7 +180,7 @@ def write_card(card: dict, weights: dict[str, np.ndarray]) -> None:
 def main(argv: list[str]) -> None:
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # on shared cores, OpenMP threads spin against other processes (much slower)
     command = argv[0] if argv else "card"
     if command == "sample":
         build_sample(find_oanc())
