@@ -183,7 +183,7 @@ def glove_answer(c: Context) -> Answer:
         top,
         f"{k} of GloVe's {NEIGHBOURS} nearest words to '{WORD}' lean to the {top} sense, {other} to the other: "
         + ", ".join(f"{w} ({s})" for w, _, s in found)
-        + ". One static vector serves every sense, and the frequent sense pulls it.",
+        + ". One static vector serves every sense: its neighbours show which sense dominates it.",
         options=tuple(sorted(set(c.labels))),
         caveat="The split is close (within 2 words)." if k - other <= 2 else "",
     )

@@ -167,6 +167,21 @@ def compute_card(
     return card, weights
 
 
+def table(card: dict) -> str:
+    """The card as a Markdown table (shares as percentages), for the README and reports."""
+    lines = [
+        "| model | layer | POS % | control % | selectivity | ambiguous words % | sense 1-NN % |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for model in card["models"]:
+        for row in model["layers"]:
+            lines.append(
+                f"| {model['model']} | {row['layer']} | {100 * row['pos']:.1f} | {100 * row['control']:.1f} | "
+                f"{100 * row['selectivity']:.1f} | {100 * row['ambiguous']:.1f} | {100 * row['sense_1nn']:.1f} |"
+            )
+    return "\n".join(lines)
+
+
 def write_card(card: dict, weights: dict[str, np.ndarray]) -> None:
     from safetensors.numpy import save_file
 
@@ -189,8 +204,10 @@ def main(argv: list[str]) -> None:
         record([P.SAMPLE])
     elif command == "card":
         compute_card(save=write_card)
+    elif command == "table":
+        print(table(json.loads(CARD.read_text(encoding="utf-8"))))
     else:
-        raise SystemExit("usage: python -m engine.analysis.probe_card [sample|card]")
+        raise SystemExit("usage: python -m engine.analysis.probe_card [sample|card|table]")
 
 
 if __name__ == "__main__":
