@@ -159,8 +159,8 @@ def compute_card(
         card["models"].append({"key": key, "model": name, "layers": rows})
         if not key.endswith("_control"):
             for k, probe in enumerate(probes):
-                for part in ("mean", "scale", "coef", "intercept"):
-                    weights[f"{key}/{k}/{part}"] = np.asarray(getattr(probe, part), dtype=np.float32)
+                for part in ("mean", "scale", "coef", "intercept"):  # C order: sklearn's coef_ is Fortran
+                    weights[f"{key}/{k}/{part}"] = np.ascontiguousarray(getattr(probe, part), dtype=np.float32)
                 card["classes"] = probe.classes
         if save is not None:
             save(card, weights)
