@@ -34,7 +34,7 @@ def layer_chart(
     metrics: Sequence[str] = ("pos", "control", "sense_1nn"),
     *,
     papers: bool = True,
-    height: int = 360,
+    height: int = 460,
 ) -> go.Figure:
     """Accuracy per layer (0..1) of one model family: solid lines for the trained model, dotted for its
     untrained control, GloVe as a flat dashed line, the papers' ELMo numbers as stars (labelled theirs)."""
@@ -77,8 +77,10 @@ def layer_chart(
         _paper_stars(fig, card, metrics)
     fig.update_yaxes(title="share correct", range=[0, 1.02], gridcolor="#e5e7eb")
     fig.update_xaxes(title="layer", type="category", categoryorder="array", categoryarray=layers)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1}, showlegend=True)
-    return base_layout(fig, title=FAMILIES.get(family, family), height=height)
+    fig = base_layout(fig, title=FAMILIES.get(family, family), height=height)
+    # the legend under the plot, so the lines keep the full width (beside it, it took half the chart)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.35, "yanchor": "top"}, showlegend=True)
+    return fig
 
 
 def _paper_stars(fig: go.Figure, card: dict, metrics: Sequence[str]) -> None:

@@ -45,7 +45,8 @@ class Context:
 
     def elmo_pos(self) -> list[dict]:
         model = next(m for m in self.card["models"] if m["key"] == "elmo")
-        return sorted(model["layers"], key=lambda r: -r["pos"])
+        layers = [r for r in model["layers"] if r["layer"].startswith("layer")]  # 0, 1, 2: the mix is not a layer
+        return sorted(layers, key=lambda r: -r["pos"])
 
     def sense_rows(self) -> list[dict]:
         return S.layer_scores(self.data["elmo"], self.labels) if self.labels else []
