@@ -8,15 +8,16 @@ from tests.browser.conftest import screenshot, wait_for_app, wait_for_chart
 GRID_ROWS = """() => {
     const plots = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot');
     const grid = plots[plots.length - 1];
-    return grid && grid.data ? [grid.data[0].y.length, grid.data[0].x.length] : null;
+    const heatmap = grid && grid.data && grid.data[0].type === 'heatmap';
+    return heatmap ? [grid.data[0].y.length, grid.data[0].x.length] : null;
 }"""
 
 
 def test_page_draws_the_card_and_probes_new_sentences(page, server, shots):
     page.goto(f"{server}/What_each_layer_knows")
     wait_for_app(page)
-    wait_for_chart(page, count=3)
-    assert page.evaluate(GRID_ROWS) == [12, 6]
+    wait_for_chart(page)
+    page.wait_for_function(f"() => JSON.stringify(({GRID_ROWS})()) === JSON.stringify([12, 6])")
     expect(page.get_by_text("GloVe gives", exact=False)).to_be_visible()
     screenshot(page, shots, "layers-know")
 
@@ -26,7 +27,7 @@ def test_page_draws_the_card_and_probes_new_sentences(page, server, shots):
     box.fill("The run/NN was long .\nThey run/VBP home .\nWe run/VBP fast .")
     box.press("Control+Enter")
     page.wait_for_function(f"() => JSON.stringify(({GRID_ROWS})()) === JSON.stringify([12, 3])")
-    expect(page.get_by_text("accuracy on your tags")).to_be_visible()
+    expect(page.get_by_text("GloVe gives 'run' one vector", exact=False)).to_be_visible()  # the table is a canvas
 
 
 def test_projector_view(browser, server, shots):
@@ -34,7 +35,7 @@ def test_projector_view(browser, server, shots):
     page = context.new_page()
     page.set_default_timeout(90_000)
     page.goto(f"{server}/What_each_layer_knows?projector=true&hide=sidebar")
-    wait_for_chart(page, count=3)
+    page.wait_for_function(f"() => JSON.stringify(({GRID_ROWS})()) === JSON.stringify([12, 6])")
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     ticks = page.evaluate(
         "() => [...document.querySelectorAll('.xtick text, .ytick text')].map(e => parseFloat(e.style.fontSize))"
