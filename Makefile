@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy test-load test-robust corpus train bench bench-deploy load clean
+.PHONY: run test lint test-fast test-deploy test-load test-robust corpus train probes bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -52,6 +52,13 @@ train: $(VENV)/.app-installed data/corpus/train.txt
 	$(BIN)/python -m engine.training.train --export assets/elmo bilm --init assets/elmo --name bilm-modern \
 		--only oanc,fortunes,jargon,wordnet,devil --oversample oanc=2 --lr 1e-3 --steps 7000
 	$(BIN)/python -m engine.training.modelcard
+	$(MAKE) probes
+
+# What each layer knows (issue 26): the OANC sample the probes use, then every layer probed for
+# assets/probes/card.json and probes.safetensors (about 30 min on 2 shared cores).
+probes: $(VENV)/.app-installed data/corpus/train.txt
+	$(BIN)/python -m engine.analysis.probe_card sample
+	$(BIN)/python -m engine.analysis.probe_card card
 
 data/corpus/train.txt:
 	$(MAKE) corpus

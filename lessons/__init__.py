@@ -7,7 +7,7 @@ every step and the benchmark all pick it up from here.
 
 from __future__ import annotations
 
-from lessons import bank, both_ways, heads, inside_attention, lstm_memory, three_models
+from lessons import bank, both_ways, heads, inside_attention, layers_know, lstm_memory, three_models
 from lessons.core import Lesson
 
 LESSONS: tuple[Lesson, ...] = (
@@ -17,5 +17,6 @@ LESSONS: tuple[Lesson, ...] = (
     both_ways.LESSON,
     three_models.LESSON,
     inside_attention.LESSON,
+    layers_know.LESSON,
 )
 BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

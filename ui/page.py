@@ -21,6 +21,7 @@ PAGES = [
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),
     ("pages/3_Inside_attention.py", "Inside attention", ":material/account_tree:"),
     ("pages/4_Compare.py", "Compare the models", ":material/compare_arrows:"),
+    ("pages/5_What_each_layer_knows.py", "What each layer knows", ":material/layers:"),
 ]
 
 

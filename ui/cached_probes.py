@@ -1,0 +1,40 @@
+"""Cached calls of the "What each layer knows" page: GloVe loads once per process; the homograph view is
+cached per (word, sentences), bounded (`max_entries`), never keyed on arrays."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cached
+
+TTL = 3600
+
+
+@st.cache_resource(show_spinner="Loading GloVe (once per server)…", max_entries=1)
+def glove_model():
+    from engine.models import glove
+
+    return glove.load()
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
+    return glove_model().neighbours(word, k)
+
+
+@st.cache_data(show_spinner="Probing every layer…", max_entries=16, ttl=TTL)
+def homograph(word: str, text: str) -> dict:
+    """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences."""
+    from engine.analysis import homographs as H
+    from engine.analysis import token_vectors as V
+
+    parsed = H.parse(text, word, H.card()["classes"])
+    if any(p.level == "error" for p in parsed.problems):
+        return {"input": parsed, "readings": []}
+    elmo, minilm, static = cached.elmo_model(), cached._full_transformer(""), glove_model()
+    readings = [
+        *H.read_layers(parsed, "elmo", elmo.name, lambda s: V.elmo_token_vectors(elmo, s)),
+        *H.read_layers(parsed, "minilm", minilm.name, lambda s: V.transformer_token_vectors(minilm, s)),
+        *H.read_layers(parsed, "glove", static.name, lambda s: V.glove_token_vectors(static, s)),
+    ]
+    return {"input": parsed, "readings": readings}
