@@ -7,7 +7,7 @@ every step and the benchmark all pick it up from here.
 
 from __future__ import annotations
 
-from lessons import bank, both_ways, heads, lstm_memory, three_models
+from lessons import bank, both_ways, heads, lstm_memory, three_models, why_gates
 from lessons.core import Lesson
 
 LESSONS: tuple[Lesson, ...] = (
@@ -16,5 +16,6 @@ LESSONS: tuple[Lesson, ...] = (
     heads.LESSON,
     both_ways.LESSON,
     three_models.LESSON,
+    why_gates.LESSON,
 )
 BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

@@ -25,13 +25,17 @@ class Backend:
     sense_vectors(word, sentences) -> {"input": SenseInput, "elmo", "elmo_control", "transformer",
     "transformer_control": LayerVectors}; attention(text) -> MiniLM's AttentionResult;
     elmo_embed(sentences) -> ELMo's `(3, T, 256)` layers per sentence (a tuple of word tuples);
-    minimal_pair(a, b) -> `engine.compare.PairDiff` of the char-LSTM, ELMo and MiniLM on the two sentences."""
+    minimal_pair(a, b) -> `engine.compare.PairDiff` of the char-LSTM, ELMo and MiniLM on the two sentences;
+    connectivity(text, target) -> {"plain RNN" | "LSTM": engine.analysis.memory.Connectivity};
+    memory_tests() -> {"plain RNN" | "LSTM": engine.analysis.memory.MemoryTest} on the held-out sample."""
 
     lstm_layer: Callable[[str, int], LayerView]
     sense_vectors: Callable[[str, str], dict]
     attention: Callable[[str], AttentionResult]
     elmo_embed: Callable[[tuple[tuple[str, ...], ...]], list[np.ndarray]]
     minimal_pair: Callable[[str, str], object] | None = None
+    connectivity: Callable[[str, int], dict] | None = None
+    memory_tests: Callable[[], dict] | None = None
 
 
 def engine_backend(untrained: bool = False) -> Backend:
@@ -88,4 +92,22 @@ def engine_backend(untrained: bool = False) -> Backend:
         m = models()
         return run_pair(a, b, Models(m["charlstm"], m["elmo"], m["transformer"]))
 
-    return Backend(lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair)
+    @lru_cache(maxsize=1)
+    def recurrent() -> dict:
+        from engine.models import charrnn
+
+        return {"plain RNN": charrnn.load_default(untrained=untrained), "LSTM": models()["charlstm"]}
+
+    @lru_cache(maxsize=8)
+    def connectivity(text: str, target: int) -> dict:
+        from engine.analysis import memory
+
+        return {name: memory.connectivity(model, text, target) for name, model in recurrent().items()}
+
+    @lru_cache(maxsize=1)
+    def memory_tests() -> dict:
+        from engine.analysis import memory
+
+        return {name: memory.memory_test(model) for name, model in recurrent().items()}
+
+    return Backend(lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair, connectivity, memory_tests)

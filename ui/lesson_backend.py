@@ -36,10 +36,24 @@ def _minimal_pair(a: str, b: str):
     return compare.pair(a, b)
 
 
+def _connectivity(text: str, target: int) -> dict:
+    from ui import cached_memory  # the Why gates page's cached calls
+
+    return cached_memory.connectivity(text, target)
+
+
+def _memory_tests() -> dict:
+    from ui import cached_memory
+
+    return cached_memory.memory_tests()
+
+
 BACKEND = Backend(
     lstm_layer=_lstm_layer,
     sense_vectors=_sense_vectors,
     attention=_attention,
     elmo_embed=elmo_embed,
     minimal_pair=_minimal_pair,
+    connectivity=_connectivity,
+    memory_tests=_memory_tests,
 )

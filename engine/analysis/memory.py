@@ -46,6 +46,7 @@ __all__ = [
     "influence_by_distance",
     "memory_test",
     "quote_unit",
+    "surprisal",
 ]
 
 
@@ -303,3 +304,13 @@ def influence_at(model, distances: tuple[int, ...] = (10, 50, 100), count: int =
         _, influence = influence_by_distance(result)
         rows.append([influence[d] for d in distances])
     return {d: float(np.median([row[j] for row in rows])) for j, d in enumerate(distances)}
+
+
+def surprisal(model, text: str) -> np.ndarray:
+    """`[T-1]` float32: -log2 p(character k+1 | characters 0..k) under `model`, in bits, for k = 0..T-2
+    (the model's own next-character probabilities). Raises InputError for fewer than two characters."""
+    ids = model.encode(text)
+    if len(ids) < 2:
+        raise InputError("Surprisal needs at least two characters: one to read and the next one to score.")
+    probs = model.next_char_probabilities(text)  # [T, V]
+    return (-np.log2(probs[np.arange(len(ids) - 1), ids[1:].numpy()])).astype(np.float32)

@@ -41,17 +41,25 @@ def train_charrnn(args: argparse.Namespace) -> None:
     train_char_lm(args, CharRnn, "charrnn")
 
 
+def vocabulary(args: argparse.Namespace, kind: type[CharLstm], text: str) -> list[str]:
+    """⁇ then every character seen `min_char_count` times in `text`; for the char-RNN, the shipped
+    char-LSTM's own vocabulary (assets/charlstm/config.json), whatever the corpus counts say now."""
+    counts = Counter(text)
+    chars = [UNKNOWN_CHAR, *sorted(ch for ch, n in counts.items() if n >= args.min_char_count)]
+    if kind is CharRnn:
+        lstm_chars = json.loads((ASSETS / "charlstm" / "config.json").read_text(encoding="utf-8"))["chars"]
+        print(f"vocabulary: the char-LSTM's {len(lstm_chars)} characters (same as counted now: {lstm_chars == chars})")
+        return lstm_chars
+    return chars
+
+
 def train_char_lm(args: argparse.Namespace, kind: type[CharLstm], name: str) -> None:
     seed_everything(args.seed)
     text = char_stream(args.corpus / "train.txt")
     valid_text = char_stream(args.corpus / "valid.txt")[: args.valid_chars]
-    counts = Counter(text)
-    chars = [UNKNOWN_CHAR, *sorted(ch for ch, n in counts.items() if n >= args.min_char_count)]
-    if kind is CharRnn:  # the same vocabulary as the shipped char-LSTM, whatever the corpus counts say now
-        lstm_chars = json.loads((ASSETS / "charlstm" / "config.json").read_text(encoding="utf-8"))["chars"]
-        print(f"vocabulary: the char-LSTM's {len(lstm_chars)} characters (same as counted now: {lstm_chars == chars})")
-        chars = lstm_chars
-    config = CharLstmConfig(chars, args.embedding_dim, args.hidden, args.layers, args.dropout)
+    if args.export_last_checkpoint:
+        return export_last_checkpoint(args, kind, name, vocabulary(args, kind, text))
+    config = CharLstmConfig(vocabulary(args, kind, text), args.embedding_dim, args.hidden, args.layers, args.dropout)
     model = kind.network(config)
     wrapper = kind(model)
     data = wrapper.encode(text)
@@ -114,6 +122,31 @@ def train_char_lm(args: argparse.Namespace, kind: type[CharLstm], name: str) -> 
         if assets.is_packaged(args.export):
             assets.record(args.export / name for name in ("config.json", "model.safetensors"))
         print(f"exported the {wrapper.name} to {args.export}")
+
+
+def export_last_checkpoint(args: argparse.Namespace, kind: type[CharLstm], name: str, chars: list[str]) -> None:
+    """Export the last checkpoint of a run stopped before `--steps` (the steps and seconds it reached are
+    what its training.json and config record, beside the planned steps)."""
+    config = CharLstmConfig(chars, args.embedding_dim, args.hidden, args.layers, args.dropout)
+    model = kind.network(config)
+    out = args.checkpoints / name
+    state = load_checkpoint(out, model, torch.optim.Adam(model.parameters(), lr=args.lr))
+    log = state.get("log", [])
+    info = {
+        "steps": state["step"],
+        "planned_steps": args.steps,
+        "train_seconds": round(seconds_so_far(log)),
+        "threads": args.threads,
+        "log": log,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (out / "training.json").write_text(json.dumps(info, indent=2))
+    keys = ("steps", "planned_steps", "train_seconds", "threads")
+    config.extra = {"training": {k: info[k] for k in keys} | {"final": log[-1]}}
+    kind(model).save(args.export)
+    if assets.is_packaged(args.export):
+        assets.record(args.export / name for name in ("config.json", "model.safetensors"))
+    print(f"exported step {state['step']} of {args.steps} of the {kind(model).name} to {args.export}")
 
 
 @torch.no_grad()

@@ -74,6 +74,11 @@ def main(argv: list[str] | None = None) -> None:
         char.add_argument("--embedding-dim", type=int, default=64)
         char.add_argument("--min-char-count", type=int, default=20)
         char.add_argument("--valid-chars", type=int, default=200_000)
+        char.add_argument(
+            "--export-last-checkpoint",
+            action="store_true",
+            help="export the last checkpoint of a run stopped early (with --export), without training",
+        )
 
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
