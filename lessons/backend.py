@@ -94,9 +94,12 @@ def engine_backend(untrained: bool = False) -> Backend:
 
     @lru_cache(maxsize=1)
     def recurrent() -> dict:
-        from engine.models import charrnn
+        from engine.models import charlstm, charrnn  # only these two: no ELMo or MiniLM loaded for them
 
-        return {"plain RNN": charrnn.load_default(untrained=untrained), "LSTM": models()["charlstm"]}
+        return {
+            "plain RNN": charrnn.load_default(untrained=untrained),
+            "LSTM": charlstm.load_default(untrained=untrained),
+        }
 
     @lru_cache(maxsize=8)
     def connectivity(text: str, target: int) -> dict:
