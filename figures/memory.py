@@ -72,9 +72,14 @@ def influence_by_distance(influence: Mapping[str, np.ndarray]) -> go.Figure:
                 hovertemplate=name + ": %{y:.2g} of the peak, %{x} characters back<extra></extra>",
             )
         )
-    fig.add_hline(y=0.01, line={"color": "#6b7280", "dash": "dot"}, annotation_text="1 % of the peak")
+    fig.add_hline(
+        y=0.01, line={"color": "#6b7280", "dash": "dot"}, annotation_text="1 % of the peak",
+        annotation_position="bottom right",
+    )  # fmt: skip
     fig.update_xaxes(title="distance: characters back from the prediction")
-    fig.update_yaxes(title="influence (of its peak)", type="log", range=[np.log10(FLOOR), 0.1], exponentformat="power")
+    fig.update_yaxes(
+        title="influence (of its peak)", type="log", range=[np.log10(FLOOR), 0.1], dtick=1, exponentformat="power"
+    )
     fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0})
     return base_layout(fig, title="Influence against distance, both models", height=340)
 
@@ -86,13 +91,13 @@ def gradient_paths(
     ‖∂ log p / ∂ c‖ and the RNN's ‖∂ log p / ∂ h‖ (each relative to its peak), log y.
     `forget_product` `[t+1]`, `rnn_hidden` and `lstm_cell` `[t+1]` (one layer), step order."""
     series = {
-        f"LSTM {unit_label}: product of its forget gates": (
+        f"LSTM {unit_label}: ∏ forget gates": (
             np.maximum(forget_product, FLOOR),
             OKABE_ITO["blue"],
             "solid",
         ),
-        "LSTM: gradient reaching the cell state c": (relative(lstm_cell), OKABE_ITO["sky blue"], "dot"),
-        "plain RNN: gradient reaching the state h": (relative(rnn_hidden), OKABE_ITO["vermillion"], "dash"),
+        "LSTM: gradient at the cell state c": (relative(lstm_cell), OKABE_ITO["sky blue"], "dot"),
+        "plain RNN: gradient at the state h": (relative(rnn_hidden), OKABE_ITO["vermillion"], "dash"),
     }
     fig = go.Figure()
     for name, (values, color, dash) in series.items():
@@ -107,9 +112,17 @@ def gradient_paths(
             )
         )
     fig.update_xaxes(title="distance: characters back from the prediction")
-    fig.update_yaxes(title="value (gradients: of their peak)", type="log", range=[np.log10(FLOOR), 0.1])
-    fig.update_layout(legend={"orientation": "v", "y": -0.35, "x": 0})
-    return base_layout(fig, title="What carries the gradient back", height=420)
+    fig.update_yaxes(
+        title="value (gradients: of their peak)",
+        type="log",
+        range=[np.log10(FLOOR), 0.1],
+        dtick=1,
+        exponentformat="power",
+    )
+    fig.update_layout(
+        legend={"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"}
+    )
+    return base_layout(fig, title="What carries the gradient back", height=400)
 
 
 def memory_curve(

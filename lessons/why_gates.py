@@ -175,8 +175,7 @@ LESSON = Lesson(
     slug="why-gates",
     title="Why gates? A plain RNN beside the LSTM",
     summary="Two character models trained on the same text: which one remembers an open quote, and why.",
-    default_text='She looked up and said, "If the river rises again tonight, we will have to leave the house '
-    'before the bridge goes under." Nobody answered.',
+    default_text='She said, "If the river rises again tonight, we must leave before the bridge goes." Nobody answered.',
     text_label="Text (both character models read it)",
     prepare=prepare,
     steps=(
