@@ -15,12 +15,12 @@ from engine.validation import InputError, ModelLoadError
 TEXT = 'He said, "the lamp was lit," and went in.\nNaïve café — ok?'
 
 
-def shipped_or_random() -> CharRnn:
-    try:
+def shipped_or_random(shipped: bool = True) -> CharRnn:
+    """The shipped char-RNN (checksums verified), or a small seeded one of the same architecture."""
+    if shipped:
         return charrnn.load_default()
-    except ModelLoadError:  # before `make train` exports it: the same architecture, seeded
-        chars = ["\u2047", "\n", " ", '"', ",", ".", "?", "H", "N", *"abcdefghiklmnorstvw", "é", "ï", "—"]
-        return CharRnn.random(CharLstmConfig(chars, embedding_dim=8, hidden_size=16, num_layers=2), seed=5)
+    chars = ["\u2047", "\n", " ", '"', ",", ".", "?", "H", "N", *"abcdefghiklmnorstvw", "é", "ï", "—"]
+    return CharRnn.random(CharLstmConfig(chars, embedding_dim=8, hidden_size=16, num_layers=2), seed=5)
 
 
 def plain_forward(model: CharRnn, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,8 +48,9 @@ def plain_forward(model: CharRnn, text: str) -> tuple[np.ndarray, np.ndarray]:
     return probs.numpy(), torch.stack(hs).numpy()
 
 
-def test_predictions_match_a_plain_rnn_and_decoder():
-    model = shipped_or_random()
+@pytest.mark.parametrize("shipped", [True, False])
+def test_predictions_match_a_plain_rnn_and_decoder(shipped):
+    model = shipped_or_random(shipped)
     text = "".join(ch for ch in TEXT if ch in model.config.chars or ch == "ï")  # one unknown kept
     probs, h = plain_forward(model, text)
     np.testing.assert_allclose(model.next_char_probabilities(text), probs, rtol=1e-4, atol=1e-6)
@@ -71,14 +72,26 @@ def test_bits_per_char_is_the_mean_surprisal_of_the_plain_forward():
 def test_same_vocabulary_and_shape_as_the_char_lstm():
     from engine.models import charlstm
 
-    try:
-        rnn = charrnn.load_default()
-    except ModelLoadError:
-        pytest.skip("the char-RNN is exported by `make train`")
-    lstm = charlstm.load_default()
+    rnn, lstm = charrnn.load_default(), charlstm.load_default()
     assert rnn.config.chars == lstm.config.chars
     assert (rnn.config.hidden_size, rnn.config.num_layers) == (lstm.config.hidden_size, lstm.config.num_layers)
     assert rnn.model.rnn.nonlinearity == "tanh"
+
+
+def test_a_damaged_weights_file_is_refused(tmp_path):
+    from engine import assets
+
+    (tmp_path / "charrnn").mkdir()
+    for name in ("config.json", "model.safetensors"):
+        (tmp_path / "charrnn" / name).write_bytes((charrnn.ASSETS / "charrnn" / name).read_bytes())
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text((charrnn.ASSETS / "SHA256SUMS").read_text())
+    assets.verify(tmp_path / "charrnn" / "model.safetensors", sums)  # intact: accepted
+    with (tmp_path / "charrnn" / "model.safetensors").open("r+b") as handle:
+        handle.seek(-4, 2)
+        handle.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ModelLoadError, match="not the recorded"):
+        assets.verify(tmp_path / "charrnn" / "model.safetensors", sums)
 
 
 def test_the_rnn_refuses_what_it_cannot_do_in_plain_words():

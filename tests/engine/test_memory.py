@@ -12,7 +12,7 @@ from engine.analysis.memory import connectivity, influence_by_distance
 from engine.models.charlstm import CharLstm, CharLstmConfig
 from engine.models.charrnn import CharRnn
 from engine.models.lstm import trace_gates
-from engine.validation import InputError, ModelLoadError
+from engine.validation import InputError
 
 CHARS = ["\u2047", " ", '"', "a", "b", "c", "d", "e"]
 TEXT = 'a "bad cab" dace'
@@ -100,11 +100,7 @@ def test_state_gradients_match_a_step_by_step_loop_on_a_tiny_model(kind):
 def test_shipped_models_match_a_step_by_step_loop(which):
     from engine.models import charlstm, charrnn
 
-    loader = {"charlstm": charlstm.load_default, "charrnn": charrnn.load_default}[which]
-    try:
-        model = loader()
-    except ModelLoadError as exc:  # the char-RNN is exported by `make train`
-        pytest.skip(f"{which} is not exported: {exc}")
+    model = {"charlstm": charlstm.load_default, "charrnn": charrnn.load_default}[which]()
     text = 'She said, "the lamp was lit before the night came," and went in.'
     target = 50
     result = connectivity(model, text, target)
