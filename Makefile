@@ -44,14 +44,16 @@ lint: $(VENV)/.dev-installed
 corpus: $(VENV)/.app-installed
 	$(BIN)/python -m engine.training.corpus build
 
-# Retrain the shipped models (char-LSTM ~40 min, biLM ~95 min + ~45 min of adaptation to its modern
-# sources on 2 CPU cores), then measure them for their cards.
+# Retrain the shipped models (char-LSTM ~40 min, the plain char-RNN beside it ~40 min on one thread, biLM ~95 min
+# + ~45 min of adaptation to its modern sources on 2 CPU cores), then measure them for their cards.
 train: $(VENV)/.app-installed data/corpus/train.txt
 	$(BIN)/python -m engine.training.train --export assets/charlstm charlstm
+	$(BIN)/python -m engine.training.train --threads 1 --export assets/charrnn charrnn
 	$(BIN)/python -m engine.training.train --export assets/elmo bilm
 	$(BIN)/python -m engine.training.train --export assets/elmo bilm --init assets/elmo --name bilm-modern \
 		--only oanc,fortunes,jargon,wordnet,devil --oversample oanc=2 --lr 1e-3 --steps 7000
 	$(BIN)/python -m engine.training.modelcard
+	$(BIN)/python -m engine.training.charrnn_card
 	$(MAKE) probes
 
 # What each layer knows (issue 26): the OANC sample the probes use, then every layer probed for

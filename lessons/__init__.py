@@ -7,7 +7,7 @@ every step and the benchmark all pick it up from here.
 
 from __future__ import annotations
 
-from lessons import bank, both_ways, heads, inside_attention, layers_know, lstm_memory, three_models
+from lessons import bank, both_ways, heads, inside_attention, layers_know, lstm_memory, three_models, why_gates
 from lessons.core import Lesson
 
 LESSONS: tuple[Lesson, ...] = (
@@ -18,5 +18,6 @@ LESSONS: tuple[Lesson, ...] = (
     three_models.LESSON,
     inside_attention.LESSON,
     layers_know.LESSON,
+    why_gates.LESSON,
 )
 BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

@@ -25,7 +25,9 @@ class Backend:
     sense_vectors(word, sentences) -> {"input": SenseInput, "elmo", "elmo_control", "transformer",
     "transformer_control": LayerVectors}; attention(text) -> MiniLM's AttentionResult;
     elmo_embed(sentences) -> ELMo's `(3, T, 256)` layers per sentence (a tuple of word tuples);
-    minimal_pair(a, b) -> `engine.compare.PairDiff` of the char-LSTM, ELMo and MiniLM on the two sentences."""
+    minimal_pair(a, b) -> `engine.compare.PairDiff` of the char-LSTM, ELMo and MiniLM on the two sentences;
+    connectivity(text, target) -> {"plain RNN" | "LSTM": engine.analysis.memory.Connectivity};
+    memory_tests() -> {"plain RNN" | "LSTM": engine.analysis.memory.MemoryTest} on the held-out sample."""
 
     lstm_layer: Callable[[str, int], LayerView]
     sense_vectors: Callable[[str, str], dict]
@@ -35,6 +37,8 @@ class Backend:
     open_layer: Callable[[str, int, int], object] | None = None  # engine.analysis.inside.open_layer on MiniLM
     order_swap: Callable[[str, int, int], object] | None = None  # engine.analysis.positions.order_swap on MiniLM
     position_maps: Callable[[int], object] | None = None  # engine.analysis.positions.position_maps of MiniLM
+    connectivity: Callable[[str, int], dict] | None = None
+    memory_tests: Callable[[], dict] | None = None
 
 
 def engine_backend(untrained: bool = False) -> Backend:
@@ -106,6 +110,29 @@ def engine_backend(untrained: bool = False) -> Backend:
 
         return positions.position_maps(models()["transformer"], count)
 
+    @lru_cache(maxsize=1)
+    def recurrent() -> dict:
+        from engine.models import charlstm, charrnn  # only these two: no ELMo or MiniLM loaded for them
+
+        return {
+            "plain RNN": charrnn.load_default(untrained=untrained),
+            "LSTM": charlstm.load_default(untrained=untrained),
+        }
+
+    @lru_cache(maxsize=8)
+    def connectivity(text: str, target: int) -> dict:
+        from engine.analysis import memory
+
+        return {name: memory.connectivity(model, text, target) for name, model in recurrent().items()}
+
+    @lru_cache(maxsize=1)
+    def memory_tests() -> dict:
+        from engine.analysis import memory
+
+        return {name: memory.memory_test(model) for name, model in recurrent().items()}
+
     return Backend(
-        lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair, open_layer, order_swap, position_maps
-    )
+        lstm_layer, sense_vectors, attention, elmo_embed, minimal_pair,
+        open_layer=open_layer, order_swap=order_swap, position_maps=position_maps,
+        connectivity=connectivity, memory_tests=memory_tests,
+    )  # fmt: skip

@@ -42,6 +42,18 @@ def _inside():
     return inside_views
 
 
+def _connectivity(text: str, target: int) -> dict:
+    from ui import cached_memory  # the Why gates page's cached calls
+
+    return cached_memory.connectivity(text, target)
+
+
+def _memory_tests() -> dict:
+    from ui import cached_memory
+
+    return cached_memory.memory_tests()
+
+
 BACKEND = Backend(
     lstm_layer=_lstm_layer,
     sense_vectors=_sense_vectors,
@@ -51,4 +63,6 @@ BACKEND = Backend(
     open_layer=lambda text, layer, head: _inside().opened_layer(text, layer, head),
     order_swap=lambda text, first, second: _inside().order_swap(text, first, second),
     position_maps=lambda count: _inside().position_maps(count),
+    connectivity=_connectivity,
+    memory_tests=_memory_tests,
 )

@@ -16,6 +16,7 @@ PAGES = [
     ("pages/0_Lessons.py", "Lessons", ":material/school:"),
     ("pages/1_LSTM_gates.py", "LSTM gates", ":material/memory:"),
     ("pages/1_LSTM_step_by_step.py", "LSTM step by step", ":material/play_circle:"),
+    ("pages/1_Why_gates.py", "Why gates? RNN vs LSTM", ":material/timeline:"),
     ("pages/2_ELMo_language_model.py", "ELMo language model", ":material/text_fields:"),
     ("pages/2_ELMo_senses.py", "ELMo senses", ":material/hub:"),
     ("pages/3_Transformer_attention.py", "Transformer attention", ":material/grid_view:"),

@@ -61,6 +61,8 @@ class CharLstmLM(nn.Module):
 class CharLstm:
     """A loaded char-LSTM: encode text, trace its gates, score and continue text."""
 
+    network = CharLstmLM  # the nn.Module a config builds (engine.models.charrnn swaps in its RNN)
+
     def __init__(self, model: CharLstmLM, name: str = "char-LSTM") -> None:
         self.model = model.eval()
         self.config = model.config
@@ -142,7 +144,7 @@ class CharLstm:
             config = CharLstmConfig(**json.loads(config_path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, TypeError) as exc:
             raise ModelLoadError(f"{config_path} is not a char-LSTM config: {exc}") from exc
-        model = CharLstmLM(config)
+        model = cls.network(config)
         try:
             state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
             model.load_state_dict(state)
@@ -154,7 +156,7 @@ class CharLstm:
     def random(cls, config: CharLstmConfig, seed: int = 0, name: str = "untrained char-LSTM") -> CharLstm:
         with torch.random.fork_rng():  # seeded, without touching the caller's random state
             torch.manual_seed(seed)
-            model = CharLstmLM(config)
+            model = cls.network(config)
         return cls(model, name)
 
 

@@ -1,4 +1,8 @@
-"""Training the char-LSTM language model (cross-entropy per character, truncated BPTT) and its bits per character."""
+"""Training the character language models (cross-entropy per character, truncated BPTT) and their bits per character.
+
+The char-LSTM (`charlstm`) and the plain char-RNN (`charrnn`, engine.models.charrnn) share this loop: the
+same stream of characters, windows, schedule and clip, so the two differ only in their recurrence.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
-from engine import assets
+from engine import ASSETS, assets
 from engine.models.charlstm import UNKNOWN_CHAR, CharLstm, CharLstmConfig, CharLstmLM
+from engine.models.charrnn import CharRnn
 from engine.text import detokenize
 from engine.training.common import cosine_lr, load_checkpoint, save_checkpoint, seconds_so_far, seed_everything
 
@@ -28,18 +33,39 @@ def char_stream(path: Path) -> str:
 
 
 def train_charlstm(args: argparse.Namespace) -> None:
+    train_char_lm(args, CharLstm, "charlstm")
+
+
+def train_charrnn(args: argparse.Namespace) -> None:
+    """The plain RNN, on the char-LSTM's own vocabulary (read from assets/charlstm/config.json)."""
+    train_char_lm(args, CharRnn, "charrnn")
+
+
+def vocabulary(args: argparse.Namespace, kind: type[CharLstm], text: str) -> list[str]:
+    """⁇ then every character seen `min_char_count` times in `text`; for the char-RNN, the shipped
+    char-LSTM's own vocabulary (assets/charlstm/config.json), whatever the corpus counts say now."""
+    counts = Counter(text)
+    chars = [UNKNOWN_CHAR, *sorted(ch for ch, n in counts.items() if n >= args.min_char_count)]
+    if kind is CharRnn:
+        lstm_chars = json.loads((ASSETS / "charlstm" / "config.json").read_text(encoding="utf-8"))["chars"]
+        print(f"vocabulary: the char-LSTM's {len(lstm_chars)} characters (same as counted now: {lstm_chars == chars})")
+        return lstm_chars
+    return chars
+
+
+def train_char_lm(args: argparse.Namespace, kind: type[CharLstm], name: str) -> None:
     seed_everything(args.seed)
     text = char_stream(args.corpus / "train.txt")
     valid_text = char_stream(args.corpus / "valid.txt")[: args.valid_chars]
-    counts = Counter(text)
-    chars = [UNKNOWN_CHAR, *sorted(ch for ch, n in counts.items() if n >= args.min_char_count)]
-    config = CharLstmConfig(chars, args.embedding_dim, args.hidden, args.layers, args.dropout)
-    model = CharLstmLM(config)
-    wrapper = CharLstm(model)
+    if args.export_last_checkpoint:
+        return export_last_checkpoint(args, kind, name, vocabulary(args, kind, text))
+    config = CharLstmConfig(vocabulary(args, kind, text), args.embedding_dim, args.hidden, args.layers, args.dropout)
+    model = kind.network(config)
+    wrapper = kind(model)
     data = wrapper.encode(text)
     valid = wrapper.encode(valid_text)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    out = args.checkpoints / "charlstm"
+    out = args.checkpoints / name
     step, log = 0, []
     if args.resume and (out / "last.safetensors").is_file():
         state = load_checkpoint(out, model, optimizer)
@@ -52,7 +78,7 @@ def train_charlstm(args: argparse.Namespace) -> None:
     stream = data[: rows * args.batch].view(args.batch, rows)
     windows = (rows - 1) // args.seq_len
     state = None
-    progress = tqdm(total=args.steps, initial=step, desc="char-LSTM", unit="step", dynamic_ncols=True)
+    progress = tqdm(total=args.steps, initial=step, desc=wrapper.name, unit="step", dynamic_ncols=True)
     model.train()
     while step < args.steps:
         k = step % windows
@@ -63,8 +89,10 @@ def train_charlstm(args: argparse.Namespace) -> None:
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr)
         logits, state = model(x, state)
-        state = tuple(s.detach() for s in state)
+        state = state.detach() if isinstance(state, torch.Tensor) else tuple(s.detach() for s in state)
         loss = F.cross_entropy(logits.reshape(-1, config.vocab_size), y.reshape(-1))
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"the loss is {loss.item()} at step {step}: lower --lr and restart")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -90,15 +118,41 @@ def train_charlstm(args: argparse.Namespace) -> None:
     (out / "training.json").write_text(json.dumps(info, indent=2))
     if args.export:
         config.extra = {"training": {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": log[-1]}}
-        CharLstm(model).save(args.export)
+        kind(model).save(args.export)
         if assets.is_packaged(args.export):
             assets.record(args.export / name for name in ("config.json", "model.safetensors"))
-        print(f"exported the char-LSTM to {args.export}")
+        print(f"exported the {wrapper.name} to {args.export}")
+
+
+def export_last_checkpoint(args: argparse.Namespace, kind: type[CharLstm], name: str, chars: list[str]) -> None:
+    """Export the last checkpoint of a run stopped before `--steps` (the steps and seconds it reached are
+    what its training.json and config record, beside the planned steps)."""
+    config = CharLstmConfig(chars, args.embedding_dim, args.hidden, args.layers, args.dropout)
+    model = kind.network(config)
+    out = args.checkpoints / name
+    state = load_checkpoint(out, model, torch.optim.Adam(model.parameters(), lr=args.lr))
+    log = state.get("log", [])
+    info = {
+        "steps": state["step"],
+        "planned_steps": args.steps,
+        "train_seconds": round(seconds_so_far(log)),
+        "threads": args.threads,
+        "log": log,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (out / "training.json").write_text(json.dumps(info, indent=2))
+    keys = ("steps", "planned_steps", "train_seconds", "threads")
+    config.extra = {"training": {k: info[k] for k in keys} | {"final": log[-1]}}
+    kind(model).save(args.export)
+    if assets.is_packaged(args.export):
+        assets.record(args.export / name for name in ("config.json", "model.safetensors"))
+    print(f"exported step {state['step']} of {args.steps} of the {kind(model).name} to {args.export}")
 
 
 @torch.no_grad()
-def charlstm_bits_per_char(model: CharLstmLM, ids: torch.Tensor, window: int = 2000) -> float:
-    """Cross-entropy in bits per character over a long text, state carried across windows."""
+def charlstm_bits_per_char(model: CharLstmLM | nn.Module, ids: torch.Tensor, window: int = 2000) -> float:
+    """Cross-entropy in bits per character over a long text, state carried across windows (any char LM
+    whose forward is `(ids [B, T], state) -> (logits [B, T, V], state)`: the char-LSTM and the char-RNN)."""
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None

@@ -1,4 +1,4 @@
-"""Train the app's default models on the offline corpus: `python -m engine.training.train bilm|charlstm`.
+"""Train the app's default models on the offline corpus: `python -m engine.training.train bilm|charlstm|charrnn`.
 
 Both trainers are seeded, show tqdm progress with tokens/s and loss, clip gradients, log the
 validation perplexity, and write checkpoints (safetensors + JSON, never pickles) they can resume
@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from engine.training.bilm_trainer import train_bilm
-from engine.training.charlstm_trainer import train_charlstm
+from engine.training.charlstm_trainer import train_charlstm, train_charrnn
 from engine.training.common import CHECKPOINTS, CORPUS
 
 
@@ -61,21 +61,30 @@ def main(argv: list[str] | None = None) -> None:
     bilm.add_argument("--init", type=Path, help="start from this exported model (options.json + weights.hdf5)")
     bilm.add_argument("--name", default="bilm", help="checkpoint folder name under --checkpoints")
 
-    char = models.add_parser("charlstm", help="the char-LSTM (the LSTM page's default)")
-    optimizer_options(char, steps=1800, dropout=0.0, clip=1.0, every=300)
-    char.add_argument("--batch", type=int, default=64)
-    char.add_argument("--seq-len", type=int, default=128)
-    char.add_argument("--hidden", type=int, default=512)
-    char.add_argument("--layers", type=int, default=2)
-    char.add_argument("--embedding-dim", type=int, default=64)
-    char.add_argument("--min-char-count", type=int, default=20)
-    char.add_argument("--valid-chars", type=int, default=200_000)
+    for kind, help in (
+        ("charlstm", "the char-LSTM (the LSTM page's default)"),
+        ("charrnn", "the plain tanh RNN beside it (the Why gates page), same data, vocabulary and budget"),
+    ):
+        char = models.add_parser(kind, help=help)
+        optimizer_options(char, steps=1800, dropout=0.0, clip=1.0, every=300)
+        char.add_argument("--batch", type=int, default=64)
+        char.add_argument("--seq-len", type=int, default=128)
+        char.add_argument("--hidden", type=int, default=512)
+        char.add_argument("--layers", type=int, default=2)
+        char.add_argument("--embedding-dim", type=int, default=64)
+        char.add_argument("--min-char-count", type=int, default=20)
+        char.add_argument("--valid-chars", type=int, default=200_000)
+        char.add_argument(
+            "--export-last-checkpoint",
+            action="store_true",
+            help="export the last checkpoint of a run stopped early (with --export), without training",
+        )
 
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     if not (args.corpus / "train.txt").is_file():
         parser.error(f"no corpus at {args.corpus}: run `make corpus` (python -m engine.training.corpus build) first")
-    {"bilm": train_bilm, "charlstm": train_charlstm}[args.model](args)
+    {"bilm": train_bilm, "charlstm": train_charlstm, "charrnn": train_charrnn}[args.model](args)
 
 
 if __name__ == "__main__":

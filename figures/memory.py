@@ -1,0 +1,197 @@
+"""Figures of the "Why gates?" page: connectivity strip, influence by distance, the memory test, the
+forget-gate path beside the RNN's gradient, surprisal of both. Pure functions of engine results (plain
+arrays and dataclasses); no Streamlit, no torch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from figures.common import OKABE_ITO, base_layout, plotly_literal, plotly_text, visible
+
+FLOOR = 1e-6  # influence below a millionth of the peak is drawn at the floor of the log scale
+COLORS = {"plain RNN": OKABE_ITO["vermillion"], "LSTM": OKABE_ITO["blue"]}
+DASH = {"plain RNN": "dash", "LSTM": "solid"}
+STRIP_TEXT_LIMIT = 120  # characters shown inside the strip's cells (more would not fit)
+
+
+def relative(values: np.ndarray) -> np.ndarray:
+    """`values / max(values)`, floored at FLOOR (for a log scale)."""
+    values = np.asarray(values, dtype=np.float64)
+    peak = values.max() if values.size and values.max() > 0 else 1.0
+    return np.maximum(values / peak, FLOOR)
+
+
+def connectivity_strip(tokens: Sequence[str], influence: Mapping[str, np.ndarray], next_char: str) -> go.Figure:
+    """One row per model over the characters read (`tokens`, the steps 0..t): each cell coloured by
+    log10 of that character's influence (‖∂ log p / ∂ input‖) divided by the row's peak."""
+    names = list(influence)
+    z = np.stack([np.log10(relative(influence[name])) for name in names])  # [models, t+1]
+    x = [f"{k + 1}" for k in range(len(tokens))]
+    labels = plotly_text([visible(t) for t in tokens])
+    hover = [[f"character {k + 1} '{labels[k]}'<br>{name}: {10 ** z[m, k]:.2g} of the peak" for k in range(len(x))]
+             for m, name in enumerate(names)]  # fmt: skip
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=names,
+            zmin=-4,
+            zmax=0,
+            colorscale="Viridis",
+            text=[labels] * len(names) if len(tokens) <= STRIP_TEXT_LIMIT else None,
+            texttemplate="%{text}" if len(tokens) <= STRIP_TEXT_LIMIT else None,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            colorbar={
+                "title": {"text": "influence<br>(of peak)"},
+                "tickvals": [-4, -3, -2, -1, 0],
+                "ticktext": ["0.0001", "0.001", "0.01", "0.1", "1"],
+            },
+        )
+    )
+    fig.update_xaxes(title="character read (counted from 1)", type="category", showticklabels=len(tokens) <= 60)
+    title = f"Influence of each character on predicting '{plotly_literal(visible(next_char))}' (log scale)"
+    return base_layout(fig, title=title, height=230)
+
+
+def influence_by_distance(influence: Mapping[str, np.ndarray]) -> go.Figure:
+    """Influence relative to its peak against distance (characters back from the prediction), log y."""
+    fig = go.Figure()
+    for name, values in influence.items():
+        rel = relative(values)[::-1]  # distance 0 first
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(rel)),
+                y=rel,
+                name=name,
+                mode="lines",
+                line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 3},
+                hovertemplate=name + ": %{y:.2g} of the peak, %{x} characters back<extra></extra>",
+            )
+        )
+    fig.add_hline(
+        y=0.01, line={"color": "#6b7280", "dash": "dot"}, annotation_text="1 % of the peak",
+        annotation_position="bottom right",
+    )  # fmt: skip
+    fig.update_xaxes(title="distance: characters back from the prediction")
+    fig.update_yaxes(
+        title="influence (of its peak)", type="log", range=[np.log10(FLOOR), 0.1], dtick=1, exponentformat="power"
+    )
+    fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0})
+    return base_layout(fig, title="Influence against distance, both models", height=340)
+
+
+def gradient_paths(
+    forget_product: np.ndarray, unit_label: str, rnn_hidden: np.ndarray, lstm_cell: np.ndarray
+) -> go.Figure:
+    """Against distance: one LSTM unit's forget-gate product ∏ f (the cell-state path), the LSTM's
+    ‖∂ log p / ∂ c‖ and the RNN's ‖∂ log p / ∂ h‖ (each relative to its peak), log y.
+    `forget_product` `[t+1]`, `rnn_hidden` and `lstm_cell` `[t+1]` (one layer), step order."""
+    series = {
+        f"LSTM {unit_label}: ∏ forget gates": (
+            np.maximum(forget_product, FLOOR),
+            OKABE_ITO["blue"],
+            "solid",
+        ),
+        "LSTM: gradient at the cell state c": (relative(lstm_cell), OKABE_ITO["sky blue"], "dot"),
+        "plain RNN: gradient at the state h": (relative(rnn_hidden), OKABE_ITO["vermillion"], "dash"),
+    }
+    fig = go.Figure()
+    for name, (values, color, dash) in series.items():
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(values)),
+                y=np.asarray(values, dtype=np.float64)[::-1],
+                name=plotly_literal(name),
+                mode="lines",
+                line={"color": color, "dash": dash, "width": 3},
+                hovertemplate="%{y:.2g}, %{x} characters back<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="distance: characters back from the prediction")
+    fig.update_yaxes(
+        title="value (gradients: of their peak)",
+        type="log",
+        range=[np.log10(FLOOR), 0.1],
+        dtick=1,
+        exponentformat="power",
+    )
+    fig.update_layout(
+        legend={"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"}
+    )
+    return base_layout(fig, title="What carries the gradient back", height=400)
+
+
+def memory_curve(
+    distances: Sequence[int], p_quote: Mapping[str, np.ndarray], p_control: np.ndarray | None = None
+) -> go.Figure:
+    """P(closing quote) against N for each model: one point per probe text (`[D, K]`, clickable:
+    customdata = [distance index, text index]) and the mean as a line; `p_control` `[D, K]`
+    (the LSTM without the opening quote) as a grey reference line."""
+    fig = go.Figure()
+    x = np.asarray(distances, dtype=np.float64)
+    for name, p in p_quote.items():
+        d_index, k_index = np.meshgrid(np.arange(p.shape[0]), np.arange(p.shape[1]), indexing="ij")
+        fig.add_trace(
+            go.Scatter(
+                x=x[d_index.ravel()],
+                y=p.ravel(),
+                customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1),
+                mode="markers",
+                name=f"{name}: each text",
+                marker={"color": COLORS.get(name), "size": 9, "opacity": 0.55,
+                        "symbol": "circle" if name == "LSTM" else "diamond"},
+                hovertemplate=name + ": P = %{y:.3f} after %{x} characters (click to read)<extra></extra>",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=p.mean(axis=1),
+                mode="lines",
+                name=f"{name}: mean",
+                line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 3},
+                hoverinfo="skip",
+            )
+        )
+    if p_control is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=p_control.mean(axis=1),
+                mode="lines",
+                name="LSTM, no opening quote: mean",
+                line={"color": "#6b7280", "dash": "dot", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title="N: characters since the opening quote", type="log", tickvals=list(distances))
+    fig.update_yaxes(title="P(closing quote next)", rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": 1.18, "x": 0}, clickmode="event+select")
+    return base_layout(fig, title="The memory test: does the model still expect the quote to close?", height=400)
+
+
+def surprisal_pair(tokens: Sequence[str], surprisal: Mapping[str, np.ndarray]) -> go.Figure:
+    """Surprisal in bits of each character (from the second on) under each model, on the same text."""
+    x = [f"{k + 2}" for k in range(len(tokens) - 1)]
+    labels = plotly_text([visible(t) for t in tokens[1:]])
+    fig = go.Figure()
+    for name, bits in surprisal.items():
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=np.asarray(bits, dtype=np.float64),
+                text=labels,
+                name=name,
+                mode="lines+markers",
+                line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 2},
+                hovertemplate="character %{x} '%{text}'<br>" + name + ": %{y:.2f} bits<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="character (counted from 1)", type="category", showticklabels=len(tokens) <= 60)
+    fig.update_yaxes(title="surprisal (bits)", rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": 1.15, "x": 0}, hovermode="x unified")
+    return base_layout(fig, title="Surprisal of each character under both models", height=340)

@@ -1,0 +1,45 @@
+"""Cached calls of the "Why gates?" page (rules as in ui/cached.py: models once per process, results per
+text and settings, bounded, never keyed on arrays)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cached
+
+MODELS = ("plain RNN", "LSTM")
+
+
+@st.cache_resource(show_spinner="Loading the plain RNN…", max_entries=1)
+def char_rnn():
+    from engine.models import charrnn
+
+    return charrnn.load_default()
+
+
+def model(name: str):
+    return char_rnn() if name == "plain RNN" else cached.char_lstm()
+
+
+@st.cache_data(show_spinner="Following the gradient back through both models…", max_entries=16, ttl=cached.TTL)
+def connectivity(text: str, target: int) -> dict:
+    """{"plain RNN" | "LSTM": engine.analysis.memory.Connectivity} for the prediction after step `target`."""
+    from engine.analysis import memory
+
+    return {name: memory.connectivity(model(name), text, target) for name in MODELS}
+
+
+@st.cache_data(show_spinner="Scoring the text with both models…", max_entries=16, ttl=cached.TTL)
+def surprisal(text: str) -> dict:
+    """{"plain RNN" | "LSTM": `[T-1]` bits}."""
+    from engine.analysis import memory
+
+    return {name: memory.surprisal(model(name), text) for name in MODELS}
+
+
+@st.cache_data(show_spinner="Running the memory test on held-out text (once per server)…", max_entries=1)
+def memory_tests() -> dict:
+    """{"plain RNN" | "LSTM": engine.analysis.memory.MemoryTest} on the shipped held-out sample."""
+    from engine.analysis import memory
+
+    return {name: memory.memory_test(model(name)) for name in MODELS}
