@@ -175,6 +175,12 @@ LESSON = Lesson(
     summary="Follow one query through its raw scores, the √d scaling and the softmax; then swap two words.",
     default_text='He said "meet me at the bank" and I asked: the river bank, or the one with the money?',
     text_label="Sentence (MiniLM, layer 1, head 1; the query is the first 'bank')",
+    max_chars=MAX_CHARS,
+    models=("MiniLM",),
+    example_texts=(
+        "She put the money in the bank because it was safe.",
+        "We sat on the grassy bank of the river and watched the boats.",
+    ),
     prepare=prepare,
     steps=(
         Step(
@@ -189,7 +195,7 @@ LESSON = Lesson(
             "A query meets the keys",
             lambda c: (
                 f"In layer 1, head 1, the token '{literal(c.word)}' gets a **query** vector; every token gets a "
-                "**key**. Their dot product is a raw score: the larger, the better the match."
+                "**key vector**. Their dot product is a raw score: the larger, the better the match."
             ),
             query_chart,
             Question(fixed("Which key gets the largest raw score before the softmax?"), "choice", top_key_answer),

@@ -219,6 +219,12 @@ LESSON = Lesson(
     summary="Part of speech, word sense and a static vector: which layer holds what.",
     default_text=S.read_preset(WORD)[1],
     text_label="Sentences with the word 'bank', one per line (sense<TAB>sentence)",
+    max_chars=MAX_CHARS,
+    models=("ELMo", "MiniLM"),
+    example_texts=(  # every other sentence of the shipped set: two halves, both senses in each
+        "\n".join(S.read_preset(WORD)[1].splitlines()[0::2]),
+        "\n".join(S.read_preset(WORD)[1].splitlines()[1::2]),
+    ),
     prepare=prepare,
     steps=(
         Step(

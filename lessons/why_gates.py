@@ -177,6 +177,12 @@ LESSON = Lesson(
     summary="Two character models trained on the same text: which one remembers an open quote, and why.",
     default_text='She said, "If the river rises again tonight, we must leave before the bridge goes." Nobody answered.',
     text_label="Text (both character models read it)",
+    max_chars=MAX_CHARS,
+    models=("char-LSTM",),
+    example_texts=(
+        'He said, "I will go home now, because the night is cold and the road is long." Then she left.',
+        'Tom shouted, "Run to the house before the rain comes down on all of us!" We ran.',
+    ),
     prepare=prepare,
     steps=(
         Step(

@@ -54,6 +54,7 @@ page.sidebar_footer()
 
 st.title("LSTM gates")
 words_here(
+    "char-LSTM",
     "unit",
     "gate",
     "forget gate",

@@ -38,6 +38,7 @@ if config and (config.unit != "characters" or not user_lstm.has_decoder(folder))
             "decoder. Your LSTM's gates and memory are on the LSTM gates page.", icon=":material/info:")  # fmt: skip
     st.stop()
 words_here(
+    "char-LSTM",
     "unit",
     "gate",
     "forget gate",

@@ -7,9 +7,10 @@ from engine.analysis.predictions import closing_quote
 from engine.text import steps
 from engine.validation import check_text, clean_text
 from figures import memory as F
-from ui import cached_memory, chart, glossary, inputs, page
+from ui import cached_memory, chart, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import words_here
 
 MAX_CHARS = 500
 AUTO = 0  # "predict character 0" = the text's closing quote, else its last character
@@ -50,7 +51,19 @@ st.markdown(
     "vocabulary and the same 2 × 512 state; only the recurrence differs. The plain RNN (Elman, tanh) rewrites "
     "its whole state at every character; the LSTM's cell state is carried on by its forget gates."
 )
-st.caption(glossary.line("connectivity", "gradient", "forget gate", "cell state", "surprisal"))
+words_here(
+    "connectivity",
+    "gradient",
+    "forget gate",
+    "cell state",
+    "surprisal",
+    "bits per character",
+    "LSTM",
+    "plain RNN",
+    "probe",
+    "unit",
+    "vocabulary",
+)
 
 if not show_problems(check_text(text, max_chars=MAX_CHARS)):
     st.stop()

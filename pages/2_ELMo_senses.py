@@ -82,7 +82,20 @@ page.sidebar_footer()
 
 st.title("ELMo senses")
 words_here(
-    "biLM", "language model", "char-CNN", "embedding", "cosine", "1-NN", "F1", "silhouette", "ScalarMix", "PCA", "UMAP"
+    "MiniLM",
+    "Transformer",
+    "untrained control",
+    "biLM",
+    "language model",
+    "char-CNN",
+    "embedding",
+    "cosine",
+    "1-NN",
+    "F1",
+    "silhouette",
+    "ScalarMix",
+    "PCA",
+    "UMAP",
 )
 st.markdown(
     "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "

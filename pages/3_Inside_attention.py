@@ -8,6 +8,7 @@ from ui import cached, inputs, page
 from ui import inside_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
 # Its own default (the shared one has no "bank"): the query "bank" meets both of its senses' neighbours here.
@@ -21,10 +22,15 @@ head = inputs.number("Head", key="head", low=1, high=12, default=1, sidebar=True
 page.sidebar_footer()
 
 st.title("Inside attention")
+words_here(
+    "Transformer", "MiniLM", "token", "attention", "head", "query", "key vector", "value vector", "scaled dot product",
+    "softmax", "residual", "layer norm", "embedding", "positional encoding", "[CLS]", "cosine", "1-NN",
+)  # fmt: skip
 st.markdown(
     "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
-    "**scaled dot product** with every **key**, the **softmax**, the weighted sum of **values**, then the "
-    "**residual** and **layer norm** around it. Every number is the model's own (equal to the library's to 1e-6)."
+    "**scaled dot product** with every **key vector**, the **softmax**, the weighted sum of **value vectors**, "
+    "then the **residual** and **layer norm** around it. "
+    "Every number is the model's own (equal to the library's to 1e-6)."
 )
 if not show_problems(check_text(text, max_chars=MAX_CHARS)):
     st.stop()

@@ -50,7 +50,19 @@ if source_kind == "local folder":
 page.sidebar_footer()
 
 st.title("Transformer attention")
-words_here("attention", "attention head", "[CLS]", "[SEP]", "subword", "entropy", "rollout", "residual connection")
+words_here(
+    "attention sink",
+    "query",
+    "residual",
+    "attention",
+    "attention head",
+    "[CLS]",
+    "[SEP]",
+    "subword",
+    "entropy",
+    "rollout",
+    "residual connection",
+)
 st.markdown(
     "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
     "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "

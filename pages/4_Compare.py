@@ -30,6 +30,7 @@ page.sidebar_footer()
 
 st.title("Compare the three models")
 words_here(
+    "char-LSTM",
     "attention",
     "unit",
     "char-CNN",

@@ -10,6 +10,7 @@ from figures.probes import METRICS, homograph_chart, layer_chart
 from ui import cached_probes, chart, glossary, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.words import words_here
 
 MAX_CHARS = H.MAX_LINES * H.MAX_LINE_CHARS
 CUSTOM = "my own sentences"
@@ -75,9 +76,17 @@ st.caption(
     f"{card['baselines']['majority']:.3f} (ambiguous words {card['baselines']['majority_ambiguous']:.3f}). "
     "Stars: Peters et al. 2018 on the Penn Treebank and SemCor with the full-size ELMo (their numbers, their data)."
 )
-words_here = glossary.line(intro, " ".join(shown), "1-NN")
-if words_here:
-    st.caption(words_here)
+words_here(
+    *glossary.words_used(intro, " ".join(shown), "1-NN"),
+    "biLM",
+    "char-CNN",
+    "cosine",
+    "ELMo",
+    "embedding",
+    "F1",
+    "MiniLM",
+    "token",
+)
 
 with st.expander("The card's numbers, and the papers'"):
     rows = [

@@ -25,6 +25,9 @@ PAGES = [
     "pages/2_ELMo_senses.py",
     "pages/3_Transformer_attention.py",
     "pages/4_Compare.py",
+    "pages/1_Why_gates.py",
+    "pages/3_Inside_attention.py",
+    "pages/5_What_each_layer_knows.py",
 ]  # the Lessons page (pages/0_Lessons.py) explains its words per step: tests/lessons/test_glossary.py
 
 

@@ -47,7 +47,7 @@ def _verdict(at) -> str:
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_walk_every_step_answering_right_then_wrong(lesson, backend):
-    assert 5 <= len(lesson.steps) <= 10
+    assert 3 <= len(lesson.steps) <= 10
     at = run_page(PAGE, params={"lesson": lesson.slug})
     assert not at.exception
     context = lesson.prepare(lesson.default_text, backend)

@@ -12,9 +12,9 @@ def test_a_head_that_does_not_exist_is_named_and_the_rest_kept():
     at = run_page(ATTENTION, params={"text": TEXT, "layer": "4", "head": "13"})
     assert not at.exception
     warnings = [w for w in messages(at, "warning") if "does not exist" in w]
-    assert warnings == ["Head in the link: 13 does not exist (from 1 to 12); showing 1."], warnings
+    assert warnings == ["Head in the link: 13 does not exist (from 1 to 12); showing 3."], warnings
     assert at.number_input(key="layer").value == 4  # the rest of the link is kept
-    assert plotly_specs(at)[1]["layout"]["title"]["text"] == "Layer 4, head 1"
+    assert plotly_specs(at)[1]["layout"]["title"]["text"] == "Layer 4, head 3"
     assert at.query_params["text"] == [TEXT] or at.query_params["text"] == TEXT
 
 

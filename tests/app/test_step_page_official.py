@@ -23,7 +23,7 @@ def test_a_fetched_official_elmo_is_a_reader_with_cells_and_no_guesses(tmp_path,
         (cache / "small" / name).write_bytes(data)
     at = run_page(PAGE, params={"text": TEXT, "reader": "official ELMo small", "step": "2", "cell_units": "0, 1"})
     assert not at.exception and not messages(at, "error")
-    assert at.selectbox(key="reader").options[-1] == "official ELMo small"
+    assert "official ELMo small" in at.selectbox(key="reader").options
     assert any("has no softmax" in m for m in messages(at, "info")) and not at.dataframe
     cell = plotly_specs(at)[-1]
     assert len(cell["frames"]) == len(tokenize(TEXT)) + 2  # <S>, the words, </S>

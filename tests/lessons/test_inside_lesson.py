@@ -55,7 +55,7 @@ def test_no_spoilers_and_glossary(backend, text):
             assert shown not in before and shown not in figure
         assert step.reveal_chart(c).figure is not None
     words = " ".join(step.text(c) for step in LESSON.steps)
-    for term in ("query", "key", "value", "softmax", "scaled dot product", "residual", "layer norm",
+    for term in ("query", "key vector", "value vector", "softmax", "scaled dot product", "residual", "layer norm",
                  "positional encoding"):  # fmt: skip
         assert term in glossary.words_used(words), term
 
