@@ -44,8 +44,6 @@ def inside(text: str, layer: int = 1, head: int = 1, query: int | None = None, *
         stages = FI.STAGES if stage is None else [FI.STAGES[stage]]
         return [FI.stage_figure(opened, query, name, play=True) for name in stages]
 
-    about = (
-        f"layer {layer}, head {head} of MiniLM computed step by step for token {query} ({opened.shown_tokens[query]})."
-    )
+    about = f"layer {layer}, head {head} of MiniLM computed step by step for query token {query}."
     labels = {"tokens": list(opened.tokens), "shown_tokens": list(opened.shown_tokens)}
     return View("Inside attention", about, arrays, labels, opened, draw)

@@ -75,7 +75,8 @@ def _connectivity(v: Mapping[str, str]) -> tuple[list, dict]:
 
 def _inside(v: Mapping[str, str]) -> tuple[list, dict]:
     query = {"query": _int(v, "query", 0)} if "query" in v else {}  # else the page's default: the first "bank"
-    return [v.get("text", "")], {"layer": _int(v, "layer", 1), "head": _int(v, "head", 1), **query}
+    place = {"layer": _int(v, "layer", 1), "head": _int(v, "head", 1)}
+    return [v.get("text", "")], place | query | {"stage": _int(v, "stage", 0)}
 
 
 def _probes(v: Mapping[str, str]) -> tuple[list, dict]:
@@ -108,7 +109,8 @@ PAGES = {
                                      _connectivity, ("text", "predict", "layer", "unit")),
     "pages/3_Inside_attention.py": PageCall("Inside attention", "inside", "one MiniLM layer computed step by step "
                                             "for one query token: Q, K, V, scores, softmax, values, residual, "
-                                            "LayerNorm, feed-forward.", _inside, ("text", "layer", "head", "query")),
+                                            "LayerNorm, feed-forward.", _inside,
+                                            ("text", "layer", "head", "query", "stage")),
     "pages/5_What_each_layer_knows.py": PageCall("What each layer knows", "probes", "each layer's part-of-speech "
                                                  "probe (with its control task), and what it says about every use "
                                                  "of one word.", _probes, ("hpreset", "hword", "hlines")),
