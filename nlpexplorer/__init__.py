@@ -32,6 +32,8 @@ Why the name: `import nlpexplorer as nx` reads as the project's name (nlp-model-
 confused with the app's internal packages (`engine`, `figures`, `ui`), which it imports.
 """
 
+import warnings
+
 from nlpexplorer.elmo import compare, language_model, senses
 from nlpexplorer.inside import inside
 from nlpexplorer.lstm import gates, step
@@ -39,6 +41,10 @@ from nlpexplorer.memory import connectivity
 from nlpexplorer.probes import probes
 from nlpexplorer.transformer import attention
 from nlpexplorer.view import View
+
+# transformers imports tqdm.auto, which in a kernel without ipywidgets warns about progress bars this API never
+# shows; the warning otherwise sits in red under the first call of every exported notebook.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 __all__ = [
     "View",
