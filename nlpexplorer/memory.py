@@ -43,7 +43,8 @@ def connectivity(text: str, predict: int = 0, *, layer: int = 1, unit: int = 0) 
     `[2, t+1]` ‖∂ log p / ∂ h_k‖; "LSTM cell" float32 `[2, t+1]` ‖∂ log p / ∂ c_k‖; "LSTM forget_product"
     float32 `[2, t+1, 512]` ∏_{j=k+1..t} f_j; "{m} surprisal" float32 `[T-1]` bits. Labels: "tokens".
     The page's memory test (held-out text, not your input) is `engine.analysis.memory.memory_test`.
-    Raises `InputError` for an empty text, one over 500 characters, or `predict` outside 2..T.
+    Raises `InputError` for an empty text, one over 500 characters, `predict` outside 2..T, a layer other
+    than 1, 2 or a unit outside 0..511.
     """
     from engine.analysis import memory
     from engine.validation import InputError, check_text, clean_text
@@ -53,6 +54,8 @@ def connectivity(text: str, predict: int = 0, *, layer: int = 1, unit: int = 0) 
         raise InputError(" ".join(problems))
     if layer not in (1, 2):
         raise InputError(f"Layer {layer} does not exist: the models have layers 1 to 2.")
+    if not 0 <= unit < 512:
+        raise InputError(f"Unit {unit} does not exist: the LSTM has units 0 to 511 (0: the one kept longest).")
     text = clean_text(text)[0]
     target = target_step(text, predict)
     loaded = {"plain RNN": models.char_rnn(), "LSTM": models.char_lstm()}

@@ -149,6 +149,8 @@ def test_bad_inputs_raise_input_errors_with_the_limit(tmp_path) -> None:
         nx.step("")
     with pytest.raises(InputError, match="choose 2 to 5"):
         nx.connectivity("Hello", predict=9)
+    with pytest.raises(InputError, match="units 0 to 511"):
+        nx.connectivity("Hello", unit=512)
     with pytest.raises(InputError, match="tokens 0 to 3"):
         nx.inside("Hi there", query=4)
     with pytest.raises(InputError, match="'book'"):
