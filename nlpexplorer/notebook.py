@@ -47,7 +47,8 @@ def _step(v: Mapping[str, str]) -> tuple[list, dict]:
 
 def _attention(v: Mapping[str, str]) -> tuple[list, dict]:
     folder = v.get("folder", "") if v.get("model") == "local folder" else None
-    return [v.get("text", "")], {"model": folder, "layer": _int(v, "layer", 1), "head": _int(v, "head", 1)}
+    head = _int(v, "head", 3)  # the page's DEFAULT_HEAD (MiniLM's previous-token head 1.3)
+    return [v.get("text", "")], {"model": folder, "layer": _int(v, "layer", 1), "head": head}
 
 
 def _senses(v: Mapping[str, str]) -> tuple[list, dict]:

@@ -42,7 +42,7 @@ def test_inputs_map_to_arguments_with_the_pages_defaults() -> None:
     yours = _call("pages/1_LSTM_gates.py", {"text": "Hi", "model": "your LSTM folder", "lstm_folder": "/m"})
     assert ast.literal_eval(yours.args[0]) == "/m"
     attention = _call("pages/3_Transformer_attention.py", {"text": "Hi", "model": "local folder", "folder": "/b"})
-    assert {k.arg: ast.literal_eval(k.value) for k in attention.keywords} == {"model": "/b", "layer": 1, "head": 1}
+    assert {k.arg: ast.literal_eval(k.value) for k in attention.keywords} == {"model": "/b", "layer": 1, "head": 3}
     senses = _call("pages/2_ELMo_senses.py", {"preset": "plant"})
     assert ast.literal_eval(senses.args[0]) == "plant"
     compare = _call("pages/4_Compare.py", {})
