@@ -19,6 +19,9 @@ pages' cached calls (ui/cached.py), so they return the same arrays, bit for bit 
 | `senses(word, sentences)` | ELMo senses | this app's ELMo, or `elmo_folder=` |
 | `language_model(sentence_with_blank, k)` | ELMo language model | this app's biLM |
 | `compare(a, b)` | Compare the models | the three shipped models |
+| `connectivity(text, predict, layer, unit)` | Why gates | the shipped plain RNN and char-LSTM |
+| `inside(text, layer, head, query)` | Inside attention | MiniLM |
+| `probes(word, sentences)` | What each layer knows | ELMo, MiniLM, GloVe (the shipped probe card) |
 
 Adding a view is one function: in a module of this package, compute the engine result, put its arrays
 (numpy, shapes in the docstring) into `View(name, about, arrays, labels, result, draw)` with `draw`
@@ -29,9 +32,29 @@ Why the name: `import nlpexplorer as nx` reads as the project's name (nlp-model-
 confused with the app's internal packages (`engine`, `figures`, `ui`), which it imports.
 """
 
+import warnings
+
 from nlpexplorer.elmo import compare, language_model, senses
+from nlpexplorer.inside import inside
 from nlpexplorer.lstm import gates, step
+from nlpexplorer.memory import connectivity
+from nlpexplorer.probes import probes
 from nlpexplorer.transformer import attention
 from nlpexplorer.view import View
 
-__all__ = ["View", "attention", "compare", "gates", "language_model", "senses", "step"]
+# transformers imports tqdm.auto, which in a kernel without ipywidgets warns about progress bars this API never
+# shows; the warning otherwise sits in red under the first call of every exported notebook.
+warnings.filterwarnings("ignore", message="IProgress not found")
+
+__all__ = [
+    "View",
+    "attention",
+    "compare",
+    "connectivity",
+    "gates",
+    "inside",
+    "language_model",
+    "probes",
+    "senses",
+    "step",
+]

@@ -17,6 +17,22 @@ def char_lstm():
 
 
 @functools.cache
+def char_rnn():
+    """The shipped plain char-RNN (assets/charrnn, checksums verified): the "Why gates" page's baseline."""
+    from engine.models import charrnn
+
+    return charrnn.load_default()
+
+
+@functools.cache
+def glove():
+    """The shipped GloVe vectors (engine/models/glove.py), the static model of "What each layer knows"."""
+    from engine.models import glove as glove_models
+
+    return glove_models.load()
+
+
+@functools.cache
 def elmo():
     """This app's ELMo biLM (assets/elmo, checksums verified)."""
     from engine.models import elmo as elmo_models

@@ -47,7 +47,8 @@ def _step(v: Mapping[str, str]) -> tuple[list, dict]:
 
 def _attention(v: Mapping[str, str]) -> tuple[list, dict]:
     folder = v.get("folder", "") if v.get("model") == "local folder" else None
-    return [v.get("text", "")], {"model": folder, "layer": _int(v, "layer", 1), "head": _int(v, "head", 1)}
+    head = _int(v, "head", 3)  # the page's DEFAULT_HEAD (MiniLM's previous-token head 1.3)
+    return [v.get("text", "")], {"model": folder, "layer": _int(v, "layer", 1), "head": head}
 
 
 def _senses(v: Mapping[str, str]) -> tuple[list, dict]:
@@ -68,6 +69,25 @@ def _compare(v: Mapping[str, str]) -> tuple[list, dict]:
     return [v.get("a", PRESETS[0].a), v.get("b", PRESETS[0].b)], {}
 
 
+def _connectivity(v: Mapping[str, str]) -> tuple[list, dict]:
+    return [v.get("text", "")], {"predict": _int(v, "predict", 0), "layer": _int(v, "layer", 1),
+                                 "unit": _int(v, "unit", 0)}  # fmt: skip
+
+
+def _inside(v: Mapping[str, str]) -> tuple[list, dict]:
+    query = {"query": _int(v, "query", 0)} if "query" in v else {}  # else the page's default: the first "bank"
+    place = {"layer": _int(v, "layer", 1), "head": _int(v, "head", 1)}
+    return [v.get("text", "")], place | query | {"stage": _int(v, "stage", 0)}
+
+
+def _probes(v: Mapping[str, str]) -> tuple[list, dict]:
+    from engine.analysis.homographs import PRESETS
+
+    preset = v.get("hpreset", next(iter(PRESETS)))
+    word = v.get("hword", preset if preset in PRESETS else "book")
+    return [word, v.get("hlines", PRESETS.get(word, ""))], {}
+
+
 YOUR_LSTM = "your LSTM folder"
 PAGES = {
     "pages/1_LSTM_gates.py": PageCall("LSTM gates", "gates", "every gate (i, f, g, o) and the memory (c, h) of one "
@@ -85,6 +105,16 @@ PAGES = {
     "pages/3_Transformer_attention.py": PageCall("Transformer attention", "attention", "every head's attention: "
                                                  "for each token, a distribution over the tokens it looks at.",
                                                  _attention, ("text", "model", "folder", "layer", "head")),
+    "pages/1_Why_gates.py": PageCall("Why gates", "connectivity", "which earlier characters move one prediction "
+                                     "of a plain RNN and of an LSTM trained on the same text, and their surprisal.",
+                                     _connectivity, ("text", "predict", "layer", "unit")),
+    "pages/3_Inside_attention.py": PageCall("Inside attention", "inside", "one MiniLM layer computed step by step "
+                                            "for one query token: Q, K, V, scores, softmax, values, residual, "
+                                            "LayerNorm, feed-forward.", _inside,
+                                            ("text", "layer", "head", "query", "stage")),
+    "pages/5_What_each_layer_knows.py": PageCall("What each layer knows", "probes", "each layer's part-of-speech "
+                                                 "probe (with its control task), and what it says about every use "
+                                                 "of one word.", _probes, ("hpreset", "hword", "hlines")),
     "pages/4_Compare.py": PageCall("Compare the models", "compare", "how far each word's representation moves "
                                    "from sentence A to sentence B, in each model and layer.", _compare, ("a", "b")),
 }  # fmt: skip

@@ -26,15 +26,5 @@ def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
 def homograph(word: str, text: str) -> dict:
     """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences."""
     from engine.analysis import homographs as H
-    from engine.analysis import token_vectors as V
 
-    parsed = H.parse(text, word, H.card()["classes"])
-    if any(p.level == "error" for p in parsed.problems):
-        return {"input": parsed, "readings": []}
-    elmo, minilm, static = cached.elmo_model(), cached._full_transformer(""), glove_model()
-    readings = [
-        *H.read_layers(parsed, "elmo", elmo.name, lambda s: V.elmo_token_vectors(elmo, s)),
-        *H.read_layers(parsed, "minilm", minilm.name, lambda s: V.transformer_token_vectors(minilm, s)),
-        *H.read_layers(parsed, "glove", static.name, lambda s: V.glove_token_vectors(static, s)),
-    ]
-    return {"input": parsed, "readings": readings}
+    return H.read_all(text, word, cached.elmo_model(), cached._full_transformer(""), glove_model())

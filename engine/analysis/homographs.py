@@ -178,3 +178,19 @@ def read_layers(parsed: HomographInput, key: str, model_name: str, vectorize: Ca
         tags = [probe.classes[j] for j in p.argmax(axis=1)]
         readings.append(LayerReading(model_name, name, tags, p[:, nouns].sum(1), p[:, verbs].sum(1), score))
     return readings
+
+
+def read_all(text: str, word: str, elmo, minilm, glove) -> dict:
+    """{"input": HomographInput, "readings": [LayerReading]}: `parse` of `text`, then every layer of ELMo,
+    MiniLM and GloVe (in that order) probed at each use of `word`; no readings when the input has an error."""
+    from engine.analysis import token_vectors as V
+
+    parsed = parse(text, word, card()["classes"])
+    if any(p.level == "error" for p in parsed.problems):
+        return {"input": parsed, "readings": []}
+    readings = [
+        *read_layers(parsed, "elmo", elmo.name, lambda s: V.elmo_token_vectors(elmo, s)),
+        *read_layers(parsed, "minilm", minilm.name, lambda s: V.transformer_token_vectors(minilm, s)),
+        *read_layers(parsed, "glove", glove.name, lambda s: V.glove_token_vectors(glove, s)),
+    ]
+    return {"input": parsed, "readings": readings}

@@ -103,6 +103,12 @@ class OpenedLayer:
     final_norm: bool = False
 
 
+def default_query(opened: OpenedLayer) -> int:
+    """The query token a view starts on (from 0): the first token spelled "bank", else the first after [CLS]."""
+    plain = [t.lower() for t in opened.shown_tokens]
+    return plain.index("bank") if "bank" in plain else min(1, len(plain) - 1)
+
+
 def family(model: TransformerModel) -> str:
     """ "bert" or "gpt2"; raises `InputError` naming the architecture for any other."""
     kind = model.model.config.model_type

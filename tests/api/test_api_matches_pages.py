@@ -10,7 +10,8 @@ from torch import nn
 import nlpexplorer as nx
 from engine.models import user_lstm as user_lstm_models
 from engine.models.lstm import trace_gates
-from ui import cached, cached_lm, reading
+from nlpexplorer.inside import STAGE_ARRAYS
+from ui import cached, cached_lm, cached_memory, cached_probes, inside_views, reading
 from ui import compare as cc
 
 TEXT = 'He said "meet me at the bank" and left.'
@@ -88,6 +89,39 @@ def test_compare() -> None:
     assert view.labels["words"] == list(page.labels)
 
 
+def test_connectivity() -> None:
+    view = nx.connectivity(TEXT)  # 0: the closing quote's place, as on the page
+    target = TEXT.index('"', TEXT.index('"') + 1) - 1  # the step read just before the closing quote
+    page, bits = cached_memory.connectivity(TEXT, target), cached_memory.surprisal(TEXT)
+    for name in cached_memory.MODELS:
+        _same(view[f"{name} inputs"], page[name].inputs)
+        _same(view[f"{name} hidden"], page[name].hidden)
+        _same(view[f"{name} surprisal"], bits[name])
+    _same(view["LSTM cell"], page["LSTM"].cell)
+    _same(view["LSTM forget_product"], page["LSTM"].forget_product)
+    assert view.labels["tokens"] == page["LSTM"].tokens and len(view.figures) == 4
+
+
+def test_inside() -> None:
+    view, page = nx.inside(TEXT, layer=3, head=5), inside_views.opened_layer(TEXT, 3, 5)
+    for key in STAGE_ARRAYS:
+        _same(view[key], getattr(page, key))
+    query = page.shown_tokens.index("bank")  # the page's default query
+    assert view.labels["shown_tokens"] == page.shown_tokens and f"query token {query}." in view.about
+    assert len(view.figures) == 8 and len(nx.inside(TEXT, query=0, stage=4).figures) == 1
+
+
+def test_probes() -> None:
+    from engine.analysis.homographs import PRESETS
+
+    view, page = nx.probes("run"), cached_probes.homograph("run", PRESETS["run"])
+    _same(view["noun_share"], np.array([r.noun_share for r in page["readings"]]))
+    _same(view["verb_share"], np.array([r.verb_share for r in page["readings"]]))
+    _same(view["tagged_accuracy"], np.array([r.tagged_accuracy for r in page["readings"]]))
+    assert view.labels["tags"] == [" ".join(r.tags) for r in page["readings"]]
+    assert view["noun_share"].shape == (len(page["readings"]), 6)
+
+
 def test_a_view_draws_the_pages_figures() -> None:
     view = nx.gates("char-LSTM", "Hello", layer=1)
     titles = [f.layout.title.text for f in view.figures]
@@ -113,3 +147,11 @@ def test_bad_inputs_raise_input_errors_with_the_limit(tmp_path) -> None:
         nx.gates(str(tmp_path / "nowhere"), "Hi")
     with pytest.raises(InputError, match="empty"):
         nx.step("")
+    with pytest.raises(InputError, match="choose 2 to 5"):
+        nx.connectivity("Hello", predict=9)
+    with pytest.raises(InputError, match="units 0 to 511"):
+        nx.connectivity("Hello", unit=512)
+    with pytest.raises(InputError, match="tokens 0 to 3"):
+        nx.inside("Hi there", query=4)
+    with pytest.raises(InputError, match="'book'"):
+        nx.probes("book", "No such word here.")

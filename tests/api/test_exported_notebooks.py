@@ -8,7 +8,7 @@ from nbformat import v4
 
 from nlpexplorer import notebook
 from tests.api.notebooks import execute, start_kernel
-from ui import cached, cached_lm, reading
+from ui import cached, cached_lm, cached_memory, cached_probes, inside_views, reading
 from ui import compare as cc
 
 TEXT = "Hi there, she said."
@@ -44,6 +44,21 @@ def _compare(values):
     return {f"{m.model} distance": m.distance for m in page.models}
 
 
+def _connectivity(values):
+    page = cached_memory.connectivity(TEXT, int(values["predict"]) - 2)
+    return {"LSTM inputs": page["LSTM"].inputs, "plain RNN hidden": page["plain RNN"].hidden}
+
+
+def _inside(values):
+    page = inside_views.opened_layer(TEXT, int(values["layer"]), int(values["head"]))
+    return {"weights": page.weights, "layer_output": page.layer_output}
+
+
+def _probes(values):
+    page = cached_probes.homograph(values["hword"], values["hlines"])
+    return {"noun_share": np.array([r.noun_share for r in page["readings"]])}
+
+
 CASES = {  # page -> (its URL inputs, the page's cached call)
     "pages/1_LSTM_gates.py": ({"text": TEXT, "model": "char-LSTM", "layer": "2"}, _gates),
     "pages/1_LSTM_step_by_step.py": ({"text": TEXT, "layer": "2"}, _step),
@@ -54,12 +69,18 @@ CASES = {  # page -> (its URL inputs, the page's cached call)
         _senses,
     ),
     "pages/4_Compare.py": ({"a": "A cat sat.", "b": "A dog sat."}, _compare),
+    "pages/1_Why_gates.py": ({"text": TEXT, "predict": "9", "layer": "2"}, _connectivity),
+    "pages/3_Inside_attention.py": ({"text": TEXT, "layer": "4", "head": "2", "query": "3"}, _inside),
+    "pages/5_What_each_layer_knows.py": (
+        {"hpreset": "my own sentences", "hword": "book", "hlines": "I read a book/NN .\nPlease book/VB it ."},
+        _probes,
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def kernel():
-    """One kernel for the six notebooks: a start and each model's load once (about 3-5 s each on 2 cores)."""
+    """One kernel for the nine notebooks: a start and each model's load once (about 3-5 s each on 2 cores)."""
     km = start_kernel()
     yield km
     km.shutdown_kernel(now=True)

@@ -42,8 +42,36 @@ def test_inputs_map_to_arguments_with_the_pages_defaults() -> None:
     yours = _call("pages/1_LSTM_gates.py", {"text": "Hi", "model": "your LSTM folder", "lstm_folder": "/m"})
     assert ast.literal_eval(yours.args[0]) == "/m"
     attention = _call("pages/3_Transformer_attention.py", {"text": "Hi", "model": "local folder", "folder": "/b"})
-    assert {k.arg: ast.literal_eval(k.value) for k in attention.keywords} == {"model": "/b", "layer": 1, "head": 1}
+    assert {k.arg: ast.literal_eval(k.value) for k in attention.keywords} == {"model": "/b", "layer": 1, "head": 3}
     senses = _call("pages/2_ELMo_senses.py", {"preset": "plant"})
     assert ast.literal_eval(senses.args[0]) == "plant"
     compare = _call("pages/4_Compare.py", {})
     assert ast.literal_eval(compare.args[0]) == "She sat on the bank of the river."
+
+
+def test_every_page_with_a_view_offers_its_notebook() -> None:
+    from pathlib import Path
+
+    from ui.page import PAGES
+
+    root = Path(__file__).resolve().parents[2]
+    views = {path for path, _, _ in PAGES if path.startswith("pages/") and not path.endswith("_Lessons.py")}
+    assert views == set(notebook.PAGES)
+    for path in views:  # the sidebar footer draws "Open as notebook" (the language model page draws it itself)
+        source = (root / path).read_text(encoding="utf-8")
+        assert "page.sidebar_footer()" in source or "notebook.download_button()" in source, path
+
+
+def test_the_newer_pages_inputs_map_to_arguments() -> None:
+    from engine.analysis.homographs import PRESETS
+
+    why = _call("pages/1_Why_gates.py", {"text": "Hi", "predict": "3", "unit": "7"})
+    assert {k.arg: ast.literal_eval(k.value) for k in why.keywords} == {"predict": 3, "layer": 1, "unit": 7}
+    inside = _call("pages/3_Inside_attention.py", {"text": "Hi", "head": "4", "stage": "5"})
+    assert {k.arg: ast.literal_eval(k.value) for k in inside.keywords} == {"layer": 1, "head": 4, "stage": 5}
+    chosen = _call("pages/3_Inside_attention.py", {"text": "Hi", "query": "2"})
+    assert {k.arg: ast.literal_eval(k.value) for k in chosen.keywords}["query"] == 2
+    preset = _call("pages/5_What_each_layer_knows.py", {"hpreset": "run"})
+    assert [ast.literal_eval(a) for a in preset.args] == ["run", PRESETS["run"]]
+    own = _call("pages/5_What_each_layer_knows.py", {"hpreset": "my own sentences", "hword": "x", "hlines": "a x/NN"})
+    assert [ast.literal_eval(a) for a in own.args] == ["x", "a x/NN"]
