@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy test-load test-robust corpus train probes bench bench-deploy load clean
+.PHONY: run test lint test-fast test-deploy test-load test-robust test-screens corpus train probes bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -33,6 +33,11 @@ test-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
 # Issue 24's classroom kinds that need fresh processes, a real browser or a real nginx (a few minutes).
 test-robust: $(VENV)/.dev-installed /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/python -m pytest -m robust tests
+
+# Every step of every lesson in Chromium at 1280x720, projector mode, hide=sidebar: the chart and its question on
+# one screen (lesson rule 2), and a screenshot of each lesson (a few minutes; not part of `make test`).
+test-screens: $(VENV)/.dev-installed /usr/bin/chromium
+	$(BIN)/python -m pytest -m screens tests/browser/test_lessons_browser.py
 
 # A few locust students against a live server: no errors, no cross-talk (about 1 min).
 test-load: $(VENV)/.dev-installed

@@ -139,6 +139,7 @@ def test_axe_on_a_revealed_answer_in_projector_mode(page, server):
     assert serious(page) == []
 
 
+@pytest.mark.screens
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_projector_mode_screenshots(browser, server, shots, lesson):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -206,6 +207,7 @@ def first_box(page: Page, selector: str) -> dict | None:
     )
 
 
+@pytest.mark.screens
 @pytest.mark.parametrize(
     ("lesson", "step"),
     [(lesson, k) for lesson in LESSONS for k in range(1, len(lesson.steps) + 1)],
