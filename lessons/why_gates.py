@@ -177,6 +177,11 @@ LESSON = Lesson(
     summary="Two character models trained on the same text: which one remembers an open quote, and why.",
     default_text='She said, "If the river rises again tonight, we must leave before the bridge goes." Nobody answered.',
     text_label="Text (both character models read it)",
+    example_texts=(
+        'The guide pointed at the hills. "We walk until the path ends, then we climb the last part slowly." '
+        "Everyone nodded.",
+        'When the letter came, it read: "The house is yours, and so is the garden behind it." She smiled.',
+    ),
     prepare=prepare,
     steps=(
         Step(
