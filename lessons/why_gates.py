@@ -180,8 +180,9 @@ LESSON = Lesson(
     max_chars=MAX_CHARS,
     models=("char-LSTM",),
     example_texts=(
-        'He said, "I will go home now, because the night is cold and the road is long." Then she left.',
-        'Tom shouted, "Run to the house before the rain comes down on all of us!" We ran.',
+        'The guide pointed at the hills. "We walk until the path ends, then we climb the last part slowly." '
+        "Everyone nodded.",
+        'When the letter came, it read: "The house is yours, and so is the garden behind it." She smiled.',
     ),
     prepare=prepare,
     steps=(

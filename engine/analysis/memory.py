@@ -12,13 +12,15 @@ For a plain RNN, ∂h_t/∂h_k is a product of t - k Jacobians diag(1 - h_j²) W
 shrinks (or grows) geometrically with t - k (Bengio, Simard & Frasconi 1994). The LSTM's cell state
 has a path whose Jacobian is diagonal, ∂c_t/∂c_k ⊇ ∏_{j=k+1..t} f_j (the forget gates: Hochreiter &
 Schmidhuber 1997's "constant error carousel", with the forget gate of Gers et al. 2000); that product
-is `forget_product`, read from the trace's own f.
+is `forget_product`, with f recomputed from the same forward pass (equal to the gate trace's f).
 
 Everything comes from one forward and ONE backward pass through torch's own fused `nn.RNN` /
 `nn.LSTM` kernels. The gradient with respect to h_k along the recurrence is read with a zero input
 z_{k+1} that enters each gate exactly where h_k does (each layer's input becomes [x, z] and its
 W_ih becomes [W_ih | W_hh]); ∂L/∂c_k then follows from ∂L/∂h_k by the LSTM's elementwise chain rule
-∂L/∂c_k = ∂L/∂h_k ⊙ o_k ⊙ (1 - tanh² c_k) + ∂L/∂c_{k+1} ⊙ f_{k+1}.
+∂L/∂c_k = ∂L/∂h_k ⊙ o_k ⊙ (1 - tanh² c_k) + ∂L/∂c_{k+1} ⊙ f_{k+1}, with f_k and o_k from one matrix
+product over the same pass's inputs and outputs and tanh c_k = h_k / o_k (no second run of the
+recurrence).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import torch
 from torch import nn
 
 from engine import ASSETS
-from engine.models.lstm import trace_gates
 from engine.text import steps
 from engine.validation import InputError
 
@@ -110,9 +111,10 @@ def connectivity(model, text: str, target: int) -> Connectivity:
     with torch.no_grad():
         x = network.embedding(ids[: target + 1]).unsqueeze(0)  # [1, T, E]
     x.requires_grad_(True)
-    probes, outputs, layer_input = [], [], x
+    probes, inputs, outputs, layer_input = [], [], [], x
     for layer in range(rnn.num_layers):
         z = torch.zeros(1, target + 1, rnn.hidden_size, dtype=x.dtype, requires_grad=True)  # [1, T, H]
+        inputs.append(layer_input)
         layer_input, _ = _probed_layer(rnn, layer)(torch.cat([layer_input, z], dim=-1))  # [1, T, H]
         probes.append(z)
         outputs.append(layer_input)
@@ -125,10 +127,8 @@ def connectivity(model, text: str, target: int) -> Connectivity:
     dh[:, :-1] += torch.stack([dz[layer][0, 1:] for layer in range(rnn.num_layers)])
     cell = forget_product = None
     if isinstance(rnn, nn.LSTM):
-        with torch.no_grad():
-            gates = trace_gates(rnn, x.detach())
-        f, o, c = (gates.get(q)[:, 0, 0].astype(np.float64) for q in "foc")  # [layers, T, H]
-        cell = np.linalg.norm(_cell_gradient(dh.numpy().astype(np.float64), f, o, c), axis=-1)
+        f, o, tanh_c = _gates_of_the_same_pass(rnn, inputs, outputs)  # [layers, T, H] each
+        cell = np.linalg.norm(_cell_gradient(dh.numpy().astype(np.float64), f, o, tanh_c), axis=-1)
         forget_product = _forget_product(f).astype(np.float32)
     return Connectivity(
         inputs=dx.norm(dim=-1).numpy().astype(np.float32),
@@ -151,7 +151,10 @@ def _probed_layer(rnn: nn.RNN | nn.LSTM, layer: int) -> nn.RNN | nn.LSTM:
     size = rnn.input_size if layer == 0 else rnn.hidden_size
     kind = {"nonlinearity": rnn.nonlinearity} if isinstance(rnn, nn.RNN) else {}
     weight = next(rnn.parameters())
-    one = type(rnn)(size + rnn.hidden_size, rnn.hidden_size, 1, bias=rnn.bias, batch_first=True, **kind)
+    # built on the meta device: the weights are overwritten below, so the random initialisation is skipped
+    one = type(rnn)(
+        size + rnn.hidden_size, rnn.hidden_size, 1, bias=rnn.bias, batch_first=True, device="meta", **kind
+    ).to_empty(device=weight.device)
     one = one.to(dtype=weight.dtype)
     with torch.no_grad():
         w_ih, w_hh = getattr(rnn, f"weight_ih_l{layer}"), getattr(rnn, f"weight_hh_l{layer}")
@@ -163,10 +166,41 @@ def _probed_layer(rnn: nn.RNN | nn.LSTM, layer: int) -> nn.RNN | nn.LSTM:
     return one.requires_grad_(False)
 
 
-def _cell_gradient(dh: np.ndarray, f: np.ndarray, o: np.ndarray, c: np.ndarray) -> np.ndarray:
+def _gates_of_the_same_pass(
+    rnn: nn.LSTM, inputs: list[torch.Tensor], outputs: list[torch.Tensor]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(f, o, tanh c), float64 `[layers, T, H]` each, of the forward pass connectivity already ran, read
+    from each layer's own input `[1, T, in]` and output h `[1, T, H]`, without running the recurrence
+    again: the forget and output gates' pre-activations W_ih x_k + W_hh h_{k-1} + b for every k are one
+    matrix product (PyTorch's nn.LSTM gate order i, f, g, o), and h_k = o_k ⊙ tanh(c_k) gives
+    tanh(c_k) = h_k / o_k (o_k > 0: a sigmoid; where it underflows to 0, h_k = 0 and so is the
+    term it multiplies in `_cell_gradient`)."""
+    hidden = rnn.hidden_size
+    f_and_o = torch.cat([torch.arange(hidden, 2 * hidden), torch.arange(3 * hidden, 4 * hidden)])  # [2H] rows
+    f_all, o_all, tanh_c_all = [], [], []
+    with torch.no_grad():
+        for layer, (x, h) in enumerate(zip(inputs, outputs, strict=True)):
+            x, h = x[0], h[0]  # [T, in], [T, H], in the model's own dtype
+            h_before = torch.cat([torch.zeros_like(h[:1]), h[:-1]])  # h_{k-1}, zero before the first step
+            w_ih = getattr(rnn, f"weight_ih_l{layer}")[f_and_o]  # [2H, in]
+            w_hh = getattr(rnn, f"weight_hh_l{layer}")[f_and_o]  # [2H, H]
+            pre = x @ w_ih.T + h_before @ w_hh.T  # [T, 2H]
+            if rnn.bias:
+                pre = pre + (getattr(rnn, f"bias_ih_l{layer}") + getattr(rnn, f"bias_hh_l{layer}"))[f_and_o]
+            gates = torch.sigmoid(pre.double()).numpy()  # [T, 2H]: σ(f pre-activation), σ(o pre-activation)
+            f, o = gates[:, :hidden], gates[:, hidden:]
+            h = h.double().numpy()
+            tanh_c = np.clip(np.divide(h, o, out=np.zeros_like(h), where=o > 0), -1.0, 1.0)
+            f_all.append(f)
+            o_all.append(o)
+            tanh_c_all.append(tanh_c)
+    return np.stack(f_all), np.stack(o_all), np.stack(tanh_c_all)
+
+
+def _cell_gradient(dh: np.ndarray, f: np.ndarray, o: np.ndarray, tanh_c: np.ndarray) -> np.ndarray:
     """∂L/∂c_k `[layers, T, H]` from ∂L/∂h_k (total), backwards in k:
     ∂L/∂c_k = ∂L/∂h_k ⊙ o_k ⊙ (1 - tanh² c_k) + ∂L/∂c_{k+1} ⊙ f_{k+1}."""
-    local = dh * o * (1.0 - np.tanh(c) ** 2)
+    local = dh * o * (1.0 - tanh_c**2)
     dc = np.empty_like(local)
     dc[:, -1] = local[:, -1]
     for k in range(local.shape[1] - 2, -1, -1):

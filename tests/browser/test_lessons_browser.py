@@ -24,6 +24,9 @@ PAGES = [
     "/LSTM_step_by_step",
     "/ELMo_language_model",
     "/Compare",
+    "/Why_gates",
+    "/Inside_attention",
+    "/What_each_layer_knows",
 ]
 COLD_MS = 300_000  # a lesson's first run on a cold server loads up to four models (on a busy 2-core machine)
 LINK_TEXT = "She put the money in the bank because it was safe."
