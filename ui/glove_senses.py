@@ -15,11 +15,11 @@ from ui.literal import md
 from ui.table import show_table
 
 CARD_COLUMNS = {  # the card's keys, named for a learner
-    "pos": "part of speech (probe accuracy)",
-    "control": "control task (random labels)",
+    "pos": "part of speech",
+    "control": "control task",
     "selectivity": "selectivity",
-    "ambiguous": "part of speech, ambiguous words",
-    "sense_1nn": "sense (1-NN accuracy)",
+    "ambiguous": "ambiguous words",
+    "sense_1nn": "sense (1-NN)",
 }
 
 
@@ -67,4 +67,8 @@ def glove_section(word: str, tokens: Sequence[str]) -> None:
         "GloVe's training text, so the commonest sense usually dominates its neighbours."
     )
     show_table(card_row(), formats={name: "%.3f" for name in CARD_COLUMNS.values()})
-    st.caption("GloVe's row of this project's probe card (the 'What each layer knows' page has every model's).")
+    st.caption(
+        "GloVe's row of this project's probe card: probe accuracies (part of speech, on all words and on ambiguous "
+        "ones; the control task's random labels) and 1-NN sense accuracy. The 'What each layer knows' page has "
+        "every model's."
+    )
