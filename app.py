@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine import ASSETS
-from ui import inputs, page
+from ui import inputs, overview, page, projector
 from ui.first_views import ATTENTION_TRY, LSTM_TRY
 from ui.words import words_here
 
@@ -24,12 +24,16 @@ st.page_link(
     label="New here? Start with the Lessons: short guided tours that ask you to predict, then show the answer",
     icon=":material/school:",
 )
-st.image(
-    str(ASSETS / "overview.svg"),
-    width="stretch",
-    alt="Overview: the same text goes through an LSTM (gates over time), ELMo (word senses per layer) and a "
-    "Transformer (attention heads).",
+OVERVIEW_ALT = (
+    "Overview: the same text goes through an LSTM (gates over time), ELMo (word senses per layer) and a "
+    "Transformer (attention heads)."
 )
+if projector.active():  # one panel per tab, drawn so that every label is >= 18 px on screen (issue 23)
+    panels = overview.panels()
+    for tab, (_, panel_svg, width) in zip(st.tabs([title for title, _, _ in panels]), panels, strict=True):
+        tab.image(panel_svg, width=width)
+else:
+    st.image(str(ASSETS / "overview.svg"), width="stretch", alt=OVERVIEW_ALT)
 
 # Chosen from measured strengths (issue 23): the gates example's best quote unit; ELMo's clearest word sense
 # ("bank": 1-NN accuracy 0.75 at layer 2 against 0.50 for the untrained control; "play" only 0.66 against

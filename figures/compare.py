@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 ROW_PX = 26  # one layer row
 CHANGED = "#dc2626"
 # white only for exactly 0 (nothing moved), then yellow to red: the smallest move is already coloured
+SHORT_UNITS = {"char-LSTM": "change of (h, c)", "ELMo": "cosine distance", "MiniLM": "cosine distance"}  # projector
 MOVED = [[0.0, "#ffffff"], [1e-6, "#ffffcc"], [0.25, "#fed976"], [0.5, "#fd8d3c"], [0.75, "#e31a1c"], [1.0, "#800026"]]
 
 
@@ -53,10 +54,21 @@ def _stack(row_counts: list[int], titles: list[str], height: int, strip: bool = 
     )
 
 
-def _colorbar(fig: go.Figure, row: int, title: str) -> dict:
+def _colorbar(fig: go.Figure, row: int, title: str, ticks: list[float], digits: int = 2) -> dict:
+    """A colour bar beside subplot `row`, as tall as it, with only the `ticks` given (its ends, and 0 for a
+    diverging scale): a block of two layer rows is ~50 px high, too short for plotly's own 5-6 ticks at
+    projector size (they overlapped)."""
     domain = fig.get_subplot(row, 1).yaxis.domain
     middle, length = sum(domain) / 2, domain[1] - domain[0]
-    return {"title": {"text": title, "side": "right"}, "y": middle, "len": length, "thickness": 12}
+    return {
+        "title": {"text": title, "side": "right"},
+        "y": middle,
+        "len": length,
+        "thickness": 12,
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [f"{t:.{digits}g}" if t else "0" for t in ticks],
+    }
 
 
 def _cells(
@@ -69,14 +81,21 @@ def _cells(
     )  # fmt: skip
 
 
-def pair_heatmaps(diff: PairDiff) -> go.Figure:
+def pair_heatmaps(diff: PairDiff, words: list[str] | None = None, short_titles: bool = False) -> go.Figure:
     """One heatmap per model (char-LSTM, ELMo, MiniLM): layers × aligned words, coloured by how far the
     word's representation moved between the two sentences. Cells where nothing moved say "0"; the
-    changed words are framed in red."""
+    changed words are framed in red.
+
+    `words`: the word axis's labels, one per aligned word (default `diff.labels`, "0:She"; the lessons
+    pass theirs, counted from 1). `short_titles`: each panel titled by its model and measure in a few
+    words (`SHORT_UNITS`), for a projector, instead of the full `unit` sentence."""
     models = diff.models
+    if words is not None and len(words) != len(diff.labels):
+        raise ValueError(f"words has {len(words)} labels for {len(diff.labels)} aligned words")
     height = 150 + ROW_PX * sum(len(m.layers) for m in models) + 56 * len(models)
-    fig = _stack([len(m.layers) for m in models], [f"{m.model}: {m.unit}" for m in models], height)
-    labels = plotly_text([visible(label) for label in diff.labels])
+    titles = [f"{m.model}: {SHORT_UNITS.get(m.model, m.unit) if short_titles else m.unit}" for m in models]
+    fig = _stack([len(m.layers) for m in models], titles, height)
+    labels = plotly_text([visible(label) for label in (words if words is not None else diff.labels)])
     for k, model in enumerate(models, start=1):
         digits = 1 if model.model == "char-LSTM" else 3
         axis = "coloraxis" if k == 1 else f"coloraxis{k}"
@@ -87,7 +106,7 @@ def pair_heatmaps(diff: PairDiff) -> go.Figure:
             col=1,
         )  # fmt: skip
         top = float(np.nanmax(model.distance, initial=0.0)) or 1.0
-        colorbar = _colorbar(fig, k, model.model)
+        colorbar = _colorbar(fig, k, model.model, [0.0, top], digits=2 if digits == 1 else 3)
         fig.update_layout({axis: {"colorscale": MOVED, "cmin": 0, "cmax": top, "colorbar": colorbar}})
         fig.update_yaxes(autorange="reversed", row=k, col=1)
     for n, changed in enumerate(diff.pairing.changed):
@@ -137,12 +156,17 @@ def sentence_rows(view: WordView) -> go.Figure:
         )  # fmt: skip
         fig.update_yaxes(autorange="reversed", row=k, col=1)
     fig.update_layout(
-        coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "colorbar": _colorbar(fig, 3, "cosine")},
+        coloraxis={
+            "colorscale": DIVERGING,
+            "cmin": -1,
+            "cmax": 1,
+            "colorbar": _colorbar(fig, 3, "cosine", [-1.0, 0.0, 1.0]),
+        },
         coloraxis2={
             "colorscale": SEQUENTIAL,
             "cmin": 0,
             "cmax": attention_top,
-            "colorbar": _colorbar(fig, len(groups) + 1, "attention"),
+            "colorbar": _colorbar(fig, len(groups) + 1, "attention", [0.0, attention_top]),
         },
     )
     fig.add_vrect(x0=view.word - 0.5, x1=view.word + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)

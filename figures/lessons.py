@@ -72,12 +72,16 @@ def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.F
     return fig
 
 
-def category_bars(names: Sequence[str], values: Sequence[float], *, title: str, y_title: str) -> go.Figure:
-    """One bar per category (a kind of place, a model), its value written on the bar (2 decimals)."""
+def category_bars(
+    names: Sequence[str], values: Sequence[float], *, title: str, y_title: str, values_on_bars: bool = True
+) -> go.Figure:
+    """One bar per category (a kind of place, a model, a word), its value written on the bar (2 decimals)
+    unless `values_on_bars` is False (a step whose answer the bars' heights are: the numbers stay on hover)."""
     fig = go.Figure(
         go.Bar(
             x=plotly_text(names), y=np.asarray(values, dtype=np.float64), marker_color=OKABE_ITO["sky blue"],
-            text=[f"{v:.2f}" for v in values], textposition="outside", hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+            text=[f"{v:.2f}" for v in values] if values_on_bars else None, textposition="outside",
+            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
         )
     )  # fmt: skip
     high = float(np.max(values)) if len(values) else 1.0

@@ -11,6 +11,7 @@ from figures.common import QUALITATIVE, base_layout, panel_row, plotly_literal
 
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
 GAP = 0.03  # between panels, as a share of the width
+TITLE_LIFT_PX = 6  # a panel title's gap above its frame
 
 
 def layer_maps(
@@ -33,6 +34,8 @@ def layer_maps(
     layout, titles = panel_row([name for name, _ in maps], GAP)
     for axis in layout.values():
         axis.update(AXIS, mirror=True)
+    for panel_title in titles:  # above the panel's top frame line, on white: no frame line crosses the title
+        panel_title.update(yshift=TITLE_LIFT_PX, bgcolor="white")
     traces = []
     for column, (_, coords) in enumerate(maps, start=1):
         suffix = "" if column == 1 else str(column)

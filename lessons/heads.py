@@ -160,11 +160,19 @@ def link_prompt(c: Context) -> str:
 
 
 def link_chart(c: Context) -> Chart:
+    """Only the question's row, as one bar per word: the whole word-by-word heatmap (18 words of 20 px
+    labels on both axes) was cramped and its labels overlapped at 1280x720 on a projector."""
     layer, head, query, _, _ = linking_head(c)
-    return head_chart(
-        c, layer, head, f"words only ([CLS]/[SEP] hidden, each row rescaled to add up to 1); read row {query + 1}",
-        hide_special=True, renormalize=True, word_level=True,
+    view = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True)
+    figure = category_bars(
+        numbered(view.labels), view.matrix[query], title=f"Head {layer}.{head}: where word {query + 1} looks",
+        y_title="attention weight", values_on_bars=False,
     )  # fmt: skip
+    return Chart(
+        f"Head {layer}.{head}'s weights from word {query + 1} to every word, words only ([CLS]/[SEP] hidden, "
+        "the row rescaled to add up to 1).",
+        figure,
+    )
 
 
 def link_answer(c: Context) -> Answer:

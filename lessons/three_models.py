@@ -177,7 +177,7 @@ def pair_chart(diff) -> Chart:
     counts = ", ".join(f"{m.model} {int((m.moved[-1] & unchanged).sum())}" for m in diff.models)
     return Chart(
         f"{diff.pairing.summary} Unchanged words whose last-layer vector moved, of {int(unchanged.sum())}: {counts}.",
-        pair_heatmaps(diff),
+        pair_heatmaps(diff, words(diff), short_titles=True),
     )
 
 

@@ -14,6 +14,7 @@ from figures import summaries
 from figures.senses import layer_maps, scores_chart
 from ui import cached, cached_lm, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
+from ui.glove_senses import glove_section
 from ui.literal import md
 from ui.mix_panel import learned_mix_view
 from ui.table import show_table
@@ -96,6 +97,12 @@ words_here(
     "ScalarMix",
     "PCA",
     "UMAP",
+    "static vector",
+    "vocabulary",
+    "probe",
+    "part of speech",
+    "control task",
+    "selectivity",
 )
 st.markdown(
     "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "
@@ -221,6 +228,8 @@ def sense_view() -> None:
             "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated senses."
         )
         learned_mix_view(parsed.word, sentences, elmo_folder, mix, data["elmo"].layer_names)
+    with friendly_errors("looking the word up in GloVe"):
+        glove_section(parsed.word, [o.tokens[o.index] for o in parsed.occurrences])
     if selected is not None:
         _neighbours(selected, mix)
     _downloads(mix)

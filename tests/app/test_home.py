@@ -47,3 +47,21 @@ def test_text_survives_a_page_switch():
     at.text_area(key="text").input("Money in the bank.").run()
     at.switch_page("pages/3_Transformer_attention.py").run()
     assert at.text_area(key="text").value == "Money in the bank."
+
+
+def test_projector_mode_shows_the_overview_one_panel_per_tab_with_every_label_at_18_px_or_more():
+    """Issue 23: the diagram's labels were ~9 px on screen; each panel is now drawn wide enough that the
+    file's smallest font (11 units) is >= 18 px: screen px per unit = width / the panel's viewBox width."""
+    import re
+
+    from ui import overview
+
+    at = run_page(params={"projector": "true"})
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["LSTM", "ELMo", "Transformer"]
+    for _, svg, width in overview.panels():
+        box_width = float(re.search(r'<svg[^>]*viewBox="[0-9. ]* [0-9. ]* ([0-9.]+) [0-9.]+"', svg).group(1))
+        assert width <= 1200 and overview.smallest_font(svg) * width / box_width >= 18
+    assert overview.smallest_font(overview.OVERVIEW.read_text()) == 11  # what the file's smallest text is
+    normal = run_page()
+    assert not normal.tabs  # the whole diagram, as before

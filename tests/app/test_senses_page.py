@@ -123,3 +123,31 @@ def test_learn_the_mix_says_when_there_are_too_few_sentences():
     assert not at.exception and not messages(at, "error")
     assert any("6 labelled sentences" in w and "mean little" in w for w in messages(at, "warning"))
     assert any("leave-one-out" in c.value for c in at.caption)
+
+
+def test_glove_is_the_fourth_model_one_point_its_neighbours_and_its_card_row(bank):
+    """Issue 26: every occurrence of 'bank' is one GloVe point; its nearest GloVe words; the card's row."""
+    from engine.models import glove
+
+    text = " ".join(m.value for m in bank.markdown)
+    assert "its 32 occurrences are 1 point on a map" in text
+    expected = glove.load().neighbours("bank", 10)
+    assert all(f"{w} ({s:.2f})" in text for w, s in expected[:3])
+    tables = [t for t in bank.dataframe if "selectivity" in t.value.columns]
+    assert len(tables) == 1
+    row = tables[0].value.iloc[0]
+    assert row["model"] == "GloVe 6B 50d (static)" and row["selectivity"] == pytest.approx(0.2958, abs=1e-4)
+
+
+def test_a_word_outside_glove_gets_a_message_and_the_page_keeps_working():
+    at = run_page(
+        PAGE,
+        params={
+            "compare": "false",
+            "preset": "my own sentences",
+            "word": "zqxv",
+            "sentences": "The zqxv sat here.\nA zqxv ran there.\nMy zqxv is old.\nHer zqxv is new.",
+        },
+    )
+    assert not at.exception
+    assert any("'zqxv' is not in GloVe's vocabulary" in m for m in messages(at, "info"))

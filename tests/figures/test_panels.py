@@ -51,3 +51,13 @@ def test_unit_lines_share_the_step_axis_like_make_subplots():
     for name, axis in _axes(reference).items():
         assert layout[name]["anchor"] == axis["anchor"] and np.allclose(layout[name]["domain"], axis["domain"])
     assert layout["xaxis"]["matches"] == "x2" and layout["xaxis"]["showticklabels"] is False
+
+
+def test_layer_map_titles_sit_above_the_frame_on_white_so_no_frame_line_crosses_them():
+    """Issue 23: at projector size the panels' top frame lines ran through their titles."""
+    coords = np.arange(12, dtype=float).reshape(6, 2)
+    fig = senses.layer_maps([("embeddings", coords), ("layer 1", coords)], list("aabbab"), list("012345"))
+    titles = [a for a in fig.layout.annotations if a.text in {"embeddings", "layer 1"}]
+    assert len(titles) == 2
+    for title in titles:
+        assert title.yanchor == "bottom" and title.y >= 1.0 and title.yshift >= 4 and title.bgcolor == "white"

@@ -1,0 +1,74 @@
+"""The senses page's GloVe section (issue 26): the static fourth model beside ELMo and MiniLM. Every
+occurrence of the word gets GloVe's one vector (one point on a map), its nearest GloVe words, and
+GloVe's row of the shipped probe card. Reuses `ui.cached_probes` and `engine.models.glove`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui import cached_probes
+from ui.literal import md
+from ui.table import show_table
+
+CARD_COLUMNS = {  # the card's keys, named for a learner
+    "pos": "part of speech",
+    "control": "control task",
+    "selectivity": "selectivity",
+    "ambiguous": "ambiguous words",
+    "sense_1nn": "sense (1-NN)",
+}
+
+
+def distinct_points(tokens: Sequence[str]) -> int:
+    """How many different GloVe vectors the occurrences' word forms get (0 when none is in GloVe): the
+    points a map of GloVe's vectors would show. `tokens`: the target word as written in each sentence."""
+    vectors, known = cached_probes.glove_model().lookup(list(tokens))
+    return len(np.unique(vectors[known], axis=0)) if known.any() else 0
+
+
+def card_row() -> pd.DataFrame:
+    """GloVe's row of the probe card (assets/probes/card.json, checksum verified), columns named."""
+    from engine.analysis import homographs as H
+
+    glove = next(m for m in H.card()["models"] if m["key"] == "glove")
+    row = glove["layers"][0]
+    return pd.DataFrame([{"model": glove["model"], **{name: row[key] for key, name in CARD_COLUMNS.items()}}])
+
+
+def glove_section(word: str, tokens: Sequence[str]) -> None:
+    """The section: one point per occurrence, the nearest GloVe words, the card's row; a clear message
+    (never a traceback) for a word outside GloVe's vocabulary."""
+    st.subheader("GloVe, a static vector: one point for every occurrence")
+    model = cached_probes.glove_model()
+    if not model.has(word):
+        st.info(
+            md(
+                f"'{word}' is not in GloVe's vocabulary ({len(model.words):,} lower-cased words): a static model has "
+                "no vector for a word it never saw, so there is nothing to draw for GloVe here."
+            )
+        )
+        return
+    points = distinct_points(tokens)
+    st.markdown(
+        md(
+            f"GloVe gives '{word}' the same vector in every sentence: its {len(tokens)} occurrences are "
+            f"{points} point{'s' if points != 1 else ''} on a map (different spellings, e.g. plurals, are "
+            "different words to it), whatever the sense. Its nearest GloVe words (cosine similarity):"
+        )
+    )
+    neighbours = cached_probes.glove_neighbours(word)
+    st.markdown(", ".join(f"{md(w)} ({s:.2f})" for w, s in neighbours))
+    st.caption(
+        "Which sense do these neighbours belong to? A static vector mixes the senses in the proportions of "
+        "GloVe's training text, so the commonest sense usually dominates its neighbours."
+    )
+    show_table(card_row(), formats={name: "%.3f" for name in CARD_COLUMNS.values()})
+    st.caption(
+        "GloVe's row of this project's probe card: probe accuracies (part of speech, on all words and on ambiguous "
+        "ones; the control task's random labels) and 1-NN sense accuracy. The 'What each layer knows' page has "
+        "every model's."
+    )
