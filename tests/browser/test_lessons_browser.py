@@ -33,8 +33,11 @@ LINK_TEXT = "She put the money in the bank because it was safe."
 
 
 def settle(page: Page) -> None:
-    """Wait for the first chart (or image) and for the script to finish (no stale elements)."""
-    first = '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img'
+    """Wait for the first chart (or image, or a lesson's HTML chart) and for the script to finish."""
+    first = (
+        '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stImage"] img, '
+        '.st-key-step_chart [data-testid="stHtml"]'
+    )
     page.wait_for_selector(first, state="attached", timeout=COLD_MS)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)
     page.wait_for_timeout(300)
