@@ -46,9 +46,10 @@ def _bars(values: np.ndarray, colour: str = BLUE, **kwargs) -> go.Bar:
 
 
 def stage_figure(
-    opened: OpenedLayer, query: int, stage: str, decimals: int = 2, height: int = HEIGHT, play: bool = False
+    opened: OpenedLayer, query: int, stage: str, decimals: int | None = 2, height: int = HEIGHT, play: bool = False
 ) -> go.Figure:
-    """The figure of `stage` (one of STAGES) for query token `query` (from 0); bar labels with `decimals`.
+    """The figure of `stage` (one of STAGES) for query token `query` (from 0); bar labels with `decimals`
+    (None: no labels, values on hover only).
     `play`: the score and softmax stages get a ▶ play button that shows every query token in turn, as
     client-side plotly frames (up to FRAME_CAP tokens; no server round trip)."""
     name = plotly_literal(token_name(opened, query))
@@ -72,7 +73,7 @@ def stage_figure(
                 x=labels,
                 y=shown,
                 marker_color=colours,
-                text=[f"{v:.{decimals}f}" for v in shown],
+                text=_labels(shown, decimals),
                 textposition="outside",
                 hovertemplate="%{x}: %{y:.4f}<extra></extra>",
             )
@@ -136,7 +137,11 @@ def _row_title(opened: OpenedLayer, query: int, stage: str) -> str:
     }[stage]
 
 
-def _add_query_frames(fig: go.Figure, opened: OpenedLayer, stage: str, decimals: int) -> None:
+def _labels(values: np.ndarray, decimals: int | None) -> list[str] | None:
+    return None if decimals is None else [f"{v:.{decimals}f}" for v in values]
+
+
+def _add_query_frames(fig: go.Figure, opened: OpenedLayer, stage: str, decimals: int | None) -> None:
     """One frame per query token (the first FRAME_CAP) and ▶ play / ❚❚ pause buttons, top right."""
     rows = {"scores": opened.scores, "scaled": opened.scaled, "softmax": opened.weights}[stage]
     frames = []
@@ -144,7 +149,7 @@ def _add_query_frames(fig: go.Figure, opened: OpenedLayer, stage: str, decimals:
         allowed = np.ones(len(rows), dtype=bool) if opened.mask is None else opened.mask[k]
         shown = np.where(allowed, rows[k], np.nan)
         frames.append(go.Frame(
-            name=str(k), data=[go.Bar(y=shown, text=[f"{v:.{decimals}f}" for v in shown])], traces=[0],
+            name=str(k), data=[go.Bar(y=shown, text=_labels(shown, decimals))], traces=[0],
             layout={"title": {"text": _row_title(opened, k, stage)}},
         ))  # fmt: skip
     fig.frames = frames

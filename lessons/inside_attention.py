@@ -105,16 +105,17 @@ def top_key_answer(c: Context) -> Answer:
 
 def scores_reveal(c: Context) -> Chart:
     return Chart(
-        "Raw scores q·k of the query against every key.",
-        FI.stage_figure(c.opened, c.query, "scores", height=CHART_HEIGHT),
+        "Raw scores q·k of the query against every key (each value on hover).",
+        # no bar labels: the next question's weight must not be readable here, not even by coincidence
+        FI.stage_figure(c.opened, c.query, "scores", decimals=None, height=CHART_HEIGHT),
     )
 
 
 def scaled_chart(c: Context) -> Chart:
     scaled = c.opened.scaled[c.query]
     return Chart(
-        f"The same scores divided by √{c.opened.d_head} = {c.opened.scale:.2f}: from {scaled.min():.2f} to "
-        f"{scaled.max():.2f}.",
+        f"The same scores divided by √{c.opened.d_head} = {c.opened.scale:.2f}: from {scaled.min():.1f} to "
+        f"{scaled.max():.1f} (one decimal, like the bars).",
         FI.stage_figure(
             c.opened, c.query, "scaled", decimals=1, height=CHART_HEIGHT
         ),  # one decimal: never the answer's two
@@ -127,8 +128,9 @@ def weight_answer(c: Context) -> Answer:
     others = float(np.sort(c.opened.weights[c.query])[-2])
     return Answer(
         weight,
-        f"The softmax gives '{literal(FI.token_name(c.opened, best))}' {weight:.3f} of the weight (within 0.05 "
-        f"counts); the next key gets {others:.3f}, and the other {len(c.ranked()) - 1} keys share the rest.",
+        f"The softmax gives '{literal(FI.token_name(c.opened, best))}' {weight:.3f} of the weight (a guess within "
+        f"0.05 of it counts as right); the largest other weight is {others:.3f}, and the other "
+        f"{len(c.ranked()) - 1} keys share the rest.",
         tolerance=0.05,
     )
 
@@ -218,7 +220,7 @@ LESSON = Lesson(
         Step(
             "The rest of the layer",
             fixed(
-                "The head averages the **value** vectors with those weights. All 12 heads' outputs are joined and "
+                "The head averages the **value vectors** with those weights. All 12 heads' outputs are joined and "
                 "projected, added back to the input (a **residual** sum) and rescaled by **layer norm**; a "
                 "feed-forward block follows."
             ),

@@ -23,7 +23,7 @@ WORD = "bank"
 MAX_CHARS = 12_000
 METRIC = "1-NN accuracy"
 NEIGHBOURS = 10
-YES, NO = "yes", "no"
+YES, NO = "yes: layer 2 separates them better", "no: layer 1 does as well"  # never a word of a sentence
 
 
 @lru_cache(maxsize=1)
