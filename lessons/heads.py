@@ -6,6 +6,7 @@ named here is read from `head_statistics` of this text."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,6 +176,22 @@ def link_chart(c: Context) -> Chart:
     )
 
 
+def sentence_chart(c: Context) -> Chart:
+    """Before the answer: the sentence with the question's word marked, and no weight on screen (the bars
+    of `link_chart` are the reveal: their tallest bar is the answer)."""
+    _, _, query, _, _ = linking_head(c)
+    words = _words(c)
+    cells = [
+        f'<span style="padding:0 .2em;{"background:#fde68a;font-weight:700" if k == query else ""}">'
+        f"<sup>{k + 1}</sup>{html.escape(word)}</span>"
+        for k, word in enumerate(words)
+    ]
+    return Chart(
+        f"The sentence's {len(words)} words, numbered from 1; word {query + 1} is marked.",
+        html=f'<p style="font-size:1.4em;line-height:2">{" ".join(cells)}</p>',
+    )
+
+
 def link_answer(c: Context) -> Answer:
     layer, head, query, _, _ = linking_head(c)
     words = _words(c)
@@ -278,10 +295,10 @@ LESSON = Lesson(
         Step(
             "The previous-token head",
             fixed(
-                "Some heads simply look at the token just before. The grid is now coloured by the weight each head "
-                "puts on the previous token."
+                "Some heads simply look at the token just before. A head that looks at one token has a low "
+                "**entropy**; which one looks at the previous token?"
             ),
-            lambda c: grid(c, "previous"),
+            lambda c: grid(c, "entropy"),
             Question(fixed("Which head (layer.head) looks most at the previous token?"), "choice", previous_answer),
             reveal_chart=previous_reveal,
         ),
@@ -307,8 +324,9 @@ LESSON = Lesson(
                 "Other heads connect a word to a related word further away. This head was picked live: the "
                 "strongest such link in your sentence. [CLS] and [SEP] are hidden and subwords merged."
             ),
-            link_chart,
+            sentence_chart,
             Question(link_prompt, "choice", link_answer),
+            reveal_chart=link_chart,
         ),
         Step(
             "Rollout: through all the layers, with care",

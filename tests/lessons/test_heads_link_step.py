@@ -16,7 +16,7 @@ def test_the_link_step_draws_the_query_row_as_bars_without_numbers():
     c = lesson.prepare(lesson.default_text, engine_backend())
     layer, head, query, key, weight = heads.linking_head(c)
     step = next(s for s in lesson.steps if s.title == "A head that links words")
-    figure = projector(step.chart(c).figure)
+    figure = projector(step.reveal_chart(c).figure)
     (bars,) = figure.data
     view = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True)
     assert bars.type == "bar" and bars.text is None
