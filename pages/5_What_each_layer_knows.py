@@ -10,6 +10,7 @@ from figures.probes import METRICS, homograph_chart, layer_chart
 from ui import cached_probes, chart, glossary, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
+from ui.table import show_table
 from ui.words import words_here
 
 MAX_CHARS = H.MAX_LINES * H.MAX_LINE_CHARS
@@ -94,8 +95,8 @@ with st.expander("The card's numbers, and the papers'"):
         for m in card["models"]
         for r in m["layers"]
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
-    st.dataframe(pd.DataFrame(card["papers"]), hide_index=True)
+    show_table(pd.DataFrame(rows), formats={METRICS[k][0]: "%.3f" for k in METRICS})
+    show_table(pd.DataFrame(card["papers"]))
 
 
 @st.fragment
@@ -128,11 +129,11 @@ def homograph_view() -> None:
         st.caption(md(label))
     scored = [r for r in result["readings"] if r.tagged_accuracy is not None]
     if scored:
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 [{"model": r.model, "layer": r.layer, "accuracy on your tags": r.tagged_accuracy} for r in scored]
             ),
-            hide_index=True,
+            formats={"accuracy on your tags": "%.3f"},
         )
     _glove_neighbours(parsed.word)
 
