@@ -73,10 +73,9 @@ def stages_section(opened: inside.OpenedLayer, query: int) -> None:
     name = FI.STAGES[stage]
     st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
     chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
-    st.caption(
-        f"Full page runs this session: {st.session_state.get('page_runs', 0)} "
-        "(stepping redraws only this section; the model does not run again)."
-    )
+    st.caption("Stepping redraws only this section: the model does not run again.")
+    # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
+    st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
 
 
 def positions_section(text: str, words: int) -> None:
