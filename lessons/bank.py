@@ -36,7 +36,9 @@ class Context:
         return max(self.rows(key), key=lambda r: r[METRIC])
 
 
-def prepare(text: str, backend) -> Context:
+def sense_data(text: str, backend) -> dict:
+    """The backend's sense vectors of "bank" in `text` (one sentence per line); raises InputError for a text
+    the lessons cannot use (over MAX_CHARS, or sentences the sense parser refuses)."""
     problems = [p for p in check_text(text, max_chars=MAX_CHARS, what="list of sentences") if p.level == "error"]
     if problems:
         raise InputError(problems[0].message)
@@ -44,6 +46,11 @@ def prepare(text: str, backend) -> Context:
     errors = [p for p in data["input"].problems if p.level == "error"]
     if errors:
         raise InputError(errors[0].message)
+    return data
+
+
+def prepare(text: str, backend) -> Context:
+    data = sense_data(text, backend)
     return Context(data, data["input"].labels)
 
 

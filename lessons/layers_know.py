@@ -13,14 +13,12 @@ import plotly.graph_objects as go
 
 from engine.analysis import homographs as H
 from engine.analysis import senses as S
-from engine.validation import InputError, check_text, clean_text
 from figures.common import OKABE_ITO, base_layout, plotly_literal
 from figures.probes import layer_chart
 from figures.senses import layer_maps, scores_chart
+from lessons.bank import MAX_CHARS, WORD, sense_data
 from lessons.core import Answer, Chart, Lesson, Question, Step, fixed
 
-WORD = "bank"
-MAX_CHARS = 12_000
 METRIC = "1-NN accuracy"
 NEIGHBOURS = 10
 YES, NO = "yes: layer 2 separates them better", "no: layer 1 does as well"  # never a word of a sentence
@@ -53,13 +51,7 @@ class Context:
 
 
 def prepare(text: str, backend) -> Context:
-    problems = [p for p in check_text(text, max_chars=MAX_CHARS, what="list of sentences") if p.level == "error"]
-    if problems:
-        raise InputError(problems[0].message)
-    data = backend.sense_vectors(WORD, clean_text(text)[0])
-    errors = [p for p in data["input"].problems if p.level == "error"]
-    if errors:
-        raise InputError(errors[0].message)
+    data = sense_data(text, backend)  # the bank lesson's reading: same word, same limit, same messages
     return Context(H.card(), data, data["input"].labels)
 
 
