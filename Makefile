@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint test-fast test-deploy test-load test-robust test-screens corpus train probes bench bench-deploy load clean
+.PHONY: i18n run test lint test-fast test-deploy test-load test-robust test-screens corpus train probes bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
@@ -42,6 +42,22 @@ test-screens: $(VENV)/.dev-installed /usr/bin/chromium
 # A few locust students against a live server: no errors, no cross-talk (about 1 min).
 test-load: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m load tests/load
+
+# The interface's catalogues (issue 29): extract each domain's strings (i18n/<domain>.cfg says which files), merge
+# them into every language's .po (a new language: LANGS += xx, then translate i18n/locale/xx/LC_MESSAGES/*.po), and
+# compile the .mo files the app reads. New strings come in untranslated; the catalogue test names them.
+I18N_DOMAINS := app lessons charts
+LANGS := zh
+i18n: $(VENV)/.dev-installed
+	for d in $(I18N_DOMAINS); do \
+	  $(BIN)/pybabel -q extract -F i18n/$$d.cfg --no-wrap --sort-by-file --add-location=file -c TRANSLATORS: --project=nlp-model-explorer -o i18n/locale/$$d.pot . || exit 1; \
+	  for l in $(LANGS); do \
+	    if [ -f i18n/locale/$$l/LC_MESSAGES/$$d.po ]; then \
+	      $(BIN)/pybabel -q update -D $$d -l $$l -i i18n/locale/$$d.pot -d i18n/locale --no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \
+	    else $(BIN)/pybabel -q init -D $$d -l $$l -i i18n/locale/$$d.pot -d i18n/locale --no-wrap || exit 1; fi; \
+	  done; \
+	  $(BIN)/pybabel compile -D $$d -d i18n/locale --statistics || exit 1; \
+	done
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -5,8 +5,8 @@ is data defined at import time, translated later by ``_()`` where it is shown). 
 ``i18n/locale/<lang>/LC_MESSAGES/<domain>.po`` and are compiled to ``.mo`` by ``make i18n`` (pybabel), so a
 third language is a new catalogue and one line in ``LANGUAGES``.
 
-Two domains keep the work apart: ``app`` (pages, ui, engine messages) and ``lessons`` (lessons, figures).
-``_()`` looks in both.
+Three domains keep the work apart: ``app`` (app.py, pages, ui), ``lessons`` (lessons) and ``charts`` (figures, and
+engine messages). ``_()`` looks in all three.
 
 The language is per script run, never process-wide: ``use(lang)`` sets a context variable in the thread
 that runs one session's script. Where a run starts without it (a fragment rerun in a new thread), the
@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAINS = ("app", "lessons")
+DOMAINS = ("app", "lessons", "charts")
 DEFAULT = "en"
 LANGUAGES = {"en": "English", "zh": "简体中文"}  # code -> the language's own name, shown in the switch
 
