@@ -139,7 +139,7 @@ def memory_curve(
             go.Scatter(
                 x=x[d_index.ravel()],
                 y=p.ravel(),
-                customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1),
+                customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1).tolist(),
                 mode="markers",
                 name=f"{name}: each text",
                 marker={"color": COLORS.get(name), "size": 9, "opacity": 0.55,
@@ -170,7 +170,7 @@ def memory_curve(
         )
     fig.update_xaxes(title="N: characters since the opening quote", type="log", tickvals=list(distances))
     fig.update_yaxes(title="P(closing quote next)", rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "y": 1.18, "x": 0}, clickmode="event+select")
+    fig.update_layout(legend={"orientation": "h", "y": 1.18, "x": 0}, clickmode="event+select", dragmode=False)
     return base_layout(fig, title="The memory test: does the model still expect the quote to close?", height=400)
 
 
