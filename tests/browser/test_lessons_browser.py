@@ -154,7 +154,8 @@ def test_projector_mode_screenshots(browser, server, shots, lesson):
     step = next(k for k, s in enumerate(lesson.steps, start=1) if s.question is not None)
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
     settle(page)
-    wait_for_chart(page)
+    # the step's chart: a plotly figure, or HTML (why-gates' first question shows a text, not a figure)
+    page.wait_for_selector(".st-key-step_chart .main-svg, .st-key-step_chart [data-testid='stHtml']", state="attached")
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p, .xtick text, .ytick text')]
