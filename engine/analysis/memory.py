@@ -147,7 +147,8 @@ def connectivity(model, text: str, target: int) -> Connectivity:
 
 def _forward_states(rnn: nn.RNN | nn.LSTM, x: torch.Tensor) -> list[dict[str, torch.Tensor]]:
     """One forward pass of `rnn` over x `[T, E]` in torch's fused kernel, one layer at a time: per layer
-    {"h"} (RNN) or {"i", "f", "g", "o", "c", "h"} (LSTM, read from the kernel by `trace_gates`),
+    {"h"} (RNN) or {"i", "f", "g", "o", "c", "h"} (LSTM, read from the kernel by `trace_gates`, which keeps
+    them in float32 whatever the model's dtype: a float64 model's connectivity is float32-exact, about 1e-7),
     `[T, H]` each in the model's dtype."""
     if isinstance(rnn, nn.LSTM):
         if rnn.proj_size:
