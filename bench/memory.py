@@ -4,7 +4,9 @@ Prints, for 500 characters of held-out text: connectivity time / plain forward (
 next-character probabilities) for the char-LSTM and the char-RNN (target: at most 3x), timed in
 alternation on this machine; and the memory-test curve's time for its six distances (8 texts each,
 with and without the opening quote; the LSTM's quote unit found once beforehand, not timed).
-Ratios only, never pass/fail.
+Ratios only, never pass/fail. `python bench/memory.py 1` times on one thread (default 2, the app's
+setting in ui/cached.py): on a shared, busy machine two OpenMP threads per process slow every kernel
+by a varying factor, one thread gives steadier ratios.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from engine.models import charlstm, charrnn
 CHARS = 500
 
 
-def main() -> None:
-    torch.set_num_threads(2)
+def main(threads: int = 2) -> None:
+    torch.set_num_threads(threads)
+    print(f"torch threads: {threads}")
     text = memory.held_out_stream()[:CHARS]
     models = {"char-LSTM": charlstm.load_default(), "char-RNN": charrnn.load_default()}
     print(f"connectivity of the prediction after character {CHARS - 1} of {CHARS} (held-out text), one backward pass:")
@@ -45,4 +48,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2)

@@ -120,7 +120,8 @@ def gradient_paths(
         exponentformat="power",
     )
     fig.update_layout(
-        legend={"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"}
+        # right, halfway down: between the LSTM's lines near 1 and the plain RNN's, which has fallen by then
+        legend={"x": 0.99, "y": 0.5, "xanchor": "right", "yanchor": "middle", "bgcolor": "rgba(255,255,255,0.85)"}
     )
     return base_layout(fig, title="What carries the gradient back", height=400)
 
@@ -139,9 +140,10 @@ def memory_curve(
             go.Scatter(
                 x=x[d_index.ravel()],
                 y=p.ravel(),
-                customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1),
+                customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1).tolist(),
                 mode="markers",
                 name=f"{name}: each text",
+                showlegend=False,  # the mean line's entry names the colour; hover names each point's model
                 marker={"color": COLORS.get(name), "size": 9, "opacity": 0.55,
                         "symbol": "circle" if name == "LSTM" else "diamond"},
                 hovertemplate=name + ": P = %{y:.3f} after %{x} characters (click to read)<extra></extra>",
@@ -170,8 +172,12 @@ def memory_curve(
         )
     fig.update_xaxes(title="N: characters since the opening quote", type="log", tickvals=list(distances))
     fig.update_yaxes(title="P(closing quote next)", rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "y": 1.18, "x": 0}, clickmode="event+select")
-    return base_layout(fig, title="The memory test: does the model still expect the quote to close?", height=400)
+    fig.update_layout(
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, clickmode="event+select", dragmode=False
+    )
+    fig = base_layout(fig, title="The memory test: does the model still expect the quote to close?", height=400)
+    # the title at the very top, the legend row between it and the plot (plotly makes room for the legend)
+    return fig.update_layout(title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})
 
 
 def surprisal_pair(tokens: Sequence[str], surprisal: Mapping[str, np.ndarray]) -> go.Figure:

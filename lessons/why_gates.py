@@ -167,7 +167,10 @@ def path_chart(c: Context) -> Chart:
     return Chart(
         f"Layer 1: unit {unit}'s forget gates multiply to {product[0, unit]:.2g} from character 1 to the "
         f"prediction; the plain RNN's gradient at character 1 is {F.relative(rnn.hidden[0])[0]:.2g} of its peak.",
-        F.gradient_paths(product[:, unit], f"unit {unit} (layer 1)", rnn.hidden[0], lstm.cell[0]),
+        # 280 px (350 on a projector): the step's text, the chart and its summary fit one 1280x720 screen
+        F.gradient_paths(product[:, unit], f"unit {unit} (layer 1)", rnn.hidden[0], lstm.cell[0]).update_layout(
+            height=280
+        ),
     )
 
 

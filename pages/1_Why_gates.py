@@ -136,22 +136,24 @@ with friendly_errors("running the memory test"):
 if tests is not None:
     lstm_test, rnn_test = tests["LSTM"], tests["plain RNN"]
     p = {name: tests[name].p_quote for name in cached_memory.MODELS}
-    event = chart.show(
+    options = [f"N = {n}, text {k + 1}" for n in lstm_test.distances for k in range(len(lstm_test.texts[0]))]
+
+    def choose_probe_from_curve() -> None:
+        """A click on a point of the memory curve chooses its text (callbacks may set widget values)."""
+        points = st.session_state["memory"].selection.points
+        if points and 0 <= int(points[0].get("point_index", -1)) < len(options):  # distance-major, as the figure
+            st.session_state["probe"] = options[int(points[0]["point_index"])]
+
+    chart.show(
         F.memory_curve(lstm_test.distances, p, lstm_test.p_control),
         "P(closing quote) at " + ", ".join(
             f"N = {n}: RNN {p['plain RNN'][d].mean():.3f}, LSTM {p['LSTM'][d].mean():.3f}"
             for d, n in enumerate(lstm_test.distances)
         ) + ".",
         key="memory",
-        on_select="rerun",
+        on_select=choose_probe_from_curve,
         selection_mode="points",
     )  # fmt: skip
-    options = [f"N = {n}, text {k + 1}" for n in lstm_test.distances for k in range(len(lstm_test.texts[0]))]
-    points = (event or {}).get("selection", {}).get("points", []) if hasattr(event, "get") else []
-    clicked = points[0].get("customdata") if points else None
-    if clicked and st.session_state.get("memory_clicked") != clicked:
-        st.session_state["memory_clicked"] = clicked
-        st.session_state["probe"] = options[int(clicked[0]) * len(lstm_test.texts[0]) + int(clicked[1])]
     probe = inputs.choice("Probe text (or click a point)", options, key="probe", sidebar=False)
     d, k = divmod(options.index(probe), len(lstm_test.texts[0]))
     st.text('"' + lstm_test.texts[d][k] + "▮")

@@ -12,15 +12,13 @@ For a plain RNN, ∂h_t/∂h_k is a product of t - k Jacobians diag(1 - h_j²) W
 shrinks (or grows) geometrically with t - k (Bengio, Simard & Frasconi 1994). The LSTM's cell state
 has a path whose Jacobian is diagonal, ∂c_t/∂c_k ⊇ ∏_{j=k+1..t} f_j (the forget gates: Hochreiter &
 Schmidhuber 1997's "constant error carousel", with the forget gate of Gers et al. 2000); that product
-is `forget_product`, with f recomputed from the same forward pass (equal to the gate trace's f).
+is `forget_product`, with f the same forward pass's own (the gate trace's f).
 
-Everything comes from one forward and ONE backward pass through torch's own fused `nn.RNN` /
-`nn.LSTM` kernels. The gradient with respect to h_k along the recurrence is read with a zero input
-z_{k+1} that enters each gate exactly where h_k does (each layer's input becomes [x, z] and its
-W_ih becomes [W_ih | W_hh]); ∂L/∂c_k then follows from ∂L/∂h_k by the LSTM's elementwise chain rule
-∂L/∂c_k = ∂L/∂h_k ⊙ o_k ⊙ (1 - tanh² c_k) + ∂L/∂c_{k+1} ⊙ f_{k+1}, with f_k and o_k from one matrix
-product over the same pass's inputs and outputs and tanh c_k = h_k / o_k (no second run of the
-recurrence).
+Everything comes from ONE forward pass, in torch's own fused `nn.RNN` / `nn.LSTM` kernel layer by
+layer (for the LSTM, the gates and c read from the kernel by `engine.models.lstm.trace_gates`), and
+ONE backward pass: backpropagation through time written out (`engine.analysis.backprop`), one
+matrix-vector product with W_hh per step, which gives ∂L/∂h_k and ∂L/∂c_k along the way, and one
+batched matrix product per layer for its inputs. No autograd graph, no probes, no second forward.
 """
 
 from __future__ import annotations
@@ -34,6 +32,9 @@ import torch
 from torch import nn
 
 from engine import ASSETS
+from engine.analysis.backprop import LayerGradient, lstm_layer_backward, rnn_layer_backward
+from engine.models.charrnn import single_layer
+from engine.models.lstm import trace_gates
 from engine.text import steps
 from engine.validation import InputError
 
@@ -108,104 +109,60 @@ def connectivity(model, text: str, target: int) -> Connectivity:
             f"(the last one, {len(ids)}, has no next character to predict)."
         )
     rnn, network = recurrence_of(model), model.model
-    with torch.no_grad():
-        x = network.embedding(ids[: target + 1]).unsqueeze(0)  # [1, T, E]
-    x.requires_grad_(True)
-    probes, inputs, outputs, layer_input = [], [], [], x
-    for layer in range(rnn.num_layers):
-        z = torch.zeros(1, target + 1, rnn.hidden_size, dtype=x.dtype, requires_grad=True)  # [1, T, H]
-        inputs.append(layer_input)
-        layer_input, _ = _probed_layer(rnn, layer)(torch.cat([layer_input, z], dim=-1))  # [1, T, H]
-        probes.append(z)
-        outputs.append(layer_input)
-    log_probs = torch.log_softmax(network.decoder(layer_input[0, target]), dim=-1)  # [V]
     next_id = int(ids[target + 1])
-    grads = torch.autograd.grad(log_probs[next_id], [x, *probes, *outputs])  # the one backward pass
-    dx, dz, dout = grads[0][0], grads[1 : 1 + rnn.num_layers], grads[1 + rnn.num_layers :]
-    # ∂L/∂h_k = (upward and decoder path: through the layer's output) + (recurrent path: via z_{k+1})
-    dh = torch.stack([dout[layer][0] for layer in range(rnn.num_layers)])  # [layers, T, H]
-    dh[:, :-1] += torch.stack([dz[layer][0, 1:] for layer in range(rnn.num_layers)])
+    with torch.no_grad():
+        x = network.embedding(ids[: target + 1])  # [T, E]
+        states = _forward_states(rnn, x)  # per layer: h (and the LSTM's gates and c), [T, H] each
+        logits = network.decoder(states[-1]["h"][target])  # [V]
+        log_probs = torch.log_softmax(logits, dim=-1)
+        # ∂ log softmax(W h + b)[n] / ∂h = Wᵀ (e_n - p): the direct gradient of the top layer's last h
+        d_logits = -torch.softmax(logits, dim=-1)
+        d_logits[next_id] += 1.0
+        direct = torch.zeros_like(states[-1]["h"])  # [T, H]
+        direct[target] = d_logits @ network.decoder.weight
+        layers: list[LayerGradient] = []
+        for layer in range(rnn.num_layers - 1, -1, -1):  # backwards through the stack, top layer first
+            w_ih, w_hh = getattr(rnn, f"weight_ih_l{layer}"), getattr(rnn, f"weight_hh_l{layer}")
+            if isinstance(rnn, nn.LSTM):
+                gradient = lstm_layer_backward(states[layer], direct, w_ih, w_hh)
+            else:
+                gradient = rnn_layer_backward(states[layer]["h"], direct, w_ih, w_hh)
+            layers.insert(0, gradient)
+            direct = gradient.inputs  # [T, in]: what reaches the layer below's h (or the embeddings)
     cell = forget_product = None
     if isinstance(rnn, nn.LSTM):
-        f, o, tanh_c = _gates_of_the_same_pass(rnn, inputs, outputs)  # [layers, T, H] each
-        cell = np.linalg.norm(_cell_gradient(dh.numpy().astype(np.float64), f, o, tanh_c), axis=-1)
-        forget_product = _forget_product(f).astype(np.float32)
+        cell = torch.stack([g.cell for g in layers]).norm(dim=-1).float().numpy()
+        forget_product = _forget_product(torch.stack([s["f"] for s in states]).double().numpy()).astype(np.float32)
     return Connectivity(
-        inputs=dx.norm(dim=-1).numpy().astype(np.float32),
-        hidden=dh.norm(dim=-1).numpy().astype(np.float32),
-        cell=None if cell is None else cell.astype(np.float32),
+        inputs=direct.norm(dim=-1).float().numpy(),
+        hidden=torch.stack([g.hidden for g in layers]).norm(dim=-1).float().numpy(),
+        cell=cell,
         forget_product=forget_product,
         tokens=[s.text for s in steps(text)][: target + 1],
         target=target,
         next_char=model.config.chars[next_id],
-        log_prob=float(log_probs[next_id].detach()),
+        log_prob=float(log_probs[next_id]),
     )
 
 
-def _probed_layer(rnn: nn.RNN | nn.LSTM, layer: int) -> nn.RNN | nn.LSTM:
-    """Layer `layer` of `rnn` as a one-layer module of the same kind whose input is [x, z]: W_ih' =
-    [W_ih | W_hh], so z_k enters every gate exactly where h_{k-1} does, and ∂L/∂z_k = ∂L/∂h_{k-1}
-    along the recurrence."""
-    if getattr(rnn, "proj_size", 0):
-        raise TypeError("connectivity does not handle LSTMs with a projection (proj_size > 0)")
-    size = rnn.input_size if layer == 0 else rnn.hidden_size
-    kind = {"nonlinearity": rnn.nonlinearity} if isinstance(rnn, nn.RNN) else {}
-    weight = next(rnn.parameters())
-    # built on the meta device: the weights are overwritten below, so the random initialisation is skipped
-    one = type(rnn)(
-        size + rnn.hidden_size, rnn.hidden_size, 1, bias=rnn.bias, batch_first=True, device="meta", **kind
-    ).to_empty(device=weight.device)
-    one = one.to(dtype=weight.dtype)
-    with torch.no_grad():
-        w_ih, w_hh = getattr(rnn, f"weight_ih_l{layer}"), getattr(rnn, f"weight_hh_l{layer}")
-        one.weight_ih_l0.copy_(torch.cat([w_ih, w_hh], dim=1))
-        one.weight_hh_l0.copy_(w_hh)
-        if rnn.bias:
-            one.bias_ih_l0.copy_(getattr(rnn, f"bias_ih_l{layer}"))
-            one.bias_hh_l0.copy_(getattr(rnn, f"bias_hh_l{layer}"))
-    return one.requires_grad_(False)
-
-
-def _gates_of_the_same_pass(
-    rnn: nn.LSTM, inputs: list[torch.Tensor], outputs: list[torch.Tensor]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(f, o, tanh c), float64 `[layers, T, H]` each, of the forward pass connectivity already ran, read
-    from each layer's own input `[1, T, in]` and output h `[1, T, H]`, without running the recurrence
-    again: the forget and output gates' pre-activations W_ih x_k + W_hh h_{k-1} + b for every k are one
-    matrix product (PyTorch's nn.LSTM gate order i, f, g, o), and h_k = o_k ⊙ tanh(c_k) gives
-    tanh(c_k) = h_k / o_k (o_k > 0: a sigmoid; where it underflows to 0, h_k = 0 and so is the
-    term it multiplies in `_cell_gradient`)."""
-    hidden = rnn.hidden_size
-    f_and_o = torch.cat([torch.arange(hidden, 2 * hidden), torch.arange(3 * hidden, 4 * hidden)])  # [2H] rows
-    f_all, o_all, tanh_c_all = [], [], []
-    with torch.no_grad():
-        for layer, (x, h) in enumerate(zip(inputs, outputs, strict=True)):
-            x, h = x[0], h[0]  # [T, in], [T, H], in the model's own dtype
-            h_before = torch.cat([torch.zeros_like(h[:1]), h[:-1]])  # h_{k-1}, zero before the first step
-            w_ih = getattr(rnn, f"weight_ih_l{layer}")[f_and_o]  # [2H, in]
-            w_hh = getattr(rnn, f"weight_hh_l{layer}")[f_and_o]  # [2H, H]
-            pre = x @ w_ih.T + h_before @ w_hh.T  # [T, 2H]
-            if rnn.bias:
-                pre = pre + (getattr(rnn, f"bias_ih_l{layer}") + getattr(rnn, f"bias_hh_l{layer}"))[f_and_o]
-            gates = torch.sigmoid(pre.double()).numpy()  # [T, 2H]: σ(f pre-activation), σ(o pre-activation)
-            f, o = gates[:, :hidden], gates[:, hidden:]
-            h = h.double().numpy()
-            tanh_c = np.clip(np.divide(h, o, out=np.zeros_like(h), where=o > 0), -1.0, 1.0)
-            f_all.append(f)
-            o_all.append(o)
-            tanh_c_all.append(tanh_c)
-    return np.stack(f_all), np.stack(o_all), np.stack(tanh_c_all)
-
-
-def _cell_gradient(dh: np.ndarray, f: np.ndarray, o: np.ndarray, tanh_c: np.ndarray) -> np.ndarray:
-    """∂L/∂c_k `[layers, T, H]` from ∂L/∂h_k (total), backwards in k:
-    ∂L/∂c_k = ∂L/∂h_k ⊙ o_k ⊙ (1 - tanh² c_k) + ∂L/∂c_{k+1} ⊙ f_{k+1}."""
-    local = dh * o * (1.0 - tanh_c**2)
-    dc = np.empty_like(local)
-    dc[:, -1] = local[:, -1]
-    for k in range(local.shape[1] - 2, -1, -1):
-        dc[:, k] = local[:, k] + dc[:, k + 1] * f[:, k + 1]
-    return dc
+def _forward_states(rnn: nn.RNN | nn.LSTM, x: torch.Tensor) -> list[dict[str, torch.Tensor]]:
+    """One forward pass of `rnn` over x `[T, E]` in torch's fused kernel, one layer at a time: per layer
+    {"h"} (RNN) or {"i", "f", "g", "o", "c", "h"} (LSTM, read from the kernel by `trace_gates`, which keeps
+    them in float32 whatever the model's dtype: a float64 model's connectivity is float32-exact, about 1e-7),
+    `[T, H]` each in the model's dtype."""
+    if isinstance(rnn, nn.LSTM):
+        if rnn.proj_size:
+            raise TypeError("connectivity does not handle LSTMs with a projection (proj_size > 0)")
+        trace = trace_gates(rnn, x.unsqueeze(0) if rnn.batch_first else x.unsqueeze(1))  # [layers, 1, 1, T, H]
+        return [
+            {k: torch.from_numpy(trace.get(k)[layer, 0, 0]).to(x.dtype) for k in "ifgoch"}
+            for layer in range(rnn.num_layers)
+        ]
+    states, layer_input = [], x.unsqueeze(0) if rnn.batch_first else x.unsqueeze(1)
+    for layer in range(rnn.num_layers):
+        layer_input, _ = single_layer(rnn, layer)(layer_input)  # [1, T, H] or [T, 1, H]
+        states.append({"h": layer_input.squeeze(0 if rnn.batch_first else 1)})
+    return states
 
 
 def _forget_product(f: np.ndarray) -> np.ndarray:
@@ -302,13 +259,34 @@ def memory_test(
     p_control = np.zeros_like(p_quote)
     cell = np.zeros_like(p_quote) if is_lstm else None
     for d, row in enumerate(texts):
-        for k, text in enumerate(row):
-            trace = model.trace(QUOTE + text)
-            p_quote[d, k] = trace.probs[-1, quote_id]
-            p_control[d, k] = model.next_char_probabilities(text)[-1, quote_id]
-            if cell is not None:
-                cell[d, k] = trace.c[unit[0], 0, 0, -1, unit[1]]
+        probs, c = last_step(model, [QUOTE + text for text in row])  # [K, V], [layers, K, H]
+        p_quote[d] = probs[:, quote_id]
+        p_control[d] = last_step(model, row)[0][:, quote_id]
+        if cell is not None:
+            cell[d] = c[unit[0], :, unit[1]]
     return MemoryTest(list(distances), texts, p_quote, p_control, cell, unit if is_lstm else None)
+
+
+def last_step(model, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """(probs float32 `[K, V]`: after the last step of each of the K texts, the model's distribution over
+    the next character; c float32 `[layers, K, H]` there (LSTM) or None), from one batched forward pass
+    of the fused kernel per text length (the weights are read once per step for the whole batch)."""
+    rnn, network = recurrence_of(model), model.model
+    ids = [model.encode(text) for text in texts]
+    probs = np.zeros((len(texts), model.config.vocab_size), np.float32)
+    cell = np.zeros((rnn.num_layers, len(texts), rnn.hidden_size), np.float32) if isinstance(rnn, nn.LSTM) else None
+    by_length: dict[int, list[int]] = {}
+    for k, row in enumerate(ids):
+        by_length.setdefault(len(row), []).append(k)
+    with torch.inference_mode():
+        for members in by_length.values():
+            batch = torch.stack([ids[k] for k in members])  # [B, T]
+            output, state = rnn(network.embedding(batch if rnn.batch_first else batch.T))  # [B, T, H] or [T, B, H]
+            last = output[:, -1] if rnn.batch_first else output[-1]  # [B, H]
+            probs[members] = torch.softmax(network.decoder(last), dim=-1).numpy()
+            if cell is not None:
+                cell[:, members] = state[1].numpy()  # c_n: [layers, B, H]
+    return probs, cell
 
 
 def quote_unit(model, distances: tuple[int, ...] = (20, 50), count: int = 12) -> tuple[int, int]:
@@ -318,10 +296,10 @@ def quote_unit(model, distances: tuple[int, ...] = (20, 50), count: int = 12) ->
     over `count` spans per distance that the memory test itself does not use."""
     differences = []
     for n in distances:
-        for text in probe_texts(n, count, skip=8):
-            with_quote, without = model.trace(QUOTE + text).c, model.trace(" " + text).c  # [layers, 1, 1, T, units]
-            differences.append(with_quote[:, 0, 0, -1] - without[:, 0, 0, -1])  # [layers, units]
-    stacked = np.stack(differences)  # [texts, layers, units]
+        spans = probe_texts(n, count, skip=8)
+        _, c = last_step(model, [QUOTE + text for text in spans] + [" " + text for text in spans])  # [layers, 2K, H]
+        differences.append((c[:, : len(spans)] - c[:, len(spans) :]).transpose(1, 0, 2))  # [K, layers, units]
+    stacked = np.concatenate(differences)  # [texts, layers, units]
     score = np.abs(stacked.mean(axis=0)) / (stacked.std(axis=0) + 1e-3)
     layer, index = np.unravel_index(int(np.argmax(score)), score.shape)
     return int(layer), int(index)

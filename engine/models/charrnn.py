@@ -25,7 +25,7 @@ from engine.models.charlstm import CharLstm, CharLstmConfig
 from engine.text import steps
 from engine.validation import InputError
 
-__all__ = ["CharRnn", "CharRnnConfig", "CharRnnLM", "RnnTrace", "load_default"]
+__all__ = ["CharRnn", "CharRnnConfig", "CharRnnLM", "RnnTrace", "load_default", "single_layer"]
 
 CharRnnConfig = CharLstmConfig  # the same fields: vocabulary, embedding, hidden size, layers, dropout
 
@@ -92,7 +92,7 @@ class CharRnn(CharLstm):
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         states, layer_input = [], x
         for layer in range(self.config.num_layers):
-            rnn = _single_layer(self.model.rnn, layer)
+            rnn = single_layer(self.model.rnn, layer)
             layer_input, _ = rnn(layer_input)  # [1, T, H]
             states.append(layer_input[0])
         h = torch.stack(states)  # [layers, T, H]
@@ -108,8 +108,9 @@ class CharRnn(CharLstm):
         return super().random(config, seed, name)  # type: ignore[return-value]
 
 
-def _single_layer(rnn: nn.RNN, layer: int) -> nn.RNN:
-    """Layer `layer` of a stacked nn.RNN as its own one-layer nn.RNN sharing the same weights."""
+def single_layer(rnn: nn.RNN, layer: int) -> nn.RNN:
+    """Layer `layer` of a stacked nn.RNN as its own one-layer nn.RNN sharing the same parameters (no copy),
+    to run the fused kernel layer by layer. Its input is `[T, in]` or as `rnn.batch_first` says."""
     one = nn.RNN(
         rnn.input_size if layer == 0 else rnn.hidden_size,
         rnn.hidden_size,
@@ -117,11 +118,12 @@ def _single_layer(rnn: nn.RNN, layer: int) -> nn.RNN:
         nonlinearity=rnn.nonlinearity,
         bias=rnn.bias,
         batch_first=rnn.batch_first,
+        device="meta",  # no storage and no random initialisation: the parameters are replaced below
+        dtype=rnn.weight_ih_l0.dtype,
     )
-    names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if rnn.bias else [])
-    with torch.no_grad():
-        for name in names:
-            getattr(one, f"{name}_l0").copy_(getattr(rnn, f"{name}_l{layer}"))
+    for name in one._flat_weights_names:
+        setattr(one, name, getattr(rnn, name.replace("_l0", f"_l{layer}")))
+    one._init_flat_weights()
     return one
 
 
