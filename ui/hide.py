@@ -11,6 +11,8 @@ import re
 
 import streamlit as st
 
+from ui import projector
+
 PARAM = "hide"
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
@@ -28,10 +30,11 @@ def hidden() -> list[str]:
 
 def travelling() -> dict[str, str]:
     """The teacher's link settings every sidebar page link carries (Streamlit keeps only bound widgets'
-    parameters across a page switch, #7982): `hide=` (all its names, in one value) and `projector=`."""
+    parameters across a page switch, #7982): `hide=` (all its names, in one value) and `projector=true`
+    when the link turns projector mode on (ui/projector.py reads it on every page)."""
     carried = {PARAM: ",".join(hidden())} if hidden() else {}
-    if "projector" in st.query_params:
-        carried["projector"] = st.query_params["projector"]
+    if st.query_params.get(projector.KEY, "").strip().lower() in projector.ON:
+        carried[projector.KEY] = "true"
     return carried
 
 

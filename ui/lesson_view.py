@@ -19,7 +19,7 @@ from engine.learner_text import first_part, language_check
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
-from ui import glossary, hide, projector
+from ui import glossary, hide, history, projector
 from ui.lesson_backend import BACKEND
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
@@ -42,11 +42,13 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 def init_from_url() -> None:
     """Lesson, step and text from the URL: when the session opens, and when a link names another
     view. The URL echoing back a view this session wrote itself (the browser's copy can lag a
-    step behind quick arrow presses) is not a new link, and is ignored."""
+    step behind quick arrow presses) is not a new link, and is ignored; the browser's Back and Forward
+    always are followed (ui/history.py)."""
     params = st.query_params
     signature = (params.get(LESSON), params.get(STEP), params.get(TEXT))
     written = st.session_state.setdefault("_lesson_written", [])
-    if LESSON in st.session_state and (signature in written or signature == (None, None, None)):
+    echo = signature in written or signature == (None, None, None)
+    if LESSON in st.session_state and echo and not history.is_history_move():
         return
     slug = params.get(LESSON)
     lesson = BY_SLUG.get(slug or "", LESSONS[0])
@@ -66,16 +68,17 @@ def current() -> tuple[Lesson, int, str]:
 
 
 def write_url() -> None:
-    """The URL always names this lesson, step and text (the text only when it is not the default)."""
+    """The URL always names this lesson, step and text (the text only when it is not the default), in
+    one update, so that each new view is one history entry (ui/history.py)."""
     lesson, step, text = current()
     params = {LESSON: lesson.slug, STEP: str(step)}
     if text != lesson.default_text:
         params[TEXT] = text
-    for key, value in params.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
     if TEXT not in params and TEXT in st.query_params:
-        del st.query_params[TEXT]
+        others = {key: st.query_params.get_all(key) for key in st.query_params if key != TEXT}
+        st.query_params.from_dict({**others, **params})
+    elif any(st.query_params.get(key) != value for key, value in params.items()):
+        st.query_params.update(params)
     written = st.session_state.setdefault("_lesson_written", [])
     signature = (params[LESSON], params[STEP], params.get(TEXT))
     if signature not in written:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from figures.common import PROJECTOR_FONT_PX
+from ui.literal import md
 
 KEY = "projector"
+ON, OFF = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 # On every page, projector or not: Streamlit's grey captions (#828180 on white, 3.9:1) fall short of
 # WCAG AA's 4.5:1 for body text (axe-core "color-contrast"; captions are also drawn at opacity 0.6);
@@ -47,18 +49,46 @@ html, body, [data-testid="stAppViewContainer"] {{ font-size: {PROJECTOR_FONT_PX}
 
 
 def switch() -> bool:
-    """The sidebar toggle, bound to `?projector=`; applies the style when on. Returns whether it is on."""
+    """The sidebar toggle for `?projector=`; applies the style when on. Returns whether it is on.
+
+    The link is the toggle's only source (issue 24, kind 5): every run reads `?projector=` and the toggle
+    writes it. The parameter is not bound to the widget (`bind="query-params"`), because Streamlit drops a
+    bound parameter from the link when the page changes (it belongs to the previous page's widget): a
+    teacher's projector mode then came back off on every page a student opened from the sidebar. The
+    sidebar links carry it instead (`ui.hide.travelling`)."""
+    st.session_state[KEY] = _from_link()
     on = bool(
         st.sidebar.toggle(
             "Projector mode",
             key=KEY,
-            bind="query-params",
+            on_change=_write_link,
             help="Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
             "sidebar too.",
         )
     )
     st.html(READABLE + (CSS if on else ""))
     return on
+
+
+def _from_link() -> bool:
+    """`?projector=true` (or 1, yes, on; any case) is on; absent or false is off. Another value is named
+    once, shown literally, and dropped from the link."""
+    given = st.query_params.get(KEY)
+    if given is None or given.strip().lower() in OFF:
+        return False
+    if given.strip().lower() in ON:
+        return True
+    st.sidebar.warning(f"Projector mode in the link: {md(given)} does not exist (true or false); showing false.")
+    del st.query_params[KEY]
+    return False
+
+
+def _write_link() -> None:
+    """The toggle's new state into the link: `projector=true`, or no parameter when off."""
+    if st.session_state[KEY]:
+        st.query_params[KEY] = "true"
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
 
 
 def active() -> bool:

@@ -25,3 +25,19 @@ def test_a_layer_choice_that_does_not_exist_is_named():
     warnings = [w for w in messages(at, "warning") if "does not exist" in w]
     assert len(warnings) == 1 and "three does not exist (one of 1, 2); showing 1" in warnings[0], warnings
     assert at.sidebar.text_area[0].value == TEXT
+
+
+def test_projector_mode_follows_the_link_and_names_a_value_that_does_not_exist():
+    """Projector mode is read from `?projector=` on every run (ui/projector.py, kind 5): true in any case is
+    on, the toggle writes the link, and another value is named once and dropped from the link."""
+    at = run_page(params={"projector": "TRUE", "hide": "text"})
+    assert not at.exception
+    assert at.sidebar.toggle(key="projector").value is True
+    at.sidebar.toggle(key="projector").set_value(False).run()
+    assert "projector" not in at.query_params and at.query_params["hide"] in ("text", ["text"])
+    at.sidebar.toggle(key="projector").set_value(True).run()
+    assert at.query_params["projector"] in ("true", ["true"])
+    at = run_page(params={"projector": "maybe"})
+    warnings = [w for w in messages(at, "warning") if "does not exist" in w]
+    assert warnings == ["Projector mode in the link: maybe does not exist (true or false); showing false."]
+    assert at.sidebar.toggle(key="projector").value is False and "projector" not in at.query_params
