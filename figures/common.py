@@ -8,7 +8,10 @@ import plotly.graph_objects as go
 
 from engine.text import show_whitespace
 
-FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
+# Latin text in Streamlit's face; Chinese (issue 29) in Noto Sans CJK SC, which the browser has from the system
+# (Debian's fonts-noto-cjk; Noto Sans SC where the font is installed under that name): no web font, no CDN
+CJK_FONTS = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC"
+FONT = {"family": f"Source Sans Pro, Helvetica, Arial, {CJK_FONTS}, sans-serif", "size": 14}
 # gates and attention weights (0..1): one hue, darker = higher, in normal and projector mode alike (issue 23:
 # a swap to cividis in projector mode turned "dark = keeps memory" into "yellow = keeps memory")
 SEQUENTIAL = "Blues"
