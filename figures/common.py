@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
 from engine.text import show_whitespace
+from i18n import N_, _
 
 # Latin text in Streamlit's face; Chinese (issue 29) in Noto Sans CJK SC, which the browser has from the system
 # (Debian's fonts-noto-cjk; Noto Sans SC where the font is installed under that name): no web font, no CDN
@@ -31,6 +33,45 @@ OKABE_ITO = {
 QUALITATIVE = list(OKABE_ITO.values())
 PROJECTOR_FONT_PX = 20
 MASKED = "#e5e7eb"  # cells a causal model can never attend to
+
+
+ENGINE_NAMES = (  # names the engine gives layers, rows and measures, in English: `label` translates them
+    N_("embeddings"),
+    N_("layer 0 (char-CNN)"),
+    N_("mix"),
+    N_("untrained control"),
+    N_("cosine similarity"),
+    N_("cosine similarity of h"),
+    N_("post-LN"),
+    N_("pre-LN"),
+    N_("plain RNN"),
+    N_("leave-one-out"),
+)
+NAME_PATTERNS = (  # engine names with a number in them -> the English template that `label` translates
+    (re.compile(r"layer (?P<n>\d+)"), N_("layer {n}")),
+    (re.compile(r"head (?P<n>\d+)"), N_("head {n}")),
+    (re.compile(r"unit (?P<n>\d+)"), N_("unit {n}")),
+    (re.compile(r"L(?P<n>\d+) forward"), N_("L{n} forward")),
+    (re.compile(r"L(?P<n>\d+) backward"), N_("L{n} backward")),
+    (re.compile(r"attention \(head (?P<n>\d+)\)"), N_("attention (head {n})")),
+    (re.compile(r"attention \(mean of the heads\)"), N_("attention (mean of the heads)")),
+    (re.compile(r"(?P<model>\S+) attention"), N_("{model} attention")),
+    (re.compile(r"stratified (?P<n>\d+)-fold"), N_("stratified {n}-fold")),
+)
+
+
+def label(name: str) -> str:
+    """A name the engine gives in English (a layer, a row, a measure) in this run's interface language: the
+    catalogue's entry, else a known pattern with its number (`NAME_PATTERNS`), else `name` as it is (model
+    names, the learner's words and tokens are never translated)."""
+    shown = _(name)
+    if shown != name:
+        return shown
+    for pattern, template in NAME_PATTERNS:
+        found = pattern.fullmatch(name)
+        if found:
+            return _(template).format(**found.groupdict())
+    return name
 
 
 def token_labels(tokens: Sequence[str]) -> list[str]:

@@ -25,11 +25,12 @@ import numpy as np
 from engine.compare.alignment import WordPairing, pair_words
 from engine.compare.runs import ELMO_ROWS, Models, SentenceRun, cosine_similarity, run_sentence
 from engine.text import steps as text_steps
+from i18n import N_
 
-UNITS = {
-    "char-LSTM": "L2 norm of the change of (h, c) at the word's last character",
-    "ELMo": "cosine distance (1 − cos) of the word's vector",
-    "MiniLM": "cosine distance (1 − cos) of the word's vector (mean of its subwords)",
+UNITS = {  # English; translated where shown (figures.compare)
+    "char-LSTM": N_("L2 norm of the change of (h, c) at the word's last character"),
+    "ELMo": N_("cosine distance (1 − cos) of the word's vector"),
+    "MiniLM": N_("cosine distance (1 − cos) of the word's vector (mean of its subwords)"),
 }
 
 
