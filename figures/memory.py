@@ -80,8 +80,8 @@ def influence_by_distance(influence: Mapping[str, np.ndarray]) -> go.Figure:
             )
         )
     fig.add_hline(
-        y=0.01, line={"color": "#6b7280", "dash": "dot"}, annotation_text=_("1 % of the peak"),
-        annotation_position="bottom right",
+        y=0.01, line={"color": "#6b7280", "dash": "dot"},
+        annotation_text=_("{percent} of the peak").format(percent="1 %"), annotation_position="bottom right",
     )  # fmt: skip
     fig.update_xaxes(title=_("distance: characters back from the prediction"))
     fig.update_yaxes(
