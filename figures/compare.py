@@ -155,7 +155,8 @@ def sentence_rows(view: WordView) -> go.Figure:
         fig.add_trace(
             _cells(group.values, labels, [label(name) for name in group.layers],
                    "coloraxis2" if is_attention else "coloraxis",
-                   _cell_text(group.values, None, 2), 10, "%{y}, %{x}: %{text}<extra>" + group.model + "</extra>"),
+                   _cell_text(group.values, None, 2), 10,
+                   "%{y}, %{x}: %{text}<extra>" + label(group.model) + "</extra>"),
             row=k,
             col=1,
         )  # fmt: skip

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import DIVERGING, OKABE_ITO, QUALITATIVE, SEQUENTIAL, base_layout, panel_row, plotly_text
+from figures.common import (
+    DIVERGING,
+    OKABE_ITO,
+    QUALITATIVE,
+    SEQUENTIAL,
+    base_layout,
+    label,
+    panel_row,
+    plotly_text,
+)
 from i18n import N_, _
 
 # Okabe-Ito colours, and a dash pattern per gate: no two lines differ by red against green alone
@@ -103,7 +112,7 @@ def gates_heatmap(
     )
     height = int(min(1200, max(320, 140 + 14 * len(units))))
     mark_steps(fig, marked, band_only=True)
-    return base_layout(fig, title=title, height=height)
+    return base_layout(fig, title=label(title), height=height)
 
 
 def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[bool] | None = None) -> go.Figure:
@@ -185,12 +194,12 @@ def saturation_scatter(
                     x=right,
                     y=left,
                     mode="markers",
-                    name=_(name),
+                    name=label(name),
                     legendgroup=name,
                     showlegend=column == 1,
                     marker={"color": QUALITATIVE[k % len(QUALITATIVE)], "size": 6, "opacity": 0.6},
                     hovertemplate=_("{layer}, unit {unit}<br>right-saturated {right}<br>left-saturated {left}").format(
-                        layer=_(name), unit="%{customdata}", right="%{x:.2f}", left="%{y:.2f}"
+                        layer=label(name), unit="%{customdata}", right="%{x:.2f}", left="%{y:.2f}"
                     )
                     + "<extra></extra>",
                     customdata=np.arange(len(left)),

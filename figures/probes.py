@@ -100,7 +100,7 @@ def _paper_stars(fig: go.Figure, card: dict, metrics: Sequence[str]) -> None:
                     mode="markers",
                     name=_("{metric}: Peters et al. 2018 (theirs)").format(metric=_(english)),
                     marker={"symbol": "star", "size": 14, "color": colour, "line": {"color": "black", "width": 1}},
-                    text=[p["source"] for p in rows],
+                    text=[label(p["source"]) for p in rows],
                     hovertemplate="%{text}, %{x}: %{y:.3f}<extra>" + _("theirs") + "</extra>",
                 )
             )

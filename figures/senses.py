@@ -8,7 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.common import QUALITATIVE, base_layout, label, panel_row, plotly_literal
-from i18n import _
+from i18n import N_, _
+
+METRICS = (N_("1-NN accuracy"), N_("silhouette"))  # the scores a page may pass as `metric` (English)
 
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
 GAP = 0.03  # between panels, as a share of the width
@@ -98,12 +100,12 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
                 marker_color=QUALITATIVE[k % len(QUALITATIVE)] if "untrained" not in model else "#9ca3af",
                 text=[f"{v:.2f}" if np.isfinite(v) else "–" for v in values],
                 textposition="outside",
-                hovertemplate="%{x}<br>" + _(metric) + " %{y:.3f}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x}<br>" + label(metric) + " %{y:.3f}<extra>%{fullData.name}</extra>",
             )
         )
     if metric == "1-NN accuracy":
-        fig.update_yaxes(range=[0, 1.12], title=_(metric))
+        fig.update_yaxes(range=[0, 1.12], title=label(metric))
     else:
-        fig.update_yaxes(title=_(metric))
+        fig.update_yaxes(title=label(metric))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
     return base_layout(fig, title=plotly_literal(_(title)), height=360)

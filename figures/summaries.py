@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figures.common import visible
+from figures.common import label, visible
 from i18n import _
 
 
@@ -19,7 +19,7 @@ def gates(values: np.ndarray, quantity: str, layer: int) -> str:
         "Heatmap of {quantity} in layer {layer}: {units} units over {steps} steps, mean {mean:.2f}, "
         "from {low:.2f} to {high:.2f}."
     ).format(
-        quantity=_(quantity), layer=layer, units=units, steps=steps, mean=values.mean(), low=values.min(),
+        quantity=label(quantity), layer=layer, units=units, steps=steps, mean=values.mean(), low=values.min(),
         high=values.max(),
     )  # fmt: skip
 
@@ -46,8 +46,8 @@ def ledger(view, u: int) -> str:
 def saturation(per_layer: Sequence[dict], layer_names: Sequence[str]) -> str:
     parts = []
     for summary, name in zip(per_layer, layer_names, strict=True):
-        _, right = summary["f"]
-        parts.append(_("{layer}: {count} of {units} units").format(layer=_(name), count=int((right > 0.5).sum()),
+        _left, right = summary["f"]
+        parts.append(_("{layer}: {count} of {units} units").format(layer=label(name), count=int((right > 0.5).sum()),
                                                                    units=len(right)))  # fmt: skip
     return _("Forget gates open (> 0.9) more than half the time: {layers}.").format(layers=_("; ").join(parts))
 
@@ -57,7 +57,7 @@ def maps(panels: Sequence[tuple[str, np.ndarray]], labels: Sequence[str]) -> str
     return _("{count} occurrences in {maps} 2-D maps ({names}), coloured by {groups} groups: {senses}.").format(
         count=len(labels),
         maps=len(panels),
-        names=_(", ").join(_(name) for name, _coords in panels),
+        names=_(", ").join(label(name) for name, _coords in panels),
         groups=len(senses),
         senses=_(", ").join(senses),
     )
@@ -68,12 +68,12 @@ def scores(rows: Sequence[dict], metric: str) -> str:
     trained = [r for r in rows if "untrained" not in r["model"] and r[metric] is not None]
     control = [r for r in rows if "untrained" in r["model"] and r[metric] is not None]
     if not trained:
-        return _("No {metric} could be computed.").format(metric=_(metric))
+        return _("No {metric} could be computed.").format(metric=label(metric))
     best = max(trained, key=lambda r: r[metric])
     found = {
-        "layer": _(best["layer"]).capitalize(),
-        "model": _(best["model"]),
-        "metric": _(metric),
+        "layer": label(best["layer"]).capitalize(),
+        "model": label(best["model"]),
+        "metric": label(metric),
         "value": best[metric],
     }
     if not control:
@@ -89,7 +89,12 @@ def heads(values: np.ndarray, statistic: str) -> str:
         "All {count} heads coloured by {statistic}: from {low:.2f} to {high:.2f}, "
         "highest in layer {layer}, head {head}."
     ).format(
-        count=values.size, statistic=_(statistic), low=values.min(), high=values.max(), layer=layer + 1, head=head + 1
+        count=values.size,
+        statistic=label(statistic),
+        low=values.min(),
+        high=values.max(),
+        layer=layer + 1,
+        head=head + 1,
     )
 
 
@@ -97,5 +102,5 @@ def attention(matrix: np.ndarray, labels: Sequence[str], title: str) -> str:
     m = np.nan_to_num(np.asarray(matrix, dtype=np.float64))
     q, k = np.unravel_index(int(np.argmax(m)), m.shape)
     return _("{title}: the strongest weight, {weight:.2f}, goes from {query} to {key}.").format(
-        title=_(title), weight=m[q, k], query=labels[q], key=labels[k]
+        title=label(title), weight=m[q, k], query=labels[q], key=labels[k]
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figures.common import visible
+from figures.common import label, visible
 from i18n import N_, _
 
 
@@ -113,7 +113,7 @@ def sentence_rows(view) -> str:
             row[view.word] = np.nan  # the chosen word against itself is 1
         if np.isfinite(row).any():
             k = int(np.nanargmax(row))
-            parts.append(f"{g.model} {_(g.layers[-1])} {_word(view.labels[k])} {row[k]:.2f}")
+            parts.append(f"{label(g.model)} {label(g.layers[-1])} {_word(view.labels[k])} {row[k]:.2f}")
     return _("Closest to {word} in each model's last row: {rows}.").format(
         word=_word(view.labels[view.word]), rows=_("; ").join(parts)
     )
@@ -134,7 +134,7 @@ def mix_weights(weights: Sequence[float], layer_names: Sequence[str]) -> str:
     w = np.asarray(weights, dtype=np.float64)
     k = int(np.argmax(w))
     return _("Learned mix: {layer} weighs most, s = {weight:.2f} (of {count} layers, weights summing to 1).").format(
-        layer=_(layer_names[k]), weight=w[k], count=len(w)
+        layer=label(layer_names[k]), weight=w[k], count=len(w)
     )
 
 
@@ -145,4 +145,4 @@ def mix_accuracy(fit, layer_names: Sequence[str]) -> str:
     return _(
         "Cross-validated accuracy: learned mix {mix:.2f}, best single layer {layer} {best:.2f}, "
         "most frequent sense {chance:.2f}."
-    ).format(mix=fit.cv_accuracy, layer=_(layer_names[k]), best=layers[k], chance=fit.chance)
+    ).format(mix=fit.cv_accuracy, layer=label(layer_names[k]), best=layers[k], chance=fit.chance)

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STATISTICS = {
-    "entropy": "Entropy (bits): how spread out each row is; 0 = all weight on one token",
-    "previous": "Weight on the previous token",
-    "self": "Weight on the token itself",
-    "special": "Weight on special or sink tokens ([CLS], [SEP], the first token)",
-    "distance": "Mean attended distance, in tokens",
-    "max": "Largest weight in a row (how confident the head is)",
+from i18n import N_
+
+STATISTICS = {  # English; shown through i18n._ (issue 29)
+    "entropy": N_("Entropy (bits): how spread out each row is; 0 = all weight on one token"),
+    "previous": N_("Weight on the previous token"),
+    "self": N_("Weight on the token itself"),
+    "special": N_("Weight on special or sink tokens ([CLS], [SEP], the first token)"),
+    "distance": N_("Mean attended distance, in tokens"),
+    "max": N_("Largest weight in a row (how confident the head is)"),
 }
 
 
