@@ -128,9 +128,10 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
         panel_titles = any(a.yref == "paper" and a.y is not None and a.y >= 1 for a in fig.layout.annotations)
         if legend_above or panel_titles:  # a legend row or panel titles above the plot, under the title
             top = fig.layout.margin.t if fig.layout.margin.t is not None else 50
+            lines = fig.layout.title.text.count("<br>")  # plotly anchors a title's first line: lift the pad
             fig.update_layout(  # the title at the very top, the larger legend row below it
                 margin={"t": top + 2 * size},
-                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8 + lines * (size + 4)}},
             )
     fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})

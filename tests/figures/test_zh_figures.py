@@ -457,3 +457,15 @@ def test_figures_name_a_cjk_font_the_browser_has():
     """Plotly's font list: Latin in Source Sans Pro, Chinese in Noto Sans CJK SC (Debian's fonts-noto-cjk)."""
     assert "Noto Sans CJK SC" in FONT["family"] and FONT["family"].endswith("sans-serif")
     assert "Noto Sans CJK SC" in base_layout(go.Figure()).layout.font.family
+
+
+def test_projector_keeps_a_two_line_title_on_screen():
+    """Plotly anchors a title's first line at its `pad`: a two-line title (the cell view's step and context) was
+    cut at the top in projector mode; its pad now makes room for the second line."""
+    from figures.common import PROJECTOR_FONT_PX, projector
+
+    fig = projector(every_figure()[[n for n, _ in FIGURES].index("cell_view")][1]())
+    assert fig.layout.title.text.count("<br>") == 1
+    assert fig.layout.title.pad.t == 8 + PROJECTOR_FONT_PX + 4
+    one_line = projector(lessons.step_profile(["0:a", "1:b"], {"x": [1, 2], "y": [2, 1]}, title="t", y_title="v"))
+    assert one_line.layout.title.pad.t == 8
