@@ -55,8 +55,8 @@ class ModelLoadError(RuntimeError):
 class Text:
     """A message in English, translated when it is read (`str`, `format`): `template` with named {placeholders}
     filled from `args`; with `plural`, `ngettext` picks the form by `count` (also passed as {count}).
-    An argument that is a `Text` is translated too; `terms` names the arguments that are English names a page
-    passed (a model, a unit: "words"), looked up in the catalogue as they are."""
+    An argument that is a `Text` is translated too, a tuple is shown as its items joined by ", "; `terms` names
+    the arguments that are English names a page passed (a model, a unit: "words"), looked up as they are."""
 
     template: str
     args: tuple[tuple[str, Any], ...] = ()
@@ -68,8 +68,14 @@ class Text:
         chosen = ngettext(self.template, self.plural, self.count) if self.plural else _(self.template)
         if not self.args and not self.plural:
             return chosen  # a finished message: its braces (quoted user text) are not placeholders
-        values = {name: _(value) if name in self.terms else value for name, value in self.args}
-        return chosen.format(count=self.count, **{k: v for k, v in values.items() if k != "count"})
+        values = {name: _shown(value, name in self.terms) for name, value in self.args}
+        return chosen.format(**({"count": self.count} if self.plural else {}), **values)
+
+
+def _shown(value: Any, term: bool) -> Any:
+    if isinstance(value, tuple):
+        return _(", ").join(str(v) for v in value)
+    return _(value) if term else value
 
 
 def msg(template: str, /, *, terms: tuple[str, ...] = (), **args: Any) -> Text:

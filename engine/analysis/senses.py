@@ -19,7 +19,7 @@ import numpy as np
 from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
 from engine.text import normalize, reading_form, tokenize_with_spans
-from engine.validation import InputError, Problem
+from engine.validation import InputError, Problem, Text, msg, msg_plural
 
 SENSE_SETS = ASSETS / "senses"
 CORPUS_SAMPLE = ASSETS / "corpus_sample.txt.gz"
@@ -144,9 +144,12 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
     word = normalize(word.strip())
     problems: list[Problem] = []
     if not word:
-        return SenseInput(word, [], [Problem("error", "No target word: type the word whose senses you want to see.")])
+        return SenseInput(
+            word, [], [Problem("error", msg("No target word: type the word whose senses you want to see."))]
+        )
     if len(word.split()) > 1 or len([t for t in tokenize_with_spans(word)]) != 1:
-        return SenseInput(word, [], [Problem("error", f"'{word}' is not one word: type a single word such as bank.")])
+        message = msg("'{word}' is not one word: type a single word such as bank.", word=word)
+        return SenseInput(word, [], [Problem("error", message)])
     lines = [(k + 1, line) for k, line in enumerate(normalize(text or "").splitlines()) if line.strip()]
     if len(lines) > max_sentences:
         return SenseInput(
@@ -155,8 +158,13 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
             [
                 Problem(
                     "error",
-                    f"There are {len(lines):,} sentences; this page compares at most {max_sentences}. "
-                    f"Remove {len(lines) - max_sentences:,} lines (nothing was cut for you).",
+                    msg(
+                        "There are {count:,} sentences; this page compares at most {limit}. "
+                        "Remove {over:,} lines (nothing was cut for you).",
+                        count=len(lines),
+                        limit=max_sentences,
+                        over=len(lines) - max_sentences,
+                    ),
                 )
             ],
         )
@@ -189,16 +197,24 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
         problems.append(
             Problem(
                 "info",
-                f"Only {len(labelled)} of {len(occurrences)} sentences have a sense label: "
-                "colours show clusters instead.",
+                msg(
+                    "Only {labelled} of {count} sentences have a sense label: colours show clusters instead.",
+                    labelled=len(labelled),
+                    count=len(occurrences),
+                ),
             )
         )
     if len(occurrences) < MIN_POINTS:
         problems.append(
             Problem(
                 "error",
-                f"Only {len(occurrences)} sentence{'s' if len(occurrences) != 1 else ''} use '{word}': "
-                f"at least {MIN_POINTS} are needed to compare its vectors.",
+                msg_plural(
+                    "Only {count} sentence use '{word}': at least {least} are needed to compare its vectors.",
+                    "Only {count} sentences use '{word}': at least {least} are needed to compare its vectors.",
+                    len(occurrences),
+                    word=word,
+                    least=MIN_POINTS,
+                ),
             )
         )
     return SenseInput(word, occurrences, problems)
@@ -211,9 +227,9 @@ def _split_label(line: str) -> tuple[str | None, str]:
     return None, line.strip()
 
 
-def _lines(numbers: Sequence[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:8])
-    return f"line{'s' if len(numbers) > 1 else ''} {shown}{' …' if len(numbers) > 8 else ''}"
+def _lines(numbers: Sequence[int]) -> Text:
+    shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
+    return msg_plural("line {numbers}", "lines {numbers}", len(numbers), numbers=shown)
 
 
 def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> list[Problem]:
@@ -222,23 +238,43 @@ def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> 
         notes.append(
             Problem(
                 "warning",
-                f"{len(missing)} sentence{'s do' if len(missing) > 1 else ' does'} not contain '{word}' as a word "
-                f"({_lines(missing)}) and {'are' if len(missing) > 1 else 'is'} left out. Other forms such as "
-                f"'{word}s' count as different words.",
+                msg_plural(
+                    "{count} sentence does not contain '{word}' as a word ({lines}) and is left out. Other forms "
+                    "such as '{word}s' count as different words.",
+                    "{count} sentences do not contain '{word}' as a word ({lines}) and are left out. Other forms "
+                    "such as '{word}s' count as different words.",
+                    len(missing),
+                    word=word,
+                    lines=_lines(missing),
+                ),
             )
         )
     if case_changed:
         notes.append(
-            Problem("info", f"'{word}' is capitalised differently in {_lines(case_changed)}; those are used too.")
+            Problem(
+                "info",
+                msg(
+                    "'{word}' is capitalised differently in {lines}; those are used too.",
+                    word=word,
+                    lines=_lines(case_changed),
+                ),
+            )
         )
     if repeated:
-        notes.append(Problem("info", f"'{word}' occurs more than once in {_lines(repeated)}: the first one is used."))
+        message = msg("'{word}' occurs more than once in {lines}: the first one is used.", word=word,
+                      lines=_lines(repeated))  # fmt: skip
+        notes.append(Problem("info", message))
     if too_long:
         notes.append(
             Problem(
                 "warning",
-                f"{_lines(too_long)} {'are' if len(too_long) > 1 else 'is'} over {MAX_SENTENCE_CHARS} characters "
-                "and left out.",
+                msg_plural(
+                    "{lines} is over {limit} characters and left out.",
+                    "{lines} are over {limit} characters and left out.",
+                    len(too_long),
+                    lines=_lines(too_long),
+                    limit=MAX_SENTENCE_CHARS,
+                ),
             )
         )
     if duplicates:
@@ -246,7 +282,12 @@ def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> 
         notes.append(
             Problem(
                 "info",
-                f"{len(duplicates)} duplicate sentence{'s' if len(duplicates) > 1 else ''} left out: line {pairs}.",
+                msg_plural(
+                    "{count} duplicate sentence left out: line {pairs}.",
+                    "{count} duplicate sentences left out: line {pairs}.",
+                    len(duplicates),
+                    pairs=pairs,
+                ),
             )
         )
     return notes

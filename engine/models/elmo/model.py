@@ -28,7 +28,7 @@ from engine.models.elmo.lstm_projection import LayerState
 from engine.models.elmo.options import ElmoOptions
 from engine.models.elmo.weights import load_hdf5_weights, read_dataset, save_hdf5_weights
 from engine.models.lstm import GateTrace
-from engine.validation import InputError, ModelLoadError, Problem
+from engine.validation import InputError, ModelLoadError, Problem, msg
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,8 +151,11 @@ class Elmo:
         long_words = sorted({w for s in sentences for w in s if len(w.encode("utf-8")) > MAX_WORD_BYTES})
         if not long_words:
             return []
-        shown = ", ".join(f"'{w[:20]}…' ({len(w.encode('utf-8'))} bytes)" for w in long_words[:3])
-        return [Problem("warning", f"ELMo reads only the first {MAX_WORD_BYTES} bytes of a word: {shown}.")]
+        shown = tuple(
+            msg("'{word}…' ({count} bytes)", word=w[:20], count=len(w.encode("utf-8"))) for w in long_words[:3]
+        )
+        message = msg("ELMo reads only the first {limit} bytes of a word: {words}.", limit=MAX_WORD_BYTES, words=shown)
+        return [Problem("warning", message)]
 
     @torch.inference_mode()
     def embed(self, sentences: Sequence[Sequence[str]], stateful: bool = False) -> list[np.ndarray]:
