@@ -247,7 +247,7 @@ def check_non_ascii(text: str, *, model: str, consequence: str) -> list[Problem]
 def check_model_dir(path: str | Path | None, *, allow_pickle: bool = False) -> list[Problem]:
     """Problems with a user-given model folder: missing, not a folder, no config, pickled weights only."""
     if path is None or not str(path).strip():
-        return [Problem("error", "No model folder given: type the path of a local model folder.")]
+        return [Problem("error", msg("No model folder given: type the path of a local model folder."))]
     folder = Path(str(path).strip()).expanduser()
     if not folder.exists():
         return [Problem("error", msg("The model folder {folder} does not exist.", folder=str(folder)))]

@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.models.lstm import GateTrace
 from engine.validation import InputError
+from i18n import _
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated
 ORDERS = ("text order", "variance", "mean", "saturation", "pattern")
@@ -160,7 +161,9 @@ def mask_from_regex(text: str, spans_of: Sequence[tuple[int, int]], pattern: str
     try:
         matches = list(re.finditer(pattern, text))
     except re.error as exc:
-        raise InputError(f"The pattern {pattern!r} is not a valid regular expression: {exc}.") from exc
+        raise InputError(
+            _("The pattern {pattern!r} is not a valid regular expression: {exc}.").format(pattern=pattern, exc=exc)
+        ) from exc
     marked = np.zeros(len(text) + 1, dtype=bool)
     for match in matches:
         marked[match.start() : match.end()] = True

@@ -21,6 +21,7 @@ import numpy as np
 from engine.analysis import probes as P
 from engine.text import normalize, tokenize_with_spans
 from engine.validation import InputError, Problem, msg, msg_plural
+from i18n import _
 
 CARD = P.PROBES / "card.json"
 WEIGHTS = P.PROBES / "probes.safetensors"
@@ -178,7 +179,9 @@ def read_layers(parsed: HomographInput, key: str, model_name: str, vectorize: Ca
     when the card has no probe for `key`."""
     probes = shipped_probes().get(key)
     if probes is None:
-        raise InputError(f"The probe card has no trained probes for {model_name}: run `make probes`.")
+        raise InputError(
+            _("The probe card has no trained probes for {model_name}: run `make probes`.").format(model_name=model_name)
+        )
     names, vectors = vectorize(parsed.sentences)  # [layers, N, D]
     starts = np.cumsum([0] + [len(s) for s in parsed.sentences[:-1]])
     rows = [int(starts[s] + k) for s, k in parsed.occurrences]

@@ -36,6 +36,7 @@ from torch import nn
 from engine import ASSETS
 from engine.text import steps
 from engine.validation import InputError
+from i18n import _
 
 __all__ = [
     "DISTANCES",
@@ -101,11 +102,13 @@ def connectivity(model, text: str, target: int) -> Connectivity:
     """
     ids = model.encode(text)
     if len(ids) < 2:
-        raise InputError("Connectivity needs at least two characters: one to read and the next one to predict.")
+        raise InputError(_("Connectivity needs at least two characters: one to read and the next one to predict."))
     if not 0 <= target <= len(ids) - 2:
         raise InputError(
-            f"The target step {target + 1} is outside the text: choose a character from 1 to {len(ids) - 1} "
-            f"(the last one, {len(ids)}, has no next character to predict)."
+            _(
+                "The target step {value} is outside the text: choose a character from 1 to {value2} (the "
+                "last one, {count}, has no next character to predict)."
+            ).format(value=target + 1, value2=len(ids) - 1, count=len(ids))
         )
     rnn, network = recurrence_of(model), model.model
     with torch.no_grad():
@@ -115,7 +118,7 @@ def connectivity(model, text: str, target: int) -> Connectivity:
     for layer in range(rnn.num_layers):
         z = torch.zeros(1, target + 1, rnn.hidden_size, dtype=x.dtype, requires_grad=True)  # [1, T, H]
         inputs.append(layer_input)
-        layer_input, _ = _probed_layer(rnn, layer)(torch.cat([layer_input, z], dim=-1))  # [1, T, H]
+        layer_input, _ignored = _probed_layer(rnn, layer)(torch.cat([layer_input, z], dim=-1))  # [1, T, H]
         probes.append(z)
         outputs.append(layer_input)
     log_probs = torch.log_softmax(network.decoder(layer_input[0, target]), dim=-1)  # [V]
@@ -335,7 +338,7 @@ def influence_at(model, distances: tuple[int, ...] = (10, 50, 100), count: int =
     rows = []
     for text in texts:
         result = connectivity(model, text, len(text) - 2)
-        _, influence = influence_by_distance(result)
+        _ignored, influence = influence_by_distance(result)
         rows.append([influence[d] for d in distances])
     return {d: float(np.median([row[j] for row in rows])) for j, d in enumerate(distances)}
 
@@ -345,6 +348,6 @@ def surprisal(model, text: str) -> np.ndarray:
     (the model's own next-character probabilities). Raises InputError for fewer than two characters."""
     ids = model.encode(text)
     if len(ids) < 2:
-        raise InputError("Surprisal needs at least two characters: one to read and the next one to score.")
+        raise InputError(_("Surprisal needs at least two characters: one to read and the next one to score."))
     probs = model.next_char_probabilities(text)  # [T, V]
     return (-np.log2(probs[np.arange(len(ids) - 1), ids[1:].numpy()])).astype(np.float32)

@@ -20,6 +20,7 @@ from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
 from engine.text import normalize, reading_form, tokenize_with_spans
 from engine.validation import InputError, Problem, Text, msg, msg_plural
+from i18n import _
 
 SENSE_SETS = ASSETS / "senses"
 CORPUS_SAMPLE = ASSETS / "corpus_sample.txt.gz"
@@ -296,7 +297,7 @@ def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> 
 def search_corpus(word: str, limit: int = 60, path: Path = CORPUS_SAMPLE) -> list[str]:
     """Up to `limit` sentences of the bundled corpus sample that contain `word` (any case)."""
     if not path.is_file():
-        raise InputError(f"The corpus sample {path} is missing: run `make corpus` to rebuild it.")
+        raise InputError(_("The corpus sample {path} is missing: run `make corpus` to rebuild it.").format(path=path))
     pattern = re.compile(rf"(?<!\S){re.escape(word)}(?!\S)", re.IGNORECASE)
     found = []
     with gzip.open(path, "rt", encoding="utf-8") as lines:
@@ -335,7 +336,7 @@ def silhouette(x: np.ndarray, labels: Sequence[str]) -> float | None:
     if not 2 <= len(set(labels)) <= len(labels) - 1:
         return None
     distances = cosine_distances(x)
-    _, codes = np.unique(labels, return_inverse=True)
+    _ignored, codes = np.unique(labels, return_inverse=True)
     members = np.eye(codes.max() + 1)[codes]  # [n, K] one-hot
     sizes = members.sum(axis=0)  # [K]
     sums = distances @ members  # [n, K]: each point's summed distance to each cluster
@@ -403,7 +404,7 @@ def mix_parameters(weights: Sequence[float]) -> list[float]:
     """User-facing layer weights (any non-negative numbers) -> ScalarMix parameters before the softmax."""
     total = float(sum(weights))
     if total <= 0:
-        raise InputError("At least one layer weight must be above 0.")
+        raise InputError(_("At least one layer weight must be above 0."))
     return [float(np.log(w / total)) if w > 0 else -9e10 for w in weights]
 
 

@@ -22,6 +22,7 @@ from engine.models.intervention import Intervention, LanguageModelTrace, decode,
 from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps
 from engine.validation import InputError, ModelLoadError
+from i18n import _
 
 UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
 
@@ -96,7 +97,7 @@ class CharLstm:
         Raises InputError for an empty text or an intervention outside the model or the text.
         """
         if not text:
-            raise InputError("The text is empty: type at least one character.")
+            raise InputError(_("The text is empty: type at least one character."))
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         gates = trace_gates(self.model.lstm, x)
         trace = LanguageModelTrace(
@@ -113,7 +114,7 @@ class CharLstm:
     @torch.inference_mode()
     def next_char_probabilities(self, text: str) -> np.ndarray:
         """`[T, V]`: after each character, the model's distribution over the next one."""
-        logits, _ = self.model(self.encode(text).unsqueeze(0))
+        logits, _ignored = self.model(self.encode(text).unsqueeze(0))
         return torch.softmax(logits[0], dim=-1).numpy()
 
     @torch.inference_mode()
@@ -121,8 +122,8 @@ class CharLstm:
         """Cross-entropy of the text's characters 2..T given the ones before, in bits."""
         ids = self.encode(text).unsqueeze(0)
         if ids.shape[1] < 2:
-            raise InputError("Need at least two characters to score a text.")
-        logits, _ = self.model(ids[:, :-1])
+            raise InputError(_("Need at least two characters to score a text."))
+        logits, _ignored = self.model(ids[:, :-1])
         loss = nn.functional.cross_entropy(logits[0], ids[0, 1:])
         return float(loss) / float(np.log(2))
 

@@ -24,6 +24,7 @@ from engine.assets import verify
 from engine.models.charlstm import CharLstm, CharLstmConfig
 from engine.text import steps
 from engine.validation import InputError
+from i18n import _
 
 __all__ = ["CharRnn", "CharRnnConfig", "CharRnnLM", "RnnTrace", "load_default"]
 
@@ -86,14 +87,14 @@ class CharRnn(CharLstm):
         Raises InputError for an empty text or an intervention (the RNN has no gates to set).
         """
         if not text:
-            raise InputError("The text is empty: type at least one character.")
+            raise InputError(_("The text is empty: type at least one character."))
         if intervention is not None:
-            raise InputError("The plain RNN has no gates or cell state to intervene on.")
+            raise InputError(_("The plain RNN has no gates or cell state to intervene on."))
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         states, layer_input = [], x
         for layer in range(self.config.num_layers):
             rnn = _single_layer(self.model.rnn, layer)
-            layer_input, _ = rnn(layer_input)  # [1, T, H]
+            layer_input, _ignored = rnn(layer_input)  # [1, T, H]
             states.append(layer_input[0])
         h = torch.stack(states)  # [layers, T, H]
         probs = torch.softmax(self.model.decoder(h[-1]), dim=-1)

