@@ -18,8 +18,9 @@ import numpy as np
 
 from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
+from engine.analysis.sense_notes import line_notes
 from engine.text import normalize, reading_form, tokenize_with_spans
-from engine.validation import InputError, Problem, Text, msg, msg_plural
+from engine.validation import InputError, Problem, msg, msg_plural
 from i18n import _
 
 SENSE_SETS = ASSETS / "senses"
@@ -192,7 +193,7 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
         if len(positions) > 1:
             repeated.append(number)
         occurrences.append(Occurrence(number, sentence, tokens, positions[0], label))
-    problems += _line_notes(word, missing, case_changed, repeated, too_long, duplicates)
+    problems += line_notes(word, missing, case_changed, repeated, too_long, duplicates, MAX_SENTENCE_CHARS)
     labelled = [o for o in occurrences if o.label is not None]
     if labelled and len(labelled) < len(occurrences):
         problems.append(
@@ -226,72 +227,6 @@ def _split_label(line: str) -> tuple[str | None, str]:
         label, sentence = line.split("\t", 1)
         return (label.strip() or None), sentence.strip()
     return None, line.strip()
-
-
-def _lines(numbers: Sequence[int]) -> Text:
-    shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
-    return msg_plural("line {numbers}", "lines {numbers}", len(numbers), numbers=shown)
-
-
-def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> list[Problem]:
-    notes = []
-    if missing:
-        notes.append(
-            Problem(
-                "warning",
-                msg_plural(
-                    "{count} sentence does not contain '{word}' as a word ({lines}) and is left out. Other forms "
-                    "such as '{word}s' count as different words.",
-                    "{count} sentences do not contain '{word}' as a word ({lines}) and are left out. Other forms "
-                    "such as '{word}s' count as different words.",
-                    len(missing),
-                    word=word,
-                    lines=_lines(missing),
-                ),
-            )
-        )
-    if case_changed:
-        notes.append(
-            Problem(
-                "info",
-                msg(
-                    "'{word}' is capitalised differently in {lines}; those are used too.",
-                    word=word,
-                    lines=_lines(case_changed),
-                ),
-            )
-        )
-    if repeated:
-        message = msg("'{word}' occurs more than once in {lines}: the first one is used.", word=word,
-                      lines=_lines(repeated))  # fmt: skip
-        notes.append(Problem("info", message))
-    if too_long:
-        notes.append(
-            Problem(
-                "warning",
-                msg_plural(
-                    "{lines} is over {limit} characters and left out.",
-                    "{lines} are over {limit} characters and left out.",
-                    len(too_long),
-                    lines=_lines(too_long),
-                    limit=MAX_SENTENCE_CHARS,
-                ),
-            )
-        )
-    if duplicates:
-        pairs = ", ".join(f"{a} (= {b})" for a, b in duplicates[:5])
-        notes.append(
-            Problem(
-                "info",
-                msg_plural(
-                    "{count} duplicate sentence left out: line {pairs}.",
-                    "{count} duplicate sentences left out: line {pairs}.",
-                    len(duplicates),
-                    pairs=pairs,
-                ),
-            )
-        )
-    return notes
 
 
 def search_corpus(word: str, limit: int = 60, path: Path = CORPUS_SAMPLE) -> list[str]:
