@@ -174,3 +174,11 @@ def test_the_minimal_pair_summary_is_chinese_when_read(zh):
     assert pairing.summary == "一个最小对：只有一个词不同，‹bank› → ‹river›。"
     i18n.use("en")
     assert pairing.summary == "A minimal pair: one word differs, ‹bank› → ‹river›."
+
+
+def test_a_shared_servers_refusals_are_chinese(zh):
+    from engine import policy
+
+    for refusal in (policy.NO_FOLDERS, policy.PICKLES_REFUSED, policy.HUB_REFUSED):
+        shown = i18n._(refusal)
+        assert HAN.search(shown) and untranslated(shown, allowed=["pickle"]) == [], shown
