@@ -182,3 +182,18 @@ def test_a_shared_servers_refusals_are_chinese(zh):
     for refusal in (policy.NO_FOLDERS, policy.PICKLES_REFUSED, policy.HUB_REFUSED):
         shown = i18n._(refusal)
         assert HAN.search(shown) and untranslated(shown, allowed=["pickle"]) == [], shown
+
+
+def test_head_roles_and_gate_descriptions_are_chinese(zh):
+    from engine.analysis import attention, gates
+
+    keys = ("previous", "special", "self", "max")
+    rows = [
+        dict(zip(keys, values, strict=True))
+        for values in ((0.9, 0, 0, 1), (0, 0.9, 0, 1), (0, 0, 0.9, 1), (0, 0, 0, 0.1))
+    ]
+    shown = [attention.head_role(row) for row in rows]
+    shown += [i18n._(text) for text in (*gates.DESCRIPTIONS.values(), *gates.ORDERS, *attention.MODES)]
+    shown += [i18n._(text) for text in attention.STATISTICS.values()]
+    for text in shown:
+        assert HAN.search(text) and untranslated(text, allowed=["CLS", "SEP"]) == [], text
