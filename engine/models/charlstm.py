@@ -140,17 +140,23 @@ class CharLstm:
         config_path, weights_path = directory / "config.json", directory / "model.safetensors"
         for path in (config_path, weights_path):
             if not path.is_file():
-                raise ModelLoadError(f"The char-LSTM file {path} does not exist.")
+                raise ModelLoadError(_("The char-LSTM file {path} does not exist.").format(path=path))
         try:
             config = CharLstmConfig(**json.loads(config_path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, TypeError) as exc:
-            raise ModelLoadError(f"{config_path} is not a char-LSTM config: {exc}") from exc
+            raise ModelLoadError(
+                _("{config_path} is not a char-LSTM config: {exc}").format(config_path=config_path, exc=exc)
+            ) from exc
         model = cls.network(config)
         try:
             state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
             model.load_state_dict(state)
         except Exception as exc:  # safetensors raises its own error types for a damaged file
-            raise ModelLoadError(f"{weights_path} cannot be read as the char-LSTM's weights: {exc}") from exc
+            raise ModelLoadError(
+                _("{weights_path} cannot be read as the char-LSTM's weights: {exc}").format(
+                    weights_path=weights_path, exc=exc
+                )
+            ) from exc
         return cls(model, name)
 
     @classmethod

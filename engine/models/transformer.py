@@ -182,9 +182,10 @@ class TransformerModel:
         outputs = self.model(**inputs, output_attentions=True, output_hidden_states=True)
         if not outputs.attentions or any(a is None for a in outputs.attentions):
             raise ModelLoadError(
-                f"{self.name} returned no attention weights: its attention implementation "
-                f"({getattr(self.model.config, '_attn_implementation', 'unknown')}) does not report them, even when "
-                "asked for eager attention, so this page has nothing to draw for it."
+                _(
+                    "{name} returned no attention weights: its attention implementation ({value}) does not "
+                    "report them, even when asked for eager attention, so this page has nothing to draw for it."
+                ).format(name=self.name, value=getattr(self.model.config, "_attn_implementation", "unknown"))
             )
         attentions = torch.cat(outputs.attentions, dim=0).float().numpy()  # [L, H, T, T]
         hidden = torch.cat(outputs.hidden_states, dim=0).float().numpy()  # [L + 1, T, D]
@@ -255,8 +256,9 @@ def default_model_dir() -> Path:
     spec = importlib.util.find_spec(DEFAULT_PACKAGE)
     if spec is None or spec.origin is None:
         raise ModelLoadError(
-            f"The default Transformer (the PyPI package {DEFAULT_PACKAGE.replace('_', '-')}) is not installed: "
-            "run `make run` to install it."
+            _(
+                "The default Transformer (the PyPI package {value}) is not installed: run `make run` to install it."
+            ).format(value=DEFAULT_PACKAGE.replace("_", "-"))
         )
     return Path(spec.origin).parent / "model"
 
@@ -273,12 +275,18 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
         folder = default_model_dir()
         weights = folder / "model.safetensors"
         if not weights.is_file():
-            raise ModelLoadError(f"The default Transformer's weights {weights} are missing: reinstall with `make run`.")
+            raise ModelLoadError(
+                _("The default Transformer's weights {weights} are missing: reinstall with `make run`.").format(
+                    weights=weights
+                )
+            )
         digest = sha256(weights)
         if digest != DEFAULT_SHA256:
             raise ModelLoadError(
-                f"The default Transformer's weights {weights} have sha256 {digest[:16]}…, not the expected "
-                f"{DEFAULT_SHA256[:16]}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
+                _(
+                    "The default Transformer's weights {weights} have sha256 {value}…, not the expected "
+                    "{value2}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
+                ).format(weights=weights, value=digest[:16], value2=DEFAULT_SHA256[:16])
             )
         return _from_folder(folder, DEFAULT_NAME, allow_pickle=False)
     rules = policy.current()
@@ -347,7 +355,9 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
             trust_remote_code=False,
         )
     except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
-        raise ModelLoadError(f"{folder} could not be loaded as a Transformer: {exc}") from exc
+        raise ModelLoadError(
+            _("{folder} could not be loaded as a Transformer: {exc}").format(folder=folder, exc=exc)
+        ) from exc
     return TransformerModel(model, tokenizer, name, source=str(folder))
 
 
@@ -368,8 +378,10 @@ def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
         )
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
-            f"'{name}' is not a local folder, and it could not be fetched from the Hugging Face hub "
-            f"(this app runs offline unless HF_HUB_OFFLINE=0 is set): {exc}"
+            _(
+                "'{name}' is not a local folder, and it could not be fetched from the Hugging Face hub "
+                "(this app runs offline unless HF_HUB_OFFLINE=0 is set): {exc}"
+            ).format(name=name, exc=exc)
         ) from exc
     return TransformerModel(model, tokenizer, name, source=f"hub:{name}")
 

@@ -29,7 +29,7 @@ from engine.models.elmo.options import ElmoOptions
 from engine.models.elmo.weights import load_hdf5_weights, read_dataset, save_hdf5_weights
 from engine.models.lstm import GateTrace
 from engine.validation import InputError, ModelLoadError, Problem, msg
-from i18n import _
+from i18n import N_, _
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,7 +79,11 @@ class Elmo:
         self._states: list[tuple[LayerState, LayerState]] | None = None
         self._state_lock = threading.Lock()
         if softmax is not None and self.vocab is not None and len(self.vocab) != softmax[0].shape[0]:
-            raise ModelLoadError(f"the vocabulary has {len(self.vocab)} words but the softmax {softmax[0].shape[0]}")
+            raise ModelLoadError(
+                _("the vocabulary has {count} words but the softmax {value}").format(
+                    count=len(self.vocab), value=softmax[0].shape[0]
+                )
+            )
 
     # -- loading and saving ------------------------------------------------------------------
     @classmethod
@@ -92,13 +96,15 @@ class Elmo:
     ) -> Elmo:
         """Load the official AllenNLP/bilm-tf files (or the project's own, saved in the same layout)."""
         options_path, weights_path = Path(options_json), Path(weights_hdf5)
-        for path, what in ((options_path, "options file"), (weights_path, "weight file")):
+        for path, what in ((options_path, N_("options file")), (weights_path, N_("weight file"))):
             if not path.is_file():
-                raise ModelLoadError(f"The ELMo {what} {path} does not exist.")
+                raise ModelLoadError(_("The ELMo {what} {path} does not exist.").format(what=_(what), path=path))
         try:
             raw_options = json.loads(options_path.read_text())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelLoadError(f"{options_path} is not a JSON options file: {exc}") from exc
+            raise ModelLoadError(
+                _("{options_path} is not a JSON options file: {exc}").format(options_path=options_path, exc=exc)
+            ) from exc
         options = ElmoOptions.from_dict(raw_options)
         bilm = ElmoBiLm(options)
         softmax = None
@@ -109,7 +115,9 @@ class Elmo:
                     softmax = (read_dataset(h5, "softmax/W", weights_path), read_dataset(h5, "softmax/b", weights_path))
         except OSError as exc:
             raise ModelLoadError(
-                f"{weights_path} is not a readable HDF5 weight file (truncated or corrupt?): {exc}"
+                _("{weights_path} is not a readable HDF5 weight file (truncated or corrupt?): {exc}").format(
+                    weights_path=weights_path, exc=exc
+                )
             ) from exc
         vocab = None
         if vocab_file is not None and Path(vocab_file).is_file():
