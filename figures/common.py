@@ -65,6 +65,7 @@ NAME_PATTERNS = (  # engine names with a number in them -> the English template 
     (re.compile(r"attention \(head (?P<n>\d+)\)"), N_("attention (head {n})")),
     (re.compile(r"attention \(mean of the heads\)"), N_("attention (mean of the heads)")),
     (re.compile(r"(?P<model>\S+) attention"), N_("{model} attention")),
+    (re.compile(r"(?P<model>\S+) layer (?P<n>\d+)"), N_("{model} layer {n}")),
     (re.compile(r"stratified (?P<n>\d+)-fold"), N_("stratified {n}-fold")),
 )
 
@@ -72,7 +73,8 @@ NAME_PATTERNS = (  # engine names with a number in them -> the English template 
 def label(name: str) -> str:
     """A name the engine gives in English (a layer, a row, a measure) in this run's interface language: the
     catalogue's entry, else a known pattern with its number (`NAME_PATTERNS`), else `name` as it is (model
-    names, the learner's words and tokens are never translated)."""
+    names, the learner's words and tokens are never translated). For names the engine gives, never for text a
+    learner typed: a typed word that happens to be a catalogue entry would be translated."""
     shown = _(name)
     if shown != name:
         return shown

@@ -469,3 +469,13 @@ def test_projector_keeps_a_two_line_title_on_screen():
     assert fig.layout.title.pad.t == 8 + PROJECTOR_FONT_PX + 4
     one_line = projector(lessons.step_profile(["0:a", "1:b"], {"x": [1, 2], "y": [2, 1]}, title="t", y_title="v"))
     assert one_line.layout.title.pad.t == 8
+
+
+def test_engine_names_are_translated_by_pattern_and_tokens_never(zh):
+    from figures.common import label
+
+    shown = [
+        label(n) for n in ("ELMo layer 2", "layer 0 (char-CNN)", "L2 backward", "unit 3 (layer 1)", "mix (average)")
+    ]
+    assert shown == ["ELMo 第 2 层", "第 0 层（字符卷积网络）", "L2 后向", "单元 3（第 1 层）", "混合（平均）"]
+    assert [label(t) for t in ("bank", "the river", "<S>")] == ["bank", "the river", "<S>"]  # not in the catalogue
