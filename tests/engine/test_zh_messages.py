@@ -197,3 +197,20 @@ def test_head_roles_and_gate_descriptions_are_chinese(zh):
     shown += [i18n._(text) for text in attention.STATISTICS.values()]
     for text in shown:
         assert HAN.search(text) and untranslated(text, allowed=["CLS", "SEP"]) == [], text
+
+
+def test_problems_kept_on_disk_by_the_view_cache_still_read_in_either_language(tmp_path):
+    """ui.viewcache stores engine results (their problems included) as JSON + arrays: the English template and
+    its arguments come back, and the message is built in the reader's language."""
+    from ui import viewcache
+
+    problems = check_text("x" * 30, max_chars=10) + senses.parse_sentences("the bank\nriver\nbank x", "bank").problems
+    viewcache.save(tmp_path / "p.npz", problems)
+    back = viewcache.load(tmp_path / "p.npz")
+    assert back == problems
+    assert back[0].message.startswith("The text has 30 characters")
+    i18n.use("zh")
+    try:
+        assert back[0].message.startswith("文本有 30 个字符") and all(HAN.search(p.message) for p in back)
+    finally:
+        i18n.use("en")
