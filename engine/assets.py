@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine import ASSETS
 from engine.validation import ModelLoadError
+from i18n import _
 
 CHECKSUMS = ASSETS / "SHA256SUMS"
 
@@ -31,17 +32,25 @@ def verify(path: Path, checksums: Path = CHECKSUMS) -> None:
     """Refuse a shipped file whose sha256 is not the one recorded when it was exported."""
     name = path.resolve().relative_to(checksums.parent.resolve()).as_posix()
     if not path.is_file():
-        raise ModelLoadError(f"The shipped file {path} is missing: restore it with `git checkout -- assets/{name}`.")
+        raise ModelLoadError(
+            _("The shipped file {path} is missing: restore it with `git checkout -- assets/{name}`.").format(
+                path=path, name=name
+            )
+        )
     expected = _table(checksums).get(name)
     if expected is None:
         raise ModelLoadError(
-            f"{path} has no recorded checksum in {checksums.name}: re-export it with engine.training.train."
+            _("{path} has no recorded checksum in {name}: re-export it with engine.training.train.").format(
+                path=path, name=checksums.name
+            )
         )
     actual = sha256(path)
     if actual != expected:
         raise ModelLoadError(
-            f"{path} has sha256 {actual[:16]}…, not the recorded {expected[:16]}…: the file is damaged or was "
-            f"replaced. Restore it with `git checkout -- assets/{name}` or retrain with `make train`."
+            _(
+                "{path} has sha256 {value}…, not the recorded {value2}…: the file is damaged or was "
+                "replaced. Restore it with `git checkout -- assets/{name}` or retrain with `make train`."
+            ).format(path=path, value=actual[:16], value2=expected[:16], name=name)
         )
 
 

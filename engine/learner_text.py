@@ -5,6 +5,9 @@ Pure Python (no torch, no Streamlit): the Lessons page uses it, and any page can
 language check is a plain heuristic, not a language identifier: it looks at the script (CJK, Cyrillic,
 Arabic, ...) and at how many of the words are common function words of English or of a few European
 languages. It errs towards "English" on short or mixed text, so a note is shown only when it is clear.
+
+The notes are written in this run's interface language (`i18n`) when `language_check` or `notes_for` is
+called; `LanguageCheck.language` stays the English name (marked for the catalogue: show it with `i18n._`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from i18n import N_, _
 
 MODELS = ("char-LSTM", "ELMo", "MiniLM")
 FUNCTION_WORDS = {
@@ -25,13 +30,14 @@ FUNCTION_WORDS = {
                 "como", "muy", "yo", "fue", "está"},
 }  # fmt: skip
 SCRIPTS = (  # (name, test on a character's Unicode name)
-    ("Chinese, Japanese or Korean", ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")),
-    ("Cyrillic", ("CYRILLIC",)),
-    ("Arabic", ("ARABIC",)),
-    ("Greek", ("GREEK",)),
-    ("Hebrew", ("HEBREW",)),
-    ("Devanagari", ("DEVANAGARI",)),
+    (N_("Chinese, Japanese or Korean"), ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")),
+    (N_("Cyrillic"), ("CYRILLIC",)),
+    (N_("Arabic"), ("ARABIC",)),
+    (N_("Greek"), ("GREEK",)),
+    (N_("Hebrew"), ("HEBREW",)),
+    (N_("Devanagari"), ("DEVANAGARI",)),
 )
+LANGUAGE_NAMES = (N_("French"), N_("German"), N_("Spanish"))  # FUNCTION_WORDS' keys, for the catalogue
 MIN_WORDS = 4  # fewer words than this: too little to judge, treated as English
 
 
@@ -79,30 +85,35 @@ def _function_word_language(text: str) -> str:
 
 
 def notes_for(language: str) -> dict[str, str]:
-    """What each model does with text in `language` (the app's three models read English only)."""
+    """What each model does with text in `language` (the app's three models read English only), in this run's
+    interface language; `language` is the English name (`SCRIPTS`, `FUNCTION_WORDS`)."""
     cjk = language.startswith("Chinese")
-    return {
-        "char-LSTM": (
+    if language in dict(SCRIPTS) or cjk:
+        lstm = _(
             "It learned English characters only: every character it never saw (such as 中 or ж) is read as ⁇, "
             "and its guesses follow English spelling."
-            if language in dict(SCRIPTS) or cjk
-            else "It reads the letters, but learned English spelling only: its memory and guesses follow English "
+        )
+    else:
+        lstm = _(
+            "It reads the letters, but learned English spelling only: its memory and guesses follow English "
             "patterns, and accented letters it never saw are read as ⁇."
-        ),
-        "ELMo": (
-            "Its word list is English: each word it does not know becomes the one <UNK> token, all alike, and "
-            "<UNK> is cheap to predict, so its scores look better than they are."
-            + (" Text without spaces is one long 'word'." if cjk else "")
-        ),
-        "MiniLM": (
-            "WordPiece cuts the text into pieces it knows: "
-            + (
-                "each Chinese, Japanese or Korean character becomes one token; it has seen little of such text."
-                if cjk
-                else "unfamiliar words are split into short pieces; it learned from English text."
-            )
-        ),
-    }
+        )
+    elmo = _(
+        "Its word list is English: each word it does not know becomes the one <UNK> token, all alike, and "
+        "<UNK> is cheap to predict, so its scores look better than they are."
+    )
+    if cjk:
+        elmo += _(" Text without spaces is one long 'word'.")
+        minilm = _(
+            "WordPiece cuts the text into pieces it knows: each Chinese, Japanese or Korean character becomes one "
+            "token; it has seen little of such text."
+        )
+    else:
+        minilm = _(
+            "WordPiece cuts the text into pieces it knows: unfamiliar words are split into short pieces; it learned "
+            "from English text."
+        )
+    return {"char-LSTM": lstm, "ELMo": elmo, "MiniLM": minilm}
 
 
 def language_check(text: str) -> LanguageCheck:

@@ -23,7 +23,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.validation import PICKLE_SUFFIXES, SAFE_SUFFIXES, InputError, ModelLoadError, Problem, check_model_dir
+from engine.validation import (
+    PICKLE_SUFFIXES,
+    SAFE_SUFFIXES,
+    InputError,
+    ModelLoadError,
+    Problem,
+    Text,
+    check_model_dir,
+    msg,
+)
+from i18n import N_, _
 
 SHARED_ENV = "EXPLORER_SHARED_MODE"
 ROOT_ENV = "EXPLORER_MODELS_ROOT"
@@ -31,9 +41,10 @@ _OFF = frozenset({"", "0", "false", "no", "off"})  # anything else, even a typo,
 MAX_NAME = 255
 MAX_LISTED = 20
 
-NO_FOLDERS = "This server offers no model folders: use the built-in model."
-PICKLES_REFUSED = "This server is shared, so it never loads pickled weights (they can run code when loaded)."
-HUB_REFUSED = "This server is shared, so it does not fetch models from a hub: use one of the models it offers."
+# English; shown through i18n._ where raised (issue 29)
+NO_FOLDERS = N_("This server offers no model folders: use the built-in model.")
+PICKLES_REFUSED = N_("This server is shared, so it never loads pickled weights (they can run code when loaded).")
+HUB_REFUSED = N_("This server is shared, so it does not fetch models from a hub: use one of the models it offers.")
 
 
 @dataclass(frozen=True)
@@ -102,9 +113,13 @@ def refused_message(policy: Policy | None = None) -> str:
     policy = policy or current()
     names = offered_folders(policy)
     if not names:
-        return NO_FOLDERS
-    shown = ", ".join(names[:MAX_LISTED]) + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
-    return f"This server loads only the model folders it offers. Type one of their names: {shown}."
+        return _(NO_FOLDERS)
+    shown = ", ".join(names[:MAX_LISTED])
+    if len(names) > MAX_LISTED:
+        shown = _("{names} and {more} more").format(names=shown, more=len(names) - MAX_LISTED)
+    return _("This server loads only the model folders it offers. Type one of their names: {names}.").format(
+        names=shown
+    )
 
 
 def model_folder(text: str | os.PathLike | None, policy: Policy | None = None) -> Path:
@@ -157,7 +172,7 @@ def check_folder(text: str | None, *, allow_pickle: bool = False, policy: Policy
         return [Problem("error", str(exc))]
     names = [entry.name for entry in folder.iterdir()]
     if any(n.endswith(PICKLE_SUFFIXES) for n in names) and not any(n.endswith(SAFE_SUFFIXES) for n in names):
-        return [Problem("error", f"That folder only has pickled weights. {PICKLES_REFUSED}")]
+        return [Problem("error", msg("That folder only has pickled weights. {why}", why=Text(PICKLES_REFUSED)))]
     problems = check_model_dir(folder, allow_pickle=False)
     return [Problem(p.level, public_message(p.message, policy)) for p in problems]
 
@@ -165,13 +180,13 @@ def check_folder(text: str | None, *, allow_pickle: bool = False, policy: Policy
 def refuse_pickles(allow_pickle: bool, policy: Policy | None = None) -> None:
     """Raises `ModelLoadError` when pickles are asked for on a shared server."""
     if allow_pickle and not (policy or current()).allows_pickles:
-        raise ModelLoadError(PICKLES_REFUSED)
+        raise ModelLoadError(_(PICKLES_REFUSED))
 
 
 def refuse_hub(policy: Policy | None = None) -> None:
     """Raises `ModelLoadError` on a shared server: nothing is fetched from a hub for a visitor."""
     if not (policy or current()).allows_hub:
-        raise ModelLoadError(HUB_REFUSED)
+        raise ModelLoadError(_(HUB_REFUSED))
 
 
 def public_message(message: str, policy: Policy | None = None) -> str:

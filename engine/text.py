@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from i18n import _
+
 Role = Literal["space", "join", "control", "visible"]
 WHITESPACE_SHOWN = {" ": "␣", "\t": "⇥", "\n": "↵", "\r": "␍"}
 
@@ -213,7 +215,8 @@ MIN_WORDS_TO_JUDGE = 6  # fewer words say too little about the language
 
 
 def language_note(text: str) -> str:
-    """ "" for text that looks English, else one plain sentence on why it does not (the models here read English).
+    """ "" for text that looks English, else one plain sentence on why it does not (the models here read English),
+    in this run's interface language (`i18n._`).
 
     Two cheap signs, no model: the share of letters outside the Latin script (Chinese, Cyrillic, Arabic...)
     above `NON_LATIN_SHARE`, or, in Latin-script text of at least `MIN_WORDS_TO_JUDGE` words, not one of
@@ -224,11 +227,13 @@ def language_note(text: str) -> str:
         return ""
     non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")) / len(letters)
     if non_latin > NON_LATIN_SHARE:
-        return f"This text is mostly not in the Latin alphabet ({non_latin:.0%} of its letters): it is not English."
+        return _(
+            "This text is mostly not in the Latin alphabet ({share:.0%} of its letters): it is not English."
+        ).format(share=non_latin)
     words = [t.lower() for t in tokenize(text) if any(ch.isalpha() for ch in t)]
     if len(words) >= MIN_WORDS_TO_JUDGE and not _ENGLISH_FUNCTION_WORDS.intersection(words):
-        return (
-            f"None of this text's {len(words)} words is a common English word (the, and, of, is…): "
+        return _(
+            "None of this text's {count} words is a common English word (the, and, of, is…): "
             "it looks like another language."
-        )
+        ).format(count=len(words))
     return ""

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.common import MASKED, SEQUENTIAL, base_layout, plotly_text
+from i18n import N_, _
 
 
 def heads_grid(values: np.ndarray, statistic: str, selected: tuple[int, int] | None = None) -> go.Figure:
@@ -32,7 +33,8 @@ def heads_grid(values: np.ndarray, statistic: str, selected: tuple[int, int] | N
                 "colorbar": {"thickness": 12, "len": 0.9},
                 "line": {"width": 0},
             },
-            hovertemplate=f"layer %{{y}}, head %{{x}}<br>{statistic}: %{{marker.color:.3f}}<extra></extra>",
+            hovertemplate=_("layer {layer}, head {head}").format(layer="%{y}", head="%{x}")
+            + f"<br>{_(statistic)}: %{{marker.color:.3f}}<extra></extra>",
             showlegend=False,
         )
     )
@@ -47,9 +49,11 @@ def heads_grid(values: np.ndarray, statistic: str, selected: tuple[int, int] | N
                 showlegend=False,
             )
         )
-    fig.update_xaxes(title="head", tickmode="linear", dtick=1, range=[0.4, heads + 0.6], showgrid=False, zeroline=False)
+    fig.update_xaxes(
+        title=_("head"), tickmode="linear", dtick=1, range=[0.4, heads + 0.6], showgrid=False, zeroline=False
+    )
     fig.update_yaxes(
-        title="layer", tickmode="linear", dtick=1, range=[layers + 0.6, 0.4], showgrid=False, zeroline=False
+        title=_("layer"), tickmode="linear", dtick=1, range=[layers + 0.6, 0.4], showgrid=False, zeroline=False
     )
     fig.update_layout(clickmode="event+select", dragmode=False)
     # a fixed pitch keeps the squares square whatever the page width
@@ -63,9 +67,11 @@ def attention_heatmap(
     *,
     title: str,
     causal: bool = False,
-    value_name: str = "weight",
+    value_name: str = N_("weight"),
 ) -> go.Figure:
-    """One `[queries, keys]` attention matrix; exact weights on hover, masked cells grey for decoders."""
+    """One `[queries, keys]` attention matrix; exact weights on hover, masked cells grey for decoders.
+    `title` and `value_name` are shown through `i18n._` (English names a caller passes are translated)."""
+    value_name = _(value_name)
     z = np.asarray(matrix, dtype=np.float32)
     if causal and z.shape[0] == z.shape[1]:
         z = np.where(np.triu(np.ones(z.shape, dtype=bool), k=1), np.nan, z)  # a decoder never looks ahead
@@ -79,7 +85,10 @@ def attention_heatmap(
             zmin=0.0,
             zmax=float(np.nanmax(z)) if np.isfinite(z).any() else 1.0,
             colorbar={"title": {"text": value_name, "side": "right"}, "thickness": 14},
-            hovertemplate="query %{y}<br>key %{x}<br>" + value_name + " %{z:.7g}<extra></extra>",
+            hovertemplate=_("query {query}<br>key {key}").format(query="%{y}", key="%{x}")
+            + "<br>"
+            + value_name
+            + " %{z:.7g}<extra></extra>",
             hoverongaps=False,
             xgap=1 if size <= 40 else 0,
             ygap=1 if size <= 40 else 0,
@@ -88,13 +97,13 @@ def attention_heatmap(
     every_label = {"tickmode": "linear", "dtick": 1} if size <= 96 else {}  # else plotly thins the labels
     tick_font = {"size": 13 if size <= 40 else 11 if size <= 70 else 9}
     fig.update_yaxes(
-        autorange="reversed", title="query (attends from)", type="category", tickfont=tick_font, **every_label
+        autorange="reversed", title=_("query (attends from)"), type="category", tickfont=tick_font, **every_label
     )
     fig.update_xaxes(
-        title="key (attends to)", tickangle=-60, type="category", side="bottom", tickfont=tick_font, **every_label
+        title=_("key (attends to)"), tickangle=-60, type="category", side="bottom", tickfont=tick_font, **every_label
     )
     height = int(min(1500, max(460, 200 + (22 if size <= 40 else 14) * size)))
-    base_layout(fig, title=title, height=height)
+    base_layout(fig, title=_(title), height=height)
     if causal:  # the masked cells are gaps in the heatmap: the grey background shows through
         fig.update_layout(plot_bgcolor=MASKED)
     return fig

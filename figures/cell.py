@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from figures.common import QUALITATIVE, base_layout, plotly_text, visible
+from i18n import N_, _
 
 CELL_PARTS = ("c(t-1)", "f", "i", "g", "o", "c(t)", "h")
 FRAME_CAP = 200  # frames sent at once; see `frame_window`
@@ -25,6 +26,7 @@ GATE_COLUMNS = (1, 2, 3, 4)  # f, i, g, o: bounded, drawn on -1..1
 MEMORY_COLUMNS = (0, 5, 6)  # c(t-1), c(t), h: c is unbounded, drawn on its own scale
 BUTTONS_Y = -0.12  # play and pause on their own row right under the chart (paper coordinates)...
 SLIDER_Y = -0.3  # ...and the step slider below them, across the whole width: never on it (issue 23)
+GUESS_LABELS = (N_("next character"), N_("next word"), N_("previous word"))  # CellSteps.guess_label's values
 
 
 class FramedFigure(go.Figure):
@@ -49,7 +51,8 @@ class CellSteps:
 
     values `[T, 7, U]` in CELL_PARTS order; units: the unit numbers; tokens `[T]`; guesses `[T][k]`
     token strings with `guess_probs` `[T, k]`; following `[T]`: the token that really comes next ("" at the
-    end); `guess_label`: what the guesses are ("next character", "previous word", ...).
+    end); `guess_label`: what the guesses are ("next character", "previous word", ...), in English: the figure
+    translates it (`i18n._`) where it is shown.
     """
 
     values: np.ndarray
@@ -58,7 +61,7 @@ class CellSteps:
     guesses: Sequence[Sequence[str]]
     guess_probs: np.ndarray
     following: Sequence[str]
-    guess_label: str = "next character"
+    guess_label: str = N_("next character")
     joiner: str = ""
 
     @property
@@ -85,8 +88,14 @@ def _context(cell: CellSteps, t: int) -> str:
 
 def _title(cell: CellSteps, t: int) -> str:
     nxt = cell.following[t]
-    follows = f"{cell.guess_label} really: {visible(nxt)!r}" if nxt else "end of the text"
-    text = f"step {t} of {cell.steps - 1} · reading {visible(cell.tokens[t])!r} · {follows}"
+    follows = (
+        _("{guess_label} really: {token}").format(guess_label=_(cell.guess_label), token=repr(visible(nxt)))
+        if nxt
+        else _("end of the text")
+    )
+    text = _("step {step} of {last} · reading {token} · {follows}").format(
+        step=t, last=cell.steps - 1, token=repr(visible(cell.tokens[t])), follows=follows
+    )
     return plotly_text([text])[0] + "<br><sup>" + plotly_text([_context(cell, t)])[0] + "</sup>"
 
 
@@ -123,7 +132,11 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         cols=3,
         column_widths=[0.36, 0.32, 0.32],
         horizontal_spacing=0.07,
-        subplot_titles=("gates", "memory and output", f"top {k} guesses: {cell.guess_label}"),
+        subplot_titles=(
+            _("gates"),
+            _("memory and output"),
+            _("top {count} guesses: {guess_label}").format(count=k, guess_label=_(cell.guess_label)),
+        ),
     )
     data = [go.Bar({k: v for k, v in bar.items() if k != "type"}) for bar in _frame_data(cell, active)]
     for n, unit in enumerate(cell.units):
@@ -131,14 +144,14 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         for part, (columns, col) in enumerate(((GATE_COLUMNS, 1), (MEMORY_COLUMNS, 2))):
             data[2 * n + part].update(
                 x=[CELL_PARTS[c] for c in columns],
-                name=f"unit {unit}",
+                name=_("unit {unit}").format(unit=unit),
                 legendgroup=str(unit),
                 showlegend=part == 0,
                 marker_color=colour,
                 textposition="outside",
                 textfont={"size": 11},
                 cliponaxis=False,
-                hovertemplate=f"unit {unit}<br>" + "%{x} = %{y:.4f}<extra></extra>",
+                hovertemplate=_("unit {unit}").format(unit=unit) + "<br>%{x} = %{y:.4f}<extra></extra>",
             )
             fig.add_trace(data[2 * n + part], 1, col)
     data[-1].update(
@@ -149,17 +162,17 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
         textfont={"size": 13},
         cliponaxis=False,
         showlegend=False,
-        hovertemplate="guess %{y}: p = %{x:.3f}<extra></extra>",
+        hovertemplate=_("guess {rank}: p = {p}").format(rank="%{y}", p="%{x:.3f}") + "<extra></extra>",
     )
     fig.add_trace(data[-1], 1, 3)
     memory = cell.values[first:last][:, list(MEMORY_COLUMNS)]
     bound = 1.2 * max(1.0, float(np.abs(memory).max(initial=0)))
-    fig.update_yaxes(range=[-1.2, 1.2], zeroline=True, zerolinecolor="#6b7280", title="value", row=1, col=1)
+    fig.update_yaxes(range=[-1.2, 1.2], zeroline=True, zerolinecolor="#6b7280", title=_("value"), row=1, col=1)
     fig.update_yaxes(range=[-bound, bound], zeroline=True, zerolinecolor="#6b7280", row=1, col=2)
     fig.update_xaxes(type="category", row=1, col=1)
     fig.update_xaxes(type="category", row=1, col=2)
     fig.update_yaxes(autorange="reversed", type="category", row=1, col=3)
-    fig.update_xaxes(range=[0, 1.25], title="probability", row=1, col=3)
+    fig.update_xaxes(range=[0, 1.25], title=_("probability"), row=1, col=3)
     traces = list(range(2 * len(cell.units) + 1))
     frames = [
         {"name": str(t), "data": _frame_data(cell, t), "traces": traces, "layout": {"title": {"text": _title(cell, t)}}}
@@ -193,11 +206,11 @@ def cell_view(cell: CellSteps, active: int, cap: int = FRAME_CAP) -> go.Figure:
                 "showactive": False,
                 "buttons": [
                     {
-                        "label": "▶ play",
+                        "label": _("▶ play"),
                         "method": "animate",
                         "args": [None, {**animate, "frame": {"duration": 400, "redraw": True}, "fromcurrent": True}],
                     },
-                    {"label": "❚❚ pause", "method": "animate", "args": [[None], animate]},
+                    {"label": _("❚❚ pause"), "method": "animate", "args": [[None], animate]},
                 ],
             }
         ],

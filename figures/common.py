@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
 from engine.text import show_whitespace
+from i18n import N_, _
 
-FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 14}
+# Latin text in Streamlit's face; Chinese (issue 29) in Noto Sans CJK SC, which the browser has from the system
+# (Debian's fonts-noto-cjk; Noto Sans SC where the font is installed under that name): no web font, no CDN
+CJK_FONTS = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC"
+FONT = {"family": f"Source Sans Pro, Helvetica, Arial, {CJK_FONTS}, sans-serif", "size": 14}
 # gates and attention weights (0..1): one hue, darker = higher, in normal and projector mode alike (issue 23:
 # a swap to cividis in projector mode turned "dark = keeps memory" into "yellow = keeps memory")
 SEQUENTIAL = "Blues"
@@ -28,6 +33,56 @@ OKABE_ITO = {
 QUALITATIVE = list(OKABE_ITO.values())
 PROJECTOR_FONT_PX = 20
 MASKED = "#e5e7eb"  # cells a causal model can never attend to
+
+
+ENGINE_NAMES = (  # names the engine gives layers, rows and measures, in English: `label` translates them
+    N_("embeddings"),
+    N_("layer 0 (char-CNN)"),
+    N_("mix"),
+    N_("untrained control"),
+    N_("cosine similarity"),
+    N_("cosine similarity of h"),
+    N_("post-LN"),
+    N_("pre-LN"),
+    N_("plain RNN"),
+    N_("leave-one-out"),
+    N_("static"),
+    N_("mix (average)"),
+    N_("untrained ELMo (control)"),
+    N_("GloVe 6B 50d (static)"),
+    N_("Peters et al. 2018, Table 6 (PTB, their 2-layer biLM)"),
+    N_("Peters et al. 2018, Table 5 (SemCor WSD F1)"),
+)
+NAME_PATTERNS = (  # engine names with a number in them -> the English template that `label` translates
+    (re.compile(r"layer (?P<n>\d+)"), N_("layer {n}")),
+    (re.compile(r"head (?P<n>\d+)"), N_("head {n}")),
+    (re.compile(r"layer (?P<layer>\d+), head (?P<head>\d+)"), N_("layer {layer}, head {head}")),
+    (re.compile(r"unit (?P<n>\d+)"), N_("unit {n}")),
+    (re.compile(r"unit (?P<n>\d+) \(layer (?P<layer>\d+)\)"), N_("unit {n} (layer {layer})")),
+    (re.compile(r"untrained (?P<model>\S+)"), N_("untrained {model}")),
+    (re.compile(r"L(?P<n>\d+) forward"), N_("L{n} forward")),
+    (re.compile(r"L(?P<n>\d+) backward"), N_("L{n} backward")),
+    (re.compile(r"attention \(head (?P<n>\d+)\)"), N_("attention (head {n})")),
+    (re.compile(r"attention \(mean of the heads\)"), N_("attention (mean of the heads)")),
+    (re.compile(r"(?P<model>\S+) attention"), N_("{model} attention")),
+    (re.compile(r"(?P<model>\S+) layer (?P<n>\d+)"), N_("{model} layer {n}")),
+    (re.compile(r"stratified (?P<n>\d+)-fold"), N_("stratified {n}-fold")),
+)
+
+
+def label(name: str) -> str:
+    """A name the engine gives in English (a layer, a row, a measure) in this run's interface language: the
+    catalogue's entry, else a known pattern with its number (`NAME_PATTERNS`), else `name` as it is (model
+    names, the learner's words and tokens are never translated). For names the engine gives, never for text a
+    learner typed: a typed word that happens to be a catalogue entry would be translated."""
+    shown = _(name)
+    if shown != name:
+        return shown
+    for pattern, template in NAME_PATTERNS:
+        found = pattern.fullmatch(name)
+        if found:
+            return _(template).format(**found.groupdict())
+    return name
 
 
 def token_labels(tokens: Sequence[str]) -> list[str]:
@@ -75,9 +130,10 @@ def projector(fig: go.Figure, size: int = PROJECTOR_FONT_PX) -> go.Figure:
         panel_titles = any(a.yref == "paper" and a.y is not None and a.y >= 1 for a in fig.layout.annotations)
         if legend_above or panel_titles:  # a legend row or panel titles above the plot, under the title
             top = fig.layout.margin.t if fig.layout.margin.t is not None else 50
+            lines = fig.layout.title.text.count("<br>")  # plotly anchors a title's first line: lift the pad
             fig.update_layout(  # the title at the very top, the larger legend row below it
                 margin={"t": top + 2 * size},
-                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+                title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8 + lines * (size + 4)}},
             )
     fig.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
     fig.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})

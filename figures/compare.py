@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.common import DIVERGING, SEQUENTIAL, base_layout, plotly_text, visible
+from figures.common import DIVERGING, SEQUENTIAL, base_layout, label, plotly_text, visible
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from engine.compare import PairDiff, WordView
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 ROW_PX = 26  # one layer row
 CHANGED = "#dc2626"
 # white only for exactly 0 (nothing moved), then yellow to red: the smallest move is already coloured
-SHORT_UNITS = {"char-LSTM": "change of (h, c)", "ELMo": "cosine distance", "MiniLM": "cosine distance"}  # projector
+SHORT_UNITS = {"char-LSTM": N_("change of (h, c)"), "ELMo": N_("cosine distance"), "MiniLM": N_("cosine distance")}
 MOVED = [[0.0, "#ffffff"], [1e-6, "#ffffcc"], [0.25, "#fed976"], [0.5, "#fd8d3c"], [0.75, "#e31a1c"], [1.0, "#800026"]]
 
 
@@ -93,15 +94,17 @@ def pair_heatmaps(diff: PairDiff, words: list[str] | None = None, short_titles: 
     if words is not None and len(words) != len(diff.labels):
         raise ValueError(f"words has {len(words)} labels for {len(diff.labels)} aligned words")
     height = 150 + ROW_PX * sum(len(m.layers) for m in models) + 56 * len(models)
-    titles = [f"{m.model}: {SHORT_UNITS.get(m.model, m.unit) if short_titles else m.unit}" for m in models]
+    titles = [f"{m.model}: {_(SHORT_UNITS.get(m.model, m.unit) if short_titles else m.unit)}" for m in models]
     fig = _stack([len(m.layers) for m in models], titles, height)
     labels = plotly_text([visible(label) for label in (words if words is not None else diff.labels)])
     for k, model in enumerate(models, start=1):
         digits = 1 if model.model == "char-LSTM" else 3
         axis = "coloraxis" if k == 1 else f"coloraxis{k}"
         fig.add_trace(
-            _cells(model.distance, labels, model.layers, axis, _cell_text(model.distance, model.moved, digits), 11,
-                   "%{x}<br>%{y}<br>moved by %{text}<extra>" + model.model + "</extra>"),
+            _cells(model.distance, labels, [label(name) for name in model.layers], axis,
+                   _cell_text(model.distance, model.moved, digits), 11,
+                   "%{x}<br>%{y}<br>" + _("moved by {value}").format(value="%{text}") + "<extra>" + model.model
+                   + "</extra>"),
             row=k,
             col=1,
         )  # fmt: skip
@@ -125,7 +128,8 @@ def sentence_rows(view: WordView) -> go.Figure:
     """
     groups = view.groups
     height = 190 + ROW_PX * sum(len(g.layers) for g in groups) + 56 * len(groups)
-    fig = _stack([len(g.layers) for g in groups], [f"{g.model}: {g.what}" for g in groups], height, strip=True)
+    titles = [f"{label(g.model)}: {label(g.what)}" for g in groups]
+    fig = _stack([len(g.layers) for g in groups], titles, height, strip=True)
     labels = plotly_text([visible(label) for label in view.labels])
     colours = ["#111827"] * len(labels)
     colours[view.word] = CHANGED
@@ -138,7 +142,7 @@ def sentence_rows(view: WordView) -> go.Figure:
             textposition="top center",
             marker={"symbol": "square", "size": 14, "color": colours},
             cliponaxis=False,
-            hovertemplate="click to choose %{x}<extra></extra>",
+            hovertemplate=_("click to choose {word}").format(word="%{x}") + "<extra></extra>",
             showlegend=False,
         ),
         row=1,
@@ -149,8 +153,10 @@ def sentence_rows(view: WordView) -> go.Figure:
     for k, group in enumerate(groups, start=2):
         is_attention = k == len(groups) + 1
         fig.add_trace(
-            _cells(group.values, labels, group.layers, "coloraxis2" if is_attention else "coloraxis",
-                   _cell_text(group.values, None, 2), 10, "%{y}, %{x}: %{text}<extra>" + group.model + "</extra>"),
+            _cells(group.values, labels, [label(name) for name in group.layers],
+                   "coloraxis2" if is_attention else "coloraxis",
+                   _cell_text(group.values, None, 2), 10,
+                   "%{y}, %{x}: %{text}<extra>" + label(group.model) + "</extra>"),
             row=k,
             col=1,
         )  # fmt: skip
@@ -160,13 +166,13 @@ def sentence_rows(view: WordView) -> go.Figure:
             "colorscale": DIVERGING,
             "cmin": -1,
             "cmax": 1,
-            "colorbar": _colorbar(fig, 3, "cosine", [-1.0, 0.0, 1.0]),
+            "colorbar": _colorbar(fig, 3, _("cosine"), [-1.0, 0.0, 1.0]),
         },
         coloraxis2={
             "colorscale": SEQUENTIAL,
             "cmin": 0,
             "cmax": attention_top,
-            "colorbar": _colorbar(fig, len(groups) + 1, "attention", [0.0, attention_top]),
+            "colorbar": _colorbar(fig, len(groups) + 1, _("attention"), [0.0, attention_top]),
         },
     )
     fig.add_vrect(x0=view.word - 0.5, x1=view.word + 0.5, line={"color": CHANGED, "width": 3}, row="all", col=1)
@@ -182,7 +188,8 @@ def unit_bars(view: WordView) -> go.Figure:
     fig = make_subplots(rows=1, cols=layers, subplot_titles=[f"char-LSTM L{k + 1}" for k in range(layers)])
     for k in range(layers):
         hover = [
-            f"unit {u}<br>‖Δ(h, c)‖ {d:.2f}<br>c: {cb:.2f} → {ca:.2f}<br>h: {hb:.2f} → {ha:.2f}"
+            _("unit {unit}").format(unit=u)
+            + f"<br>‖Δ(h, c)‖ {d:.2f}<br>c: {cb:.2f} → {ca:.2f}<br>h: {hb:.2f} → {ha:.2f}"
             for u, d, cb, ca, hb, ha in zip(
                 units.units[k], units.change[k], units.c_before[k], units.c_after[k],
                 units.h_before[k], units.h_after[k], strict=True,
@@ -191,7 +198,7 @@ def unit_bars(view: WordView) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=units.change[k],
-                y=[f"unit {u}" for u in units.units[k]],
+                y=[_("unit {unit}").format(unit=u) for u in units.units[k]],
                 orientation="h",
                 marker={"color": "#2563eb"},
                 hovertext=hover,
@@ -202,6 +209,6 @@ def unit_bars(view: WordView) -> go.Figure:
             col=k + 1,
         )
         fig.update_yaxes(autorange="reversed", row=1, col=k + 1)
-        fig.update_xaxes(title="‖Δ(h, c)‖ across the word", row=1, col=k + 1)
+        fig.update_xaxes(title=_("‖Δ(h, c)‖ across the word"), row=1, col=k + 1)
     fig = base_layout(fig, height=110 + 24 * units.units.shape[1])
     return fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})

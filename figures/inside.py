@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from figures.common import base_layout, plotly_literal, plotly_text
+from i18n import _
 
 if TYPE_CHECKING:
     from engine.analysis.ablation import HeadsOffResult
@@ -42,7 +43,8 @@ def word_labels(words: list[str]) -> list[str]:
 
 
 def _bars(values: np.ndarray, colour: str = BLUE, **kwargs) -> go.Bar:
-    return go.Bar(y=values, marker_color=colour, hovertemplate="dim %{x}: %{y:.3f}<extra></extra>", **kwargs)
+    hover = _("dim {dim}: {value}").format(dim="%{x}", value="%{y:.3f}") + "<extra></extra>"
+    return go.Bar(y=values, marker_color=colour, hovertemplate=hover, **kwargs)
 
 
 def stage_figure(
@@ -53,14 +55,16 @@ def stage_figure(
     `play`: the score and softmax stages get a ▶ play button that shows every query token in turn, as
     client-side plotly frames (up to FRAME_CAP tokens; no server round trip)."""
     name = plotly_literal(token_name(opened, query))
-    where = f"layer {opened.layer}, head {opened.head}"
+    where = _("layer {layer}, head {head}").format(layer=opened.layer, head=opened.head)
     labels = key_labels(opened)
     if stage == "x":
         fig = go.Figure(_bars(opened.x[query]))
-        title = f"x: the vector of {name} entering {where} ({opened.x.shape[1]} numbers)"
+        title = _("x: the vector of {token} entering {where} ({count} numbers)").format(
+            token=name, where=where, count=opened.x.shape[1]
+        )
     elif stage == "q":
         fig = go.Figure(_bars(opened.q[query], text=[f"{v:.1f}" for v in opened.q[query]], textposition="outside"))
-        title = f"q = x·W_Q: the query of {name}, all {opened.d_head} numbers"
+        title = _("q = x·W_Q: the query of {token}, all {count} numbers").format(token=name, count=opened.d_head)
     elif stage in ("scores", "scaled", "softmax"):
         values = {"scores": opened.scores, "scaled": opened.scaled, "softmax": opened.weights}[stage][query]
         allowed = np.ones_like(values, dtype=bool) if opened.mask is None else opened.mask[query]
@@ -82,7 +86,9 @@ def stage_figure(
         if play:
             _add_query_frames(fig, opened, stage, decimals)
     elif stage == "weighted sum":
-        fig = make_subplots(1, 2, column_widths=[0.55, 0.45], subplot_titles=("values V (rows: keys)", "weights · V"))
+        fig = make_subplots(
+            1, 2, column_widths=[0.55, 0.45], subplot_titles=(_("values V (rows: keys)"), _("weights · V"))
+        )
         fig.add_trace(
             go.Heatmap(
                 z=opened.v,
@@ -90,38 +96,48 @@ def stage_figure(
                 colorscale="RdBu",
                 zmid=0,
                 showscale=False,
-                hovertemplate="%{y}, dim %{x}: %{z:.3f}<extra></extra>",
+                hovertemplate="%{y}, "
+                + _("dim {dim}: {value}").format(dim="%{x}", value="%{z:.3f}")
+                + "<extra></extra>",
             ),
             1,
             1,
         )
         fig.add_trace(_bars(opened.head_output[query], ORANGE), 1, 2)
         fig.update_yaxes(autorange="reversed", row=1, col=1)
-        title = f"the head's output for {name}: the values averaged with its weights ({opened.d_head} numbers)"
+        title = _("the head's output for {token}: the values averaged with its weights ({count} numbers)").format(
+            token=name, count=opened.d_head
+        )
     elif stage == "attention block":
         fig = make_subplots(
             3,
             1,
             shared_xaxes=True,
             vertical_spacing=0.08,
-            subplot_titles=("x (the input)", "all heads · W_O", "layer norm(x + all heads · W_O)"),
+            subplot_titles=(_("x (the input)"), _("all heads · W_O"), _("layer norm(x + all heads · W_O)")),
         )
         for row, values in enumerate((opened.x[query], opened.projected[query], opened.attention_norm[query]), 1):
             fig.add_trace(_bars(values, GREEN if row == 3 else BLUE), row, 1)
-        title = f"the {opened.num_heads} heads joined, projected, added to x and normalised ({opened.norm_order})"
+        title = _("the {heads} heads joined, projected, added to x and normalised ({order})").format(
+            heads=opened.num_heads, order=_(opened.norm_order)
+        )
     elif stage == "feed-forward":
         fig = make_subplots(
             2,
             1,
             vertical_spacing=0.15,
             subplot_titles=(
-                f"{opened.activation}(x·W_1): {opened.ffn_activation.shape[1]} hidden units",
-                "the layer's output",
+                _("{activation}(x·W_1): {count} hidden units").format(
+                    activation=opened.activation, count=opened.ffn_activation.shape[1]
+                ),
+                _("the layer's output"),
             ),
         )
         fig.add_trace(_bars(opened.ffn_activation[query], ORANGE), 1, 1)
         fig.add_trace(_bars(opened.layer_output[query], GREEN), 2, 1)
-        title = f"the feed-forward block, its residual and layer norm: {name} leaves {where}"
+        title = _("the feed-forward block, its residual and layer norm: {token} leaves {where}").format(
+            token=name, where=where
+        )
     else:
         raise ValueError(f"Unknown stage {stage!r}; one of {', '.join(STAGES)}.")
     fig.update_layout(showlegend=False, bargap=0.1)
@@ -130,11 +146,13 @@ def stage_figure(
 
 def _row_title(opened: OpenedLayer, query: int, stage: str) -> str:
     name = plotly_literal(token_name(opened, query))
-    return {
-        "scores": f"raw scores q·k: {name} against every key",
-        "scaled": f"scaled scores q·k ÷ √{opened.d_head} = ÷ {opened.scale:.2f} ({name})",
-        "softmax": f"softmax: the weights {name} gives every key (they sum to 1)",
-    }[stage]
+    if stage == "scores":
+        return _("raw scores q·k: {token} against every key").format(token=name)
+    if stage == "scaled":
+        return _("scaled scores q·k ÷ √{d_head} = ÷ {scale:.2f} ({token})").format(
+            d_head=opened.d_head, scale=opened.scale, token=name
+        )
+    return _("softmax: the weights {token} gives every key (they sum to 1)").format(token=name)
 
 
 def _labels(values: np.ndarray, decimals: int | None) -> list[str] | None:
@@ -157,8 +175,8 @@ def _add_query_frames(fig: go.Figure, opened: OpenedLayer, stage: str, decimals:
     fig.update_layout(updatemenus=[{
         "type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right", "yanchor": "bottom",
         "showactive": False, "buttons": [
-            {"label": "▶ play: every query", "method": "animate", "args": [None, {**animate, "fromcurrent": True}]},
-            {"label": "❚❚ pause", "method": "animate", "args": [[None], {**animate, "frame": {"duration": 0}}]},
+            {"label": _("▶ play: every query"), "method": "animate", "args": [None, {**animate, "fromcurrent": True}]},
+            {"label": _("❚❚ pause"), "method": "animate", "args": [[None], {**animate, "frame": {"duration": 0}}]},
         ],
     }])  # fmt: skip
 
@@ -172,45 +190,49 @@ def stage_sentence(opened: OpenedLayer, query: int, stage: str) -> str:
     heaviest = int(np.argmax(opened.weights[query]))
     x = opened.x[query]
     if stage == "x":
-        first = " (its token, position and token-type embeddings summed, then layer-normalised)" * (opened.layer == 1)
-        return (
-            f"{name} enters layer {opened.layer} as {len(x)} numbers{first}; their length is {np.linalg.norm(x):.1f}."
-        )
+        if opened.layer == 1:
+            template = _(
+                "{token} enters layer {layer} as {count} numbers (its token, position and token-type embeddings "
+                "summed, then layer-normalised); their length is {length:.1f}."
+            )
+        else:
+            template = _("{token} enters layer {layer} as {count} numbers; their length is {length:.1f}.")
+        return template.format(token=name, layer=opened.layer, count=len(x), length=np.linalg.norm(x))
     if stage == "q":
-        return (
-            f"Multiplying x by this head's query matrix W_Q gives q, {opened.d_head} numbers saying what {name} "
-            f"looks for; every token also gets a key k (what it offers) and a value v (what it passes on)."
-        )
+        return _(
+            "Multiplying x by this head's query matrix W_Q gives q, {count} numbers saying what {token} "
+            "looks for; every token also gets a key k (what it offers) and a value v (what it passes on)."
+        ).format(count=opened.d_head, token=name)
     if stage == "scores":
-        return (
-            f"The dot product q·k with every key scores how well each token matches: the largest is "
-            f"{row[top]:.2f}, for {token_name(opened, top)}."
-        )
+        return _(
+            "The dot product q·k with every key scores how well each token matches: the largest is {score:.2f}, "
+            "for {key}."
+        ).format(score=row[top], key=token_name(opened, top))
     if stage == "scaled":
-        return (
-            f"Each score is divided by √{opened.d_head} = {opened.scale:.2f} so the softmax does not saturate: "
-            f"{row[top]:.2f} becomes {opened.scaled[query, top]:.2f}."
-        )
+        return _(
+            "Each score is divided by √{d_head} = {scale:.2f} so the softmax does not saturate: "
+            "{score:.2f} becomes {scaled:.2f}."
+        ).format(d_head=opened.d_head, scale=opened.scale, score=row[top], scaled=opened.scaled[query, top])
     if stage == "softmax":
-        return (
-            f"The softmax turns the scaled scores into weights that are positive and sum to 1: "
-            f"{token_name(opened, heaviest)} gets the most, {opened.weights[query, heaviest]:.3f}."
-        )
+        return _(
+            "The softmax turns the scaled scores into weights that are positive and sum to 1: "
+            "{key} gets the most, {weight:.3f}."
+        ).format(key=token_name(opened, heaviest), weight=opened.weights[query, heaviest])
     if stage == "weighted sum":
-        return (
-            f"The head's output is the weighted sum of the {len(row)} value vectors: "
-            f"{opened.d_head} numbers of length {np.linalg.norm(opened.head_output[query]):.2f}."
-        )
+        return _(
+            "The head's output is the weighted sum of the {count} value vectors: "
+            "{d_head} numbers of length {length:.2f}."
+        ).format(count=len(row), d_head=opened.d_head, length=np.linalg.norm(opened.head_output[query]))
     if stage == "attention block":
-        return (
-            f"All {opened.num_heads} heads' outputs are joined ({opened.all_heads.shape[1]} numbers), projected by "
-            f"W_O, added back to x (the residual) and layer-normalised."
-        )
+        return _(
+            "All {heads} heads' outputs are joined ({count} numbers), projected by "
+            "W_O, added back to x (the residual) and layer-normalised."
+        ).format(heads=opened.num_heads, count=opened.all_heads.shape[1])
     moved = 1 - float(x @ opened.layer_output[query] / (np.linalg.norm(x) * np.linalg.norm(opened.layer_output[query])))
-    return (
-        f"A feed-forward block ({opened.ffn_activation.shape[1]} {opened.activation} units) works on each token "
-        f"alone, then residual and layer norm again: the output is 1 − cos = {moved:.3f} away from x."
-    )
+    return _(
+        "A feed-forward block ({count} {activation} units) works on each token "
+        "alone, then residual and layer norm again: the output is 1 − cos = {moved:.3f} away from x."
+    ).format(count=opened.ffn_activation.shape[1], activation=opened.activation, moved=moved)
 
 
 def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
@@ -220,8 +242,8 @@ def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
         2,
         horizontal_spacing=0.08,
         subplot_titles=(
-            "the model's learned position embeddings",
-            f"sinusoidal encoding (Vaswani et al. §3.5), d = {maps.d}",
+            _("the model's learned position embeddings"),
+            _("sinusoidal encoding (Vaswani et al. §3.5), d = {d}").format(d=maps.d),
         ),
     )
     for col, z in enumerate((maps.learned, maps.sinusoidal), 1):
@@ -233,14 +255,17 @@ def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
                 colorscale="RdBu",
                 reversescale=True,
                 showscale=col == 2,
-                hovertemplate="positions %{y} and %{x}: cos %{z:.2f}<extra></extra>",
+                hovertemplate=_("positions {first} and {second}: cos {cos}").format(
+                    first="%{y}", second="%{x}", cos="%{z:.2f}"
+                )
+                + "<extra></extra>",
             ),
             1,
             col,
         )
-        fig.update_yaxes(autorange="reversed", title_text="position" if col == 1 else None, row=1, col=col)
-        fig.update_xaxes(title_text="position", row=1, col=col)
-    return base_layout(fig, title="Cosine similarity of every pair of positions", height=height)
+        fig.update_yaxes(autorange="reversed", title_text=_("position") if col == 1 else None, row=1, col=col)
+        fig.update_xaxes(title_text=_("position"), row=1, col=col)
+    return base_layout(fig, title=_("Cosine similarity of every pair of positions"), height=height)
 
 
 def order_swap(swap: OrderSwap, height: int = HEIGHT) -> go.Figure:
@@ -248,14 +273,16 @@ def order_swap(swap: OrderSwap, height: int = HEIGHT) -> go.Figure:
     labels = word_labels(swap.words)
     fig = go.Figure(
         [
-            go.Bar(name="with position embeddings", x=labels, y=swap.moved_with, marker_color=BLUE),
-            go.Bar(name="without them", x=labels, y=swap.moved_without, marker_color=ORANGE),
+            go.Bar(name=_("with position embeddings"), x=labels, y=swap.moved_with, marker_color=BLUE),
+            go.Bar(name=_("without them"), x=labels, y=swap.moved_without, marker_color=ORANGE),
         ]
     )
     fig.update_traces(hovertemplate="%{x}: 1 − cos = %{y:.2e}<extra></extra>")
-    fig.update_yaxes(title_text="1 − cos (0 = unmoved)")
+    fig.update_yaxes(title_text=_("1 − cos (0 = unmoved)"))
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    title = f"Words {swap.first} and {swap.second} swapped: how far each word's final vector moved"
+    title = _("Words {first} and {second} swapped: how far each word's final vector moved").format(
+        first=swap.first, second=swap.second
+    )
     return base_layout(fig, title=title, height=height)
 
 
@@ -269,8 +296,10 @@ def heads_off(result: HeadsOffResult) -> go.Figure:
             hovertemplate="%{x}: 1 − cos = %{y:.4f}<extra></extra>",
         )
     )
-    fig.update_yaxes(title_text="1 − cos (0 = unmoved)")
-    chosen = "; ".join(
-        f"layer {k}: heads {', '.join(map(str, sorted(h)))}" for k, h in sorted(result.heads_off.items())
+    fig.update_yaxes(title_text=_("1 − cos (0 = unmoved)"))
+    chosen = _("; ").join(
+        _("layer {layer}: heads {heads}").format(layer=k, heads=", ".join(map(str, sorted(h))))
+        for k, h in sorted(result.heads_off.items())
     )
-    return base_layout(fig, title=f"How far each word's final vector moved ({chosen or 'no head'} off)", height=HEIGHT)
+    title = _("How far each word's final vector moved ({heads} off)").format(heads=chosen or _("no head"))
+    return base_layout(fig, title=title, height=HEIGHT)

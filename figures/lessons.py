@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import OKABE_ITO, QUALITATIVE, base_layout, plotly_text
+from figures.common import OKABE_ITO, QUALITATIVE, base_layout, label, plotly_text
+from i18n import _
 
 DASHES = ("solid", "dash", "dot", "dashdot")
 
@@ -23,11 +24,13 @@ def step_profile(
 ) -> go.Figure:
     """One line per series over the steps of a text (`i:token` labels); `marked` outlines one step.
 
-    Lines differ by colour (Okabe-Ito) and by dash pattern, so no two are told apart by colour alone.
+    Lines differ by colour (Okabe-Ito) and by dash pattern, so no two are told apart by colour alone. The
+    titles and series names are shown through `i18n._` (a lesson may pass them in English, marked `N_`).
     """
     x = plotly_text(step_labels)
     fig = go.Figure()
-    for k, (name, values) in enumerate(series.items()):
+    for k, (english, values) in enumerate(series.items()):
+        name = label(english)
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -44,9 +47,9 @@ def step_profile(
         )
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
     fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
-    fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None)
+    fig.update_yaxes(title=_(y_title), range=list(y_range) if y_range else None)
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, hovermode="x unified")
-    base_layout(fig, title=title, height=380)
+    base_layout(fig, title=_(title), height=380)
     if len(series) > 1:  # the legend row sits between the title and the plot, never on the title
         fig.update_layout(margin={"t": 90}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})
     return fig
@@ -67,7 +70,7 @@ def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.F
         fig.add_vrect(
             x0=first - 0.5, x1=last + 0.5, line={"color": OKABE_ITO["black"], "width": 2, "dash": "dot"},
             fillcolor="rgba(0,0,0,0)", layer="above",
-            annotation_text=label if n == 0 and label else None, annotation_position="inside top left",
+            annotation_text=_(label) if n == 0 and label else None, annotation_position="inside top left",
         )  # fmt: skip
     return fig
 
@@ -85,6 +88,6 @@ def category_bars(
         )
     )  # fmt: skip
     high = float(np.max(values)) if len(values) else 1.0
-    fig.update_yaxes(title=y_title, range=[0.0, max(high, 1e-9) * 1.2])  # from 0: a small gap looks small
+    fig.update_yaxes(title=_(y_title), range=[0.0, max(high, 1e-9) * 1.2])  # from 0: a small gap looks small
     fig.update_xaxes(type="category")
-    return base_layout(fig, title=title, height=340)
+    return base_layout(fig, title=_(title), height=340)

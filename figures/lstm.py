@@ -8,7 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import DIVERGING, OKABE_ITO, QUALITATIVE, SEQUENTIAL, base_layout, panel_row, plotly_text
+from figures.common import (
+    DIVERGING,
+    OKABE_ITO,
+    QUALITATIVE,
+    SEQUENTIAL,
+    base_layout,
+    label,
+    panel_row,
+    plotly_text,
+)
+from i18n import N_, _
 
 # Okabe-Ito colours, and a dash pattern per gate: no two lines differ by red against green alone
 GATE_COLOURS = {
@@ -20,6 +30,13 @@ GATE_COLOURS = {
     "h": OKABE_ITO["black"],
 }
 GATE_DASHES = {"f": "solid", "i": "dash", "o": "dot", "g": "dashdot", "c": "solid", "h": "dash"}
+LINE_NAMES = {  # English, translated where drawn
+    "f": N_("forget gate f"),
+    "i": N_("input gate i"),
+    "o": N_("output gate o"),
+    "c": N_("cell state c"),
+    "h": N_("output h"),
+}
 
 
 def value_range(quantity: str, values: np.ndarray) -> tuple[float, float, str]:
@@ -76,23 +93,26 @@ def gates_heatmap(
         go.Heatmap(
             z=np.asarray(values, dtype=np.float32).T,
             x=plotly_text(step_labels),
-            y=[f"unit {u}" for u in units],
+            y=[_("unit {unit}").format(unit=u) for u in units],
             colorscale=scale,
             zmin=zmin,
             zmax=zmax,
             zmid=0.0 if scale == DIVERGING else None,
             colorbar={"title": {"text": quantity, "side": "right"}, "thickness": 14},
-            hovertemplate="step %{x}<br>%{y}<br>" + quantity + " = %{z:.4f}<extra></extra>",
+            hovertemplate=_("step {step}").format(step="%{x}")
+            + "<br>%{y}<br>"
+            + quantity
+            + " = %{z:.4f}<extra></extra>",
         )
     )
     every_label = {"tickmode": "linear", "dtick": 1} if len(step_labels) <= 120 else {}
-    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, title="step", **every_label)
+    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, title=_("step"), **every_label)
     fig.update_yaxes(
         type="category", autorange="reversed", tickfont={"size": 11}, **({"dtick": 1} if len(units) <= 48 else {})
     )
     height = int(min(1200, max(320, 140 + 14 * len(units))))
     mark_steps(fig, marked, band_only=True)
-    return base_layout(fig, title=title, height=height)
+    return base_layout(fig, title=label(title), height=height)
 
 
 def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[bool] | None = None) -> go.Figure:
@@ -100,7 +120,7 @@ def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[boo
     step axis, laid out in one pass as `make_subplots(rows=2, shared_xaxes=True)` would); `marked` `[T]`
     steps (the quoted spans by default) shaded yellow in both panels."""
     x = plotly_text(step_labels)
-    names = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c", "h": "output h"}
+    names = {q: _(name) for q, name in LINE_NAMES.items()}
     traces = [_line(x, view.get(q)[:, unit], names[q], q, "x", "y") for q in ("f", "i", "o")]
     traces += [_line(x, view.get(q)[:, unit], names[q], q, "x2", "y2") for q in ("c", "h")]
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
@@ -108,11 +128,11 @@ def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[boo
     layout = {
         "xaxis": {**steps, "anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False},
         "xaxis2": {**steps, "anchor": "y2", "domain": [0.0, 1.0]},
-        "yaxis": {"anchor": "x", "domain": [0.54, 1.0], "range": [-0.05, 1.05], "title": {"text": "gate"}},
+        "yaxis": {"anchor": "x", "domain": [0.54, 1.0], "range": [-0.05, 1.05], "title": {"text": _("gate")}},
         "yaxis2": {
             "anchor": "x2",
             "domain": [0.0, 0.46],
-            "title": {"text": "state"},
+            "title": {"text": _("state")},
             "zeroline": True,
             "zerolinecolor": "#9ca3af",
         },
@@ -121,7 +141,7 @@ def unit_lines(view, unit: int, step_labels: Sequence[str], marked: Sequence[boo
     }
     fig = go.Figure(data=traces, layout=layout)
     mark_steps(fig, marked)  # both panels share one step axis and the full height
-    return base_layout(fig, title=f"Unit {unit} over the text (yellow: marked steps)", height=460)
+    return base_layout(fig, title=_("Unit {unit} over the text (yellow: marked steps)").format(unit=unit), height=460)
 
 
 def _line(x, y, name: str, quantity: str, xaxis: str = "x", yaxis: str = "y") -> go.Scatter:
@@ -141,17 +161,19 @@ def ledger(view, unit: int, step_labels: Sequence[str]) -> go.Figure:
     x = plotly_text(step_labels)
     fig = go.Figure(
         [
-            go.Bar(x=x, y=view.kept[:, unit], name="kept: f·c(t-1)", marker_color=OKABE_ITO["sky blue"]),
-            go.Bar(x=x, y=view.written[:, unit], name="written: i·g", marker_color=OKABE_ITO["orange"]),
+            go.Bar(x=x, y=view.kept[:, unit], name=_("kept: f·c(t-1)"), marker_color=OKABE_ITO["sky blue"]),
+            go.Bar(x=x, y=view.written[:, unit], name=_("written: i·g"), marker_color=OKABE_ITO["orange"]),
             go.Scatter(
-                x=x, y=view.c[:, unit], name="cell state c", mode="lines+markers", line={"color": OKABE_ITO["black"]}
+                x=x, y=view.c[:, unit], name=_("cell state c"), mode="lines+markers", line={"color": OKABE_ITO["black"]}
             ),
         ]
     )
     every_label = {"tickmode": "linear", "dtick": 1} if len(x) <= 120 else {}
     fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 11}, **every_label)
     fig.update_layout(barmode="relative", legend={"orientation": "h", "y": 1.1, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title=f"Unit {unit}: what the memory kept and what it wrote", height=380)
+    return base_layout(
+        fig, title=_("Unit {unit}: what the memory kept and what it wrote").format(unit=unit), height=380
+    )
 
 
 def saturation_scatter(
@@ -160,7 +182,7 @@ def saturation_scatter(
     """Karpathy et al. (2015) Fig. 4: per unit, the fraction of steps each gate is right-saturated
     (> 0.9, x) against left-saturated (< 0.1, y); one panel per gate, one colour per layer."""
     gates = ("i", "f", "o")
-    layout, titles = panel_row(["input gate i", "forget gate f", "output gate o"], 0.06)
+    layout, titles = panel_row([_(LINE_NAMES[gate]) for gate in gates], 0.06)
     traces = []
     for column, gate in enumerate(gates, start=1):
         suffix = "" if column == 1 else str(column)
@@ -172,12 +194,14 @@ def saturation_scatter(
                     x=right,
                     y=left,
                     mode="markers",
-                    name=name,
+                    name=label(name),
                     legendgroup=name,
                     showlegend=column == 1,
                     marker={"color": QUALITATIVE[k % len(QUALITATIVE)], "size": 6, "opacity": 0.6},
-                    hovertemplate=f"{name}, unit %{{customdata}}<br>right-saturated %{{x:.2f}}<br>"
-                    "left-saturated %{y:.2f}<extra></extra>",
+                    hovertemplate=_("{layer}, unit {unit}<br>right-saturated {right}<br>left-saturated {left}").format(
+                        layer=label(name), unit="%{customdata}", right="%{x:.2f}", left="%{y:.2f}"
+                    )
+                    + "<extra></extra>",
                     customdata=np.arange(len(left)),
                     **axes,
                 )
@@ -187,8 +211,10 @@ def saturation_scatter(
                 x=[0, 1], y=[1, 0], mode="lines", line={"color": "#9ca3af", "dash": "dot"}, showlegend=False, **axes
             )
         )
-        layout[f"xaxis{suffix}"].update(range=[-0.02, 1.02], title={"text": "fraction > 0.9"})
-        layout[f"yaxis{suffix}"].update(range=[-0.02, 1.02], title={"text": "fraction < 0.1" if column == 1 else None})
+        layout[f"xaxis{suffix}"].update(range=[-0.02, 1.02], title={"text": _("fraction > 0.9")})
+        layout[f"yaxis{suffix}"].update(
+            range=[-0.02, 1.02], title={"text": _("fraction < 0.1") if column == 1 else None}
+        )
     layout.update(annotations=titles, legend={"orientation": "h", "y": -0.25, "x": 0})
     fig = base_layout(go.Figure(data=traces, layout=layout), height=420)
     return fig.update_layout(margin={"t": 40})  # room for the panel titles

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import OKABE_ITO, base_layout, plotly_literal, plotly_text, visible
+from figures.common import OKABE_ITO, base_layout, label, plotly_literal, plotly_text, visible
+from i18n import _
 
 FLOOR = 1e-6  # influence below a millionth of the peak is drawn at the floor of the log scale
 COLORS = {"plain RNN": OKABE_ITO["vermillion"], "LSTM": OKABE_ITO["blue"]}
@@ -31,13 +32,14 @@ def connectivity_strip(tokens: Sequence[str], influence: Mapping[str, np.ndarray
     z = np.stack([np.log10(relative(influence[name])) for name in names])  # [models, t+1]
     x = [f"{k + 1}" for k in range(len(tokens))]
     labels = plotly_text([visible(t) for t in tokens])
-    hover = [[f"character {k + 1} '{labels[k]}'<br>{name}: {10 ** z[m, k]:.2g} of the peak" for k in range(len(x))]
+    hover = [[_("character {number} '{char}'<br>{model}: {share:.2g} of the peak").format(
+                number=k + 1, char=labels[k], model=label(name), share=10 ** z[m, k]) for k in range(len(x))]
              for m, name in enumerate(names)]  # fmt: skip
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=x,
-            y=names,
+            y=[label(name) for name in names],
             zmin=-4,
             zmax=0,
             colorscale="Viridis",
@@ -46,14 +48,16 @@ def connectivity_strip(tokens: Sequence[str], influence: Mapping[str, np.ndarray
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
             colorbar={
-                "title": {"text": "influence<br>(of peak)"},
+                "title": {"text": _("influence<br>(of peak)")},
                 "tickvals": [-4, -3, -2, -1, 0],
                 "ticktext": ["0.0001", "0.001", "0.01", "0.1", "1"],
             },
         )
     )
-    fig.update_xaxes(title="character read (counted from 1)", type="category", showticklabels=len(tokens) <= 60)
-    title = f"Influence of each character on predicting '{plotly_literal(visible(next_char))}' (log scale)"
+    fig.update_xaxes(title=_("character read (counted from 1)"), type="category", showticklabels=len(tokens) <= 60)
+    title = _("Influence of each character on predicting '{char}' (log scale)").format(
+        char=plotly_literal(visible(next_char))
+    )
     return base_layout(fig, title=title, height=230)
 
 
@@ -66,22 +70,25 @@ def influence_by_distance(influence: Mapping[str, np.ndarray]) -> go.Figure:
             go.Scatter(
                 x=np.arange(len(rel)),
                 y=rel,
-                name=name,
+                name=label(name),
                 mode="lines",
                 line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 3},
-                hovertemplate=name + ": %{y:.2g} of the peak, %{x} characters back<extra></extra>",
+                hovertemplate=_("{model}: {share} of the peak, {distance} characters back").format(
+                    model=label(name), share="%{y:.2g}", distance="%{x}"
+                )
+                + "<extra></extra>",
             )
         )
     fig.add_hline(
-        y=0.01, line={"color": "#6b7280", "dash": "dot"}, annotation_text="1 % of the peak",
-        annotation_position="bottom right",
+        y=0.01, line={"color": "#6b7280", "dash": "dot"},
+        annotation_text=_("{percent} of the peak").format(percent="1 %"), annotation_position="bottom right",
     )  # fmt: skip
-    fig.update_xaxes(title="distance: characters back from the prediction")
+    fig.update_xaxes(title=_("distance: characters back from the prediction"))
     fig.update_yaxes(
-        title="influence (of its peak)", type="log", range=[np.log10(FLOOR), 0.1], dtick=1, exponentformat="power"
+        title=_("influence (of its peak)"), type="log", range=[np.log10(FLOOR), 0.1], dtick=1, exponentformat="power"
     )
     fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0})
-    return base_layout(fig, title="Influence against distance, both models", height=340)
+    return base_layout(fig, title=_("Influence against distance, both models"), height=340)
 
 
 def gradient_paths(
@@ -91,13 +98,13 @@ def gradient_paths(
     ‖∂ log p / ∂ c‖ and the RNN's ‖∂ log p / ∂ h‖ (each relative to its peak), log y.
     `forget_product` `[t+1]`, `rnn_hidden` and `lstm_cell` `[t+1]` (one layer), step order."""
     series = {
-        f"LSTM {unit_label}: ∏ forget gates": (
+        _("LSTM {unit}: ∏ forget gates").format(unit=label(unit_label)): (
             np.maximum(forget_product, FLOOR),
             OKABE_ITO["blue"],
             "solid",
         ),
-        "LSTM: gradient at the cell state c": (relative(lstm_cell), OKABE_ITO["sky blue"], "dot"),
-        "plain RNN: gradient at the state h": (relative(rnn_hidden), OKABE_ITO["vermillion"], "dash"),
+        _("LSTM: gradient at the cell state c"): (relative(lstm_cell), OKABE_ITO["sky blue"], "dot"),
+        _("plain RNN: gradient at the state h"): (relative(rnn_hidden), OKABE_ITO["vermillion"], "dash"),
     }
     fig = go.Figure()
     for name, (values, color, dash) in series.items():
@@ -108,12 +115,13 @@ def gradient_paths(
                 name=plotly_literal(name),
                 mode="lines",
                 line={"color": color, "dash": dash, "width": 3},
-                hovertemplate="%{y:.2g}, %{x} characters back<extra></extra>",
+                hovertemplate=_("{value}, {distance} characters back").format(value="%{y:.2g}", distance="%{x}")
+                + "<extra></extra>",
             )
         )
-    fig.update_xaxes(title="distance: characters back from the prediction")
+    fig.update_xaxes(title=_("distance: characters back from the prediction"))
     fig.update_yaxes(
-        title="value (gradients: of their peak)",
+        title=_("value (gradients: of their peak)"),
         type="log",
         range=[np.log10(FLOOR), 0.1],
         dtick=1,
@@ -123,7 +131,7 @@ def gradient_paths(
         # right, halfway down: between the LSTM's lines near 1 and the plain RNN's, which has fallen by then
         legend={"x": 0.99, "y": 0.5, "xanchor": "right", "yanchor": "middle", "bgcolor": "rgba(255,255,255,0.85)"}
     )
-    return base_layout(fig, title="What carries the gradient back", height=400)
+    return base_layout(fig, title=_("What carries the gradient back"), height=400)
 
 
 def memory_curve(
@@ -142,11 +150,14 @@ def memory_curve(
                 y=p.ravel(),
                 customdata=np.stack([d_index.ravel(), k_index.ravel()], axis=1).tolist(),
                 mode="markers",
-                name=f"{name}: each text",
+                name=_("{model}: each text").format(model=label(name)),
                 showlegend=False,  # the mean line's entry names the colour; hover names each point's model
                 marker={"color": COLORS.get(name), "size": 9, "opacity": 0.55,
                         "symbol": "circle" if name == "LSTM" else "diamond"},
-                hovertemplate=name + ": P = %{y:.3f} after %{x} characters (click to read)<extra></extra>",
+                hovertemplate=_("{model}: P = {p} after {count} characters (click to read)").format(
+                    model=label(name), p="%{y:.3f}", count="%{x}"
+                )
+                + "<extra></extra>",
             )
         )  # fmt: skip
         fig.add_trace(
@@ -154,7 +165,7 @@ def memory_curve(
                 x=x,
                 y=p.mean(axis=1),
                 mode="lines",
-                name=f"{name}: mean",
+                name=_("{model}: mean").format(model=label(name)),
                 line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 3},
                 hoverinfo="skip",
             )
@@ -165,17 +176,17 @@ def memory_curve(
                 x=x,
                 y=p_control.mean(axis=1),
                 mode="lines",
-                name="LSTM, no opening quote: mean",
+                name=_("LSTM, no opening quote: mean"),
                 line={"color": "#6b7280", "dash": "dot", "width": 2},
                 hoverinfo="skip",
             )
         )
-    fig.update_xaxes(title="N: characters since the opening quote", type="log", tickvals=list(distances))
-    fig.update_yaxes(title="P(closing quote next)", rangemode="tozero")
+    fig.update_xaxes(title=_("N: characters since the opening quote"), type="log", tickvals=list(distances))
+    fig.update_yaxes(title=_("P(closing quote next)"), rangemode="tozero")
     fig.update_layout(
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, clickmode="event+select", dragmode=False
     )
-    fig = base_layout(fig, title="The memory test: does the model still expect the quote to close?", height=400)
+    fig = base_layout(fig, title=_("The memory test: does the model still expect the quote to close?"), height=400)
     # the title at the very top, the legend row between it and the plot (plotly makes room for the legend)
     return fig.update_layout(title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})
 
@@ -191,13 +202,16 @@ def surprisal_pair(tokens: Sequence[str], surprisal: Mapping[str, np.ndarray]) -
                 x=x,
                 y=np.asarray(bits, dtype=np.float64),
                 text=labels,
-                name=name,
+                name=label(name),
                 mode="lines+markers",
                 line={"color": COLORS.get(name), "dash": DASH.get(name), "width": 2},
-                hovertemplate="character %{x} '%{text}'<br>" + name + ": %{y:.2f} bits<extra></extra>",
+                hovertemplate=_("character {number} '{char}'<br>{model}: {bits} bits").format(
+                    number="%{x}", char="%{text}", model=label(name), bits="%{y:.2f}"
+                )
+                + "<extra></extra>",
             )
         )
-    fig.update_xaxes(title="character (counted from 1)", type="category", showticklabels=len(tokens) <= 60)
-    fig.update_yaxes(title="surprisal (bits)", rangemode="tozero")
+    fig.update_xaxes(title=_("character (counted from 1)"), type="category", showticklabels=len(tokens) <= 60)
+    fig.update_yaxes(title=_("surprisal (bits)"), rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.15, "x": 0}, hovermode="x unified")
-    return base_layout(fig, title="Surprisal of each character under both models", height=340)
+    return base_layout(fig, title=_("Surprisal of each character under both models"), height=340)

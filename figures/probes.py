@@ -11,16 +11,17 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import OKABE_ITO, base_layout, plotly_literal
+from figures.common import OKABE_ITO, base_layout, label, plotly_literal
+from i18n import N_, _
 
-METRICS = {  # card column -> (shown name, colour)
-    "pos": ("part of speech", OKABE_ITO["blue"]),
-    "control": ("control task", OKABE_ITO["orange"]),
-    "sense_1nn": ("sense 1-NN", OKABE_ITO["bluish green"]),
-    "ambiguous": ("ambiguous words", OKABE_ITO["reddish purple"]),
-    "selectivity": ("selectivity", OKABE_ITO["vermillion"]),
+METRICS = {  # card column -> (shown name in English, translated where drawn; colour)
+    "pos": (N_("part of speech"), OKABE_ITO["blue"]),
+    "control": (N_("control task"), OKABE_ITO["orange"]),
+    "sense_1nn": (N_("sense 1-NN"), OKABE_ITO["bluish green"]),
+    "ambiguous": (N_("ambiguous words"), OKABE_ITO["reddish purple"]),
+    "selectivity": (N_("selectivity"), OKABE_ITO["vermillion"]),
 }
-FAMILIES = {"elmo": "ELMo (this project's biLM)", "minilm": "MiniLM (all-MiniLM-L6-v2)"}
+FAMILIES = {"elmo": N_("ELMo (this project's biLM)"), "minilm": "MiniLM (all-MiniLM-L6-v2)"}
 
 
 def family_models(card: dict, family: str) -> list[dict]:
@@ -42,42 +43,44 @@ def layer_chart(
     layers: list[str] = []
     for model in family_models(card, family):
         control = model["key"].endswith("_control")
-        names = [row["layer"] for row in model["layers"]]
+        names = [label(row["layer"]) for row in model["layers"]]
         layers = layers or names
         for metric in metrics:
-            label, colour = METRICS[metric]
+            english, colour = METRICS[metric]
+            shown = _(english)
             fig.add_trace(
                 go.Scatter(
                     x=names,
                     y=[row[metric] for row in model["layers"]],
                     mode="lines+markers",
-                    name=f"{label} ({'untrained' if control else 'trained'})",
+                    name=(_("{metric} (untrained)") if control else _("{metric} (trained)")).format(metric=shown),
                     line={"color": colour, "dash": "dot" if control else "solid", "width": 2 if control else 3},
                     marker={"symbol": "circle-open" if control else "circle", "size": 9},
-                    hovertemplate=f"{label}, %{{x}}: %{{y:.3f}}<extra>{plotly_literal(model['model'])}</extra>",
+                    hovertemplate=f"{shown}, %{{x}}: %{{y:.3f}}<extra>{plotly_literal(label(model['model']))}</extra>",
                 )
             )
     glove = next((m for m in card["models"] if m["key"] == "glove"), None)
     if glove is not None and layers:
         for metric in metrics:
-            label, colour = METRICS[metric]
+            english, colour = METRICS[metric]
+            shown = _(english)
             value = glove["layers"][0][metric]
             fig.add_trace(
                 go.Scatter(
                     x=[layers[0], layers[-1]],
                     y=[value, value],
                     mode="lines",
-                    name=f"{label} (GloVe, static)",
+                    name=_("{metric} (GloVe, static)").format(metric=shown),
                     line={"color": colour, "dash": "dash", "width": 1},
                     opacity=0.7,
-                    hovertemplate=f"GloVe {label}: {value:.3f}<extra></extra>",
+                    hovertemplate=f"GloVe {shown}: {value:.3f}<extra></extra>",
                 )
             )
     if papers and family == "elmo":
         _paper_stars(fig, card, metrics)
-    fig.update_yaxes(title="share correct", range=[0, 1.02], gridcolor="#e5e7eb")
-    fig.update_xaxes(title="layer", type="category", categoryorder="array", categoryarray=layers)
-    fig = base_layout(fig, title=FAMILIES.get(family, family), height=height)
+    fig.update_yaxes(title=_("share correct"), range=[0, 1.02], gridcolor="#e5e7eb")
+    fig.update_xaxes(title=_("layer"), type="category", categoryorder="array", categoryarray=layers)
+    fig = base_layout(fig, title=_(FAMILIES.get(family, family)), height=height)
     # the legend under the plot, so the lines keep the full width (beside it, it took half the chart)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.35, "yanchor": "top"}, showlegend=True)
     return fig
@@ -89,16 +92,16 @@ def _paper_stars(fig: go.Figure, card: dict, metrics: Sequence[str]) -> None:
             continue
         rows = [p for p in card["papers"] if key in p and p["source"].startswith("Peters")]
         if rows:
-            label, colour = METRICS[metric]
+            english, colour = METRICS[metric]
             fig.add_trace(
                 go.Scatter(
-                    x=[p["layer"] for p in rows],
+                    x=[label(p["layer"]) for p in rows],
                     y=[p[key] for p in rows],
                     mode="markers",
-                    name=f"{label}: Peters et al. 2018 (theirs)",
+                    name=_("{metric}: Peters et al. 2018 (theirs)").format(metric=_(english)),
                     marker={"symbol": "star", "size": 14, "color": colour, "line": {"color": "black", "width": 1}},
-                    text=[p["source"] for p in rows],
-                    hovertemplate="%{text}, %{x}: %{y:.3f}<extra>theirs</extra>",
+                    text=[label(p["source"]) for p in rows],
+                    hovertemplate="%{text}, %{x}: %{y:.3f}<extra>" + _("theirs") + "</extra>",
                 )
             )
 
@@ -108,7 +111,7 @@ def homograph_chart(
 ) -> go.Figure:
     """Rows: model layers (top = first); columns: the word's occurrences; colour: the probe's
     probability of a noun tag minus that of a verb tag (-1 verb .. +1 noun); text: the tag it picks."""
-    rows = [f"{r.model.split(' (')[0]} · {r.layer}" for r in readings]
+    rows = [f"{r.model.split(' (')[0]} · {label(r.layer)}" for r in readings]
     z = np.array([r.noun_share - r.verb_share for r in readings])  # [layers, n]
     text = [list(r.tags) for r in readings] if show_tags else None
     fig = go.Figure(
@@ -122,12 +125,18 @@ def homograph_chart(
             text=text,
             texttemplate="%{text}" if show_tags else None,
             customdata=[list(occurrence_labels)] * len(rows),
-            hovertemplate="%{y}<br>%{customdata}<br>noun − verb: %{z:.2f}<extra></extra>",
-            colorbar={"title": {"text": "verb … noun"}, "tickvals": [-1, 0, 1], "ticktext": ["verb", "0", "noun"]},
+            hovertemplate="%{y}<br>%{customdata}<br>"
+            + _("noun − verb: {value}").format(value="%{z:.2f}")
+            + "<extra></extra>",
+            colorbar={
+                "title": {"text": _("verb … noun")},
+                "tickvals": [-1, 0, 1],
+                "ticktext": [_("verb"), "0", _("noun")],
+            },
             xgap=2,
             ygap=2,
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title="occurrence (numbered as in the list)", type="category", side="top")
+    fig.update_xaxes(title=_("occurrence (numbered as in the list)"), type="category", side="top")
     return base_layout(fig, height=height or 40 + 28 * len(rows))

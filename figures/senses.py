@@ -7,7 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.common import QUALITATIVE, base_layout, panel_row, plotly_literal
+from figures.common import QUALITATIVE, base_layout, label, panel_row, plotly_literal
+from i18n import N_, _
+
+METRICS = (N_("1-NN accuracy"), N_("silhouette"))  # the scores a page may pass as `metric` (English)
 
 AXIS = {"showticklabels": False, "showgrid": False, "zeroline": False, "showline": True, "linecolor": "#e5e7eb"}
 GAP = 0.03  # between panels, as a share of the width
@@ -31,13 +34,13 @@ def layer_maps(
     senses = list(dict.fromkeys(labels))
     label_array = np.asarray(labels)
     members_of = {sense: np.flatnonzero(label_array == sense) for sense in senses}
-    layout, titles = panel_row([name for name, _ in maps], GAP)
+    layout, titles = panel_row([label(name) for name, _coords in maps], GAP)
     for axis in layout.values():
         axis.update(AXIS, mirror=True)
     for panel_title in titles:  # above the panel's top frame line, on white: no frame line crosses the title
         panel_title.update(yshift=TITLE_LIFT_PX, bgcolor="white")
     traces = []
-    for column, (_, coords) in enumerate(maps, start=1):
+    for column, (_name, coords) in enumerate(maps, start=1):
         suffix = "" if column == 1 else str(column)
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         for k, sense in enumerate(senses):
@@ -91,18 +94,18 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
         values = [r[metric] if r[metric] is not None else np.nan for r in picked]
         fig.add_trace(
             go.Bar(
-                x=[r["layer"] for r in picked],
+                x=[label(r["layer"]) for r in picked],
                 y=values,
-                name=plotly_literal(model),
+                name=plotly_literal(label(model)),
                 marker_color=QUALITATIVE[k % len(QUALITATIVE)] if "untrained" not in model else "#9ca3af",
                 text=[f"{v:.2f}" if np.isfinite(v) else "–" for v in values],
                 textposition="outside",
-                hovertemplate="%{x}<br>" + metric + " %{y:.3f}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x}<br>" + label(metric) + " %{y:.3f}<extra>%{fullData.name}</extra>",
             )
         )
     if metric == "1-NN accuracy":
-        fig.update_yaxes(range=[0, 1.12], title=metric)
+        fig.update_yaxes(range=[0, 1.12], title=label(metric))
     else:
-        fig.update_yaxes(title=metric)
+        fig.update_yaxes(title=label(metric))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
-    return base_layout(fig, title=plotly_literal(title), height=360)
+    return base_layout(fig, title=plotly_literal(_(title)), height=360)

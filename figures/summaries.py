@@ -1,5 +1,6 @@
 """One sentence per chart, with its key number: what a screen reader reads (and anyone who cannot see
-the chart). Pure functions of the same arrays the figure builders draw."""
+the chart). Pure functions of the same arrays the figure builders draw, in this run's interface language
+(`i18n._`: names a page passes in, such as a quantity or a metric, are looked up too)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,28 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figures.common import visible
+from figures.common import label, visible
+from i18n import _
 
 
 def gates(values: np.ndarray, quantity: str, layer: int) -> str:
     """`values` `[T, units]` as drawn."""
     steps, units = values.shape
-    return (
-        f"Heatmap of {quantity} in layer {layer}: {units} units over {steps} steps, mean {values.mean():.2f}, "
-        f"from {values.min():.2f} to {values.max():.2f}."
-    )
+    return _(
+        "Heatmap of {quantity} in layer {layer}: {units} units over {steps} steps, mean {mean:.2f}, "
+        "from {low:.2f} to {high:.2f}."
+    ).format(
+        quantity=label(quantity), layer=layer, units=units, steps=steps, mean=values.mean(), low=values.min(),
+        high=values.max(),
+    )  # fmt: skip
 
 
 def unit(view, u: int) -> str:
-    return (
-        f"Unit {u} over the text: forget gate mean {view.f[:, u].mean():.2f}, "
-        f"input gate mean {view.i[:, u].mean():.2f}, "
-        f"cell state from {view.c[:, u].min():.2f} to {view.c[:, u].max():.2f}."
+    return _(
+        "Unit {unit} over the text: forget gate mean {forget:.2f}, input gate mean {input:.2f}, "
+        "cell state from {low:.2f} to {high:.2f}."
+    ).format(
+        unit=u, forget=view.f[:, u].mean(), input=view.i[:, u].mean(), low=view.c[:, u].min(), high=view.c[:, u].max()
     )
 
 
@@ -31,25 +37,29 @@ def ledger(view, u: int) -> str:
     cell = view.c[:, u]
     before = np.concatenate([[0.0], cell[:-1]])
     k = int(np.argmax(np.abs(cell - before)))
-    return (
-        f"Memory ledger of unit {u}: its cell state moves most at step {k} ('{visible(view.tokens[k])}'), "
-        f"kept {view.kept[k, u]:+.2f}, written {view.written[k, u]:+.2f}."
-    )
+    return _(
+        "Memory ledger of unit {unit}: its cell state moves most at step {step} ('{token}'), "
+        "kept {kept:+.2f}, written {written:+.2f}."
+    ).format(unit=u, step=k, token=visible(view.tokens[k]), kept=view.kept[k, u], written=view.written[k, u])
 
 
 def saturation(per_layer: Sequence[dict], layer_names: Sequence[str]) -> str:
     parts = []
     for summary, name in zip(per_layer, layer_names, strict=True):
-        _, right = summary["f"]
-        parts.append(f"{name}: {int((right > 0.5).sum())} of {len(right)} units")
-    return "Forget gates open (> 0.9) more than half the time: " + "; ".join(parts) + "."
+        _left, right = summary["f"]
+        parts.append(_("{layer}: {count} of {units} units").format(layer=label(name), count=int((right > 0.5).sum()),
+                                                                   units=len(right)))  # fmt: skip
+    return _("Forget gates open (> 0.9) more than half the time: {layers}.").format(layers=_("; ").join(parts))
 
 
 def maps(panels: Sequence[tuple[str, np.ndarray]], labels: Sequence[str]) -> str:
     senses = sorted(set(labels))
-    return (
-        f"{len(labels)} occurrences in {len(panels)} 2-D maps ({', '.join(name for name, _ in panels)}), "
-        f"coloured by {len(senses)} groups: {', '.join(senses)}."
+    return _("{count} occurrences in {maps} 2-D maps ({names}), coloured by {groups} groups: {senses}.").format(
+        count=len(labels),
+        maps=len(panels),
+        names=_(", ").join(label(name) for name, _coords in panels),
+        groups=len(senses),
+        senses=_(", ").join(senses),
     )
 
 
@@ -58,23 +68,39 @@ def scores(rows: Sequence[dict], metric: str) -> str:
     trained = [r for r in rows if "untrained" not in r["model"] and r[metric] is not None]
     control = [r for r in rows if "untrained" in r["model"] and r[metric] is not None]
     if not trained:
-        return f"No {metric} could be computed."
+        return _("No {metric} could be computed.").format(metric=label(metric))
     best = max(trained, key=lambda r: r[metric])
-    sentence = f"{best['layer'].capitalize()} of {best['model']} separates the senses best: {metric} {best[metric]:.2f}"
-    if control:
-        sentence += f", untrained control at most {max(r[metric] for r in control):.2f}"
-    return sentence + "."
+    found = {
+        "layer": label(best["layer"]).capitalize(),
+        "model": label(best["model"]),
+        "metric": label(metric),
+        "value": best[metric],
+    }
+    if not control:
+        return _("{layer} of {model} separates the senses best: {metric} {value:.2f}.").format(**found)
+    return _(
+        "{layer} of {model} separates the senses best: {metric} {value:.2f}, untrained control at most {control:.2f}."
+    ).format(**found, control=max(r[metric] for r in control))
 
 
 def heads(values: np.ndarray, statistic: str) -> str:
     layer, head = np.unravel_index(int(np.argmax(values)), values.shape)
-    return (
-        f"All {values.size} heads coloured by {statistic}: from {values.min():.2f} to {values.max():.2f}, "
-        f"highest in layer {layer + 1}, head {head + 1}."
+    return _(
+        "All {count} heads coloured by {statistic}: from {low:.2f} to {high:.2f}, "
+        "highest in layer {layer}, head {head}."
+    ).format(
+        count=values.size,
+        statistic=label(statistic),
+        low=values.min(),
+        high=values.max(),
+        layer=layer + 1,
+        head=head + 1,
     )
 
 
 def attention(matrix: np.ndarray, labels: Sequence[str], title: str) -> str:
     m = np.nan_to_num(np.asarray(matrix, dtype=np.float64))
     q, k = np.unravel_index(int(np.argmax(m)), m.shape)
-    return f"{title}: the strongest weight, {m[q, k]:.2f}, goes from {labels[q]} to {labels[k]}."
+    return _("{title}: the strongest weight, {weight:.2f}, goes from {query} to {key}.").format(
+        title=label(title), weight=m[q, k], query=labels[q], key=labels[k]
+    )

@@ -1,5 +1,6 @@
 """One sentence per chart of the LSTM step-by-step, ELMo language model and Compare pages, with its key
-number (what a screen reader reads). Pure functions of the same arrays the figure builders draw."""
+number (what a screen reader reads). Pure functions of the same arrays the figure builders draw, in this run's
+interface language (`i18n._`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figures.common import visible
+from figures.common import label, visible
+from i18n import N_, _
 
 
 def _word(label: str) -> str:
@@ -20,65 +22,74 @@ def top_guesses(step_labels: Sequence[str], actual_rank: np.ndarray) -> str:
     scored = ranks >= 1
     hits = int((ranks == 1).sum())
     in_five = int((scored & (ranks <= 5)).sum())
-    return (
-        f"Top 5 guesses at {len(ranks)} steps: of the {int(scored.sum())} with a next character, the top guess "
-        f"was right at {hits} and the real next character was among the five at {in_five}."
-    )
+    return _(
+        "Top 5 guesses at {steps} steps: of the {scored} with a next character, the top guess "
+        "was right at {hits} and the real next character was among the five at {in_five}."
+    ).format(steps=len(ranks), scored=int(scored.sum()), hits=hits, in_five=in_five)
 
 
-def surprisal(step_labels: Sequence[str], values: np.ndarray, unit: str = "bits per character") -> str:
+def surprisal(step_labels: Sequence[str], values: np.ndarray, unit: str = N_("bits per character")) -> str:
     """`values` `[T]` surprisal in bits; the last step has nothing after it when it is NaN."""
     v = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(v)
     if not finite.any():
-        return "Surprisal: no step has a next character to predict."
+        return _("Surprisal: no step has a next character to predict.")
     k = int(np.nanargmax(np.where(finite, v, np.nan)))
-    return (
-        f"Surprisal: {np.mean(v[finite]):.2f} {unit} on average; the most surprising step is {k} "
-        f"({_word(step_labels[k])}), at {v[k]:.2f} bits."
-    )
+    return _(
+        "Surprisal: {mean:.2f} {unit} on average; the most surprising step is {step} ({token}), at {bits:.2f} bits."
+    ).format(mean=np.mean(v[finite]), unit=_(unit), step=k, token=_word(step_labels[k]), bits=v[k])
 
 
 def cell_step(values: np.ndarray, units: Sequence[int], tokens: Sequence[str], t: int) -> str:
     """`values` `[T, 7, U]` in `figures.cell.CELL_PARTS` order; the sentence reads step `t`."""
     row = np.asarray(values[t], dtype=np.float64)  # [7, U]
     u = int(np.argmax(np.abs(row[5] - row[0])))
-    return (
-        f"Cell at step {t} ({_word(tokens[t])}), {len(units)} units: forget gate mean {row[1].mean():.2f}, "
-        f"input gate mean {row[2].mean():.2f}; unit {units[u]}'s cell state moves most, "
-        f"{row[0, u]:+.2f} → {row[5, u]:+.2f}."
-    )
+    return _(
+        "Cell at step {step} ({token}), {units} units: forget gate mean {forget:.2f}, "
+        "input gate mean {input:.2f}; unit {unit}'s cell state moves most, {before:+.2f} → {after:+.2f}."
+    ).format(
+        step=t, token=_word(tokens[t]), units=len(units), forget=row[1].mean(), input=row[2].mean(), unit=units[u],
+        before=row[0, u], after=row[5, u],
+    )  # fmt: skip
 
 
 def before_after(step_labels: Sequence[str], before: np.ndarray, after: np.ndarray, kl: np.ndarray) -> str:
     b, a, d = (np.asarray(x, dtype=np.float64) for x in (before, after, kl))
     k = int(np.nanargmax(d)) if np.isfinite(d).any() else 0
-    return (
-        f"Mean surprisal {np.nanmean(b):.2f} → {np.nanmean(a):.2f} bits per character; the prediction moved most "
-        f"after step {k} ({_word(step_labels[k])}), KL {d[k]:.3f} bits."
-    )
+    return _(
+        "Mean surprisal {before:.2f} → {after:.2f} bits per character; the prediction moved most "
+        "after step {step} ({token}), KL {kl:.3f} bits."
+    ).format(before=np.nanmean(b), after=np.nanmean(a), step=k, token=_word(step_labels[k]), kl=d[k])
 
 
 def blank(result, k: int) -> str:
     """`result`: an `engine.analysis.language_model.BlankGuesses`."""
     parts = []
-    for key, name in (("forward", "forward LM"), ("backward", "backward LM"), ("combined", "both combined")):
+    for key, name in (
+        ("forward", N_("forward LM")),
+        ("backward", N_("backward LM")),
+        ("combined", N_("both combined")),
+    ):
         guesses = getattr(result, key)[:k]
         if guesses:
             word, p = guesses[0]
-            parts.append(f"{name} {_word(word)} p = {p:.3f}")
-    return "First guess for the blank: " + "; ".join(parts) + "."
+            parts.append(_("{direction} {word} p = {p:.3f}").format(direction=_(name), word=_word(word), p=p))
+    return _("First guess for the blank: {guesses}.").format(guesses=_("; ").join(parts))
 
 
 def word_probabilities(guesses) -> str:
     """`guesses`: an `engine.analysis.language_model.WordGuesses`."""
     parts = []
-    for key, name in (("forward", "forward LM"), ("backward", "backward LM")):
+    for key, name in (("forward", N_("forward LM")), ("backward", N_("backward LM"))):
         probs = np.asarray(getattr(guesses, f"{key}_prob"), dtype=np.float64)
         if probs.size:
             k = int(np.argmin(probs))
-            parts.append(f"{name} least expects {_word(guesses.tokens[k])} (p = {probs[k]:.4f})")
-    return "Probability of each actual word: " + "; ".join(parts) + "."
+            parts.append(
+                _("{direction} least expects {word} (p = {p:.4f})").format(
+                    direction=_(name), word=_word(guesses.tokens[k]), p=probs[k]
+                )
+            )
+    return _("Probability of each actual word: {parts}.").format(parts=_("; ").join(parts))
 
 
 def pair(diff) -> str:
@@ -88,7 +99,9 @@ def pair(diff) -> str:
     for m in diff.models:
         moved = np.asarray(m.moved[-1], dtype=bool) & unchanged
         parts.append(f"{m.model} {int(moved.sum())}")
-    return f"Unchanged words whose last-layer vector moved, of {int(unchanged.sum())}: " + ", ".join(parts) + "."
+    return _("Unchanged words whose last-layer vector moved, of {count}: {models}.").format(
+        count=int(unchanged.sum()), models=_(", ").join(parts)
+    )
 
 
 def sentence_rows(view) -> str:
@@ -100,16 +113,19 @@ def sentence_rows(view) -> str:
             row[view.word] = np.nan  # the chosen word against itself is 1
         if np.isfinite(row).any():
             k = int(np.nanargmax(row))
-            parts.append(f"{g.model} {g.layers[-1]} {_word(view.labels[k])} {row[k]:.2f}")
-    return f"Closest to {_word(view.labels[view.word])} in each model's last row: " + "; ".join(parts) + "."
+            parts.append(f"{label(g.model)} {label(g.layers[-1])} {_word(view.labels[k])} {row[k]:.2f}")
+    return _("Closest to {word} in each model's last row: {rows}.").format(
+        word=_word(view.labels[view.word]), rows=_("; ").join(parts)
+    )
 
 
 def unit_bars(view) -> str:
     u = view.units
-    parts = [f"layer {layer + 1}: unit {int(u.units[layer, 0])}, change {u.change[layer, 0]:.2f}"
+    parts = [_("layer {layer}: unit {unit}, change {change:.2f}").format(layer=layer + 1, unit=int(u.units[layer, 0]),
+                                                                       change=u.change[layer, 0])
              for layer in range(u.units.shape[0]) if u.units.shape[1]]  # fmt: skip
-    return (
-        f"The char-LSTM unit that changed most while it read {_word(view.labels[view.word])}: " + "; ".join(parts) + "."
+    return _("The char-LSTM unit that changed most while it read {word}: {layers}.").format(
+        word=_word(view.labels[view.word]), layers=_("; ").join(parts)
     )
 
 
@@ -117,14 +133,16 @@ def mix_weights(weights: Sequence[float], layer_names: Sequence[str]) -> str:
     """The learned ScalarMix weights s `[L]` (sum 1)."""
     w = np.asarray(weights, dtype=np.float64)
     k = int(np.argmax(w))
-    return f"Learned mix: {layer_names[k]} weighs most, s = {w[k]:.2f} (of {len(w)} layers, weights summing to 1)."
+    return _("Learned mix: {layer} weighs most, s = {weight:.2f} (of {count} layers, weights summing to 1).").format(
+        layer=label(layer_names[k]), weight=w[k], count=len(w)
+    )
 
 
 def mix_accuracy(fit, layer_names: Sequence[str]) -> str:
     """`fit`: an `engine.analysis.mix_learning.MixFit`."""
     layers = np.asarray(fit.layer_accuracy, dtype=np.float64)
     k = int(np.argmax(layers))
-    return (
-        f"Cross-validated accuracy: learned mix {fit.cv_accuracy:.2f}, best single layer {layer_names[k]} "
-        f"{layers[k]:.2f}, most frequent sense {fit.chance:.2f}."
-    )
+    return _(
+        "Cross-validated accuracy: learned mix {mix:.2f}, best single layer {layer} {best:.2f}, "
+        "most frequent sense {chance:.2f}."
+    ).format(mix=fit.cv_accuracy, layer=label(layer_names[k]), best=layers[k], chance=fit.chance)

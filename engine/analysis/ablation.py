@@ -23,6 +23,7 @@ from engine.analysis.inside import HeadsOff, check_place, encode_ids, forward
 from engine.models.transformer import TOKENIZER_LOCK, TransformerModel
 from engine.models.words import display_token, token_words
 from engine.validation import InputError
+from i18n import _
 
 MAX_HEADS_OFF = 12  # per request: the page offers one layer's heads at a time
 
@@ -52,7 +53,11 @@ def check_heads(model: TransformerModel, heads_off: HeadsOff) -> None:
     """`InputError` for a layer or head out of range, or more heads than `MAX_HEADS_OFF`."""
     count = sum(len(h) for h in heads_off.values())
     if count > MAX_HEADS_OFF:
-        raise InputError(f"{count} heads chosen; switch off at most {MAX_HEADS_OFF} at once.")
+        raise InputError(
+            _("{count} heads chosen; switch off at most {MAX_HEADS_OFF} at once.").format(
+                count=count, MAX_HEADS_OFF=MAX_HEADS_OFF
+            )
+        )
     for layer, heads in heads_off.items():
         for head in heads:
             check_place(model, layer, head)
@@ -70,7 +75,7 @@ def final_vectors(
 ) -> np.ndarray:
     """`[B, T, d]` the last layer's hidden states for token ids `[B, T]` (`keys`: False on padding), with
     `heads_off` switched off."""
-    hidden, _ = forward(model, ids, heads_off=heads_off, keys=keys)
+    hidden, _ignored = forward(model, ids, heads_off=heads_off, keys=keys)
     return hidden[-1].float().numpy()
 
 
@@ -114,7 +119,7 @@ def switch_off(model: TransformerModel, text: str, heads_off: HeadsOff) -> Heads
                         len(words.texts))) if words.texts else np.zeros(0)
     )  # fmt: skip
     bank_before, count = bank_score(model)
-    bank_after, _ = bank_score(model, heads_off)
+    bank_after, _ignored = bank_score(model, heads_off)
     tokens = model.tokenizer.convert_ids_to_tokens(ids.tolist())
     return HeadsOffResult(
         heads_off=heads_off,

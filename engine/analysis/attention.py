@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STATISTICS = {
-    "entropy": "Entropy (bits): how spread out each row is; 0 = all weight on one token",
-    "previous": "Weight on the previous token",
-    "self": "Weight on the token itself",
-    "special": "Weight on special or sink tokens ([CLS], [SEP], the first token)",
-    "distance": "Mean attended distance, in tokens",
-    "max": "Largest weight in a row (how confident the head is)",
+from i18n import N_, _
+
+STATISTICS = {  # English; shown through i18n._ (issue 29)
+    "entropy": N_("Entropy (bits): how spread out each row is; 0 = all weight on one token"),
+    "previous": N_("Weight on the previous token"),
+    "self": N_("Weight on the token itself"),
+    "special": N_("Weight on special or sink tokens ([CLS], [SEP], the first token)"),
+    "distance": N_("Mean attended distance, in tokens"),
+    "max": N_("Largest weight in a row (how confident the head is)"),
 }
 
 
@@ -103,14 +105,15 @@ class HeadStatistics:
 
 
 def head_role(row: dict) -> str:
+    """The role a head's statistics suggest, in this run's interface language ("" for none)."""
     if row["previous"] >= 0.5:
-        return "previous-token head"
+        return _("previous-token head")
     if row["special"] >= 0.6:
-        return "sink head ([CLS]/[SEP])"
+        return _("sink head ([CLS]/[SEP])")
     if row["self"] >= 0.5:
-        return "self head"
+        return _("self head")
     if row["max"] < 0.3:
-        return "broad head"
+        return _("broad head")
     return ""
 
 
@@ -135,10 +138,10 @@ def head_statistics(attentions: np.ndarray, special_mask: np.ndarray) -> HeadSta
     )
 
 
-MODES = {  # the view a page shows: the key doubles as its URL value
-    "one head": "head",
-    "layer mean": "layer",
-    "rollout": "rollout",
+MODES = {  # the view a page shows: the key doubles as its URL value (English; shown through i18n._)
+    N_("one head"): "head",
+    N_("layer mean"): "layer",
+    N_("rollout"): "rollout",
 }
 
 

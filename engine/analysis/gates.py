@@ -13,16 +13,18 @@ import numpy as np
 
 from engine.models.lstm import GateTrace
 from engine.validation import InputError
+from i18n import N_, _
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated
-ORDERS = ("text order", "variance", "mean", "saturation", "pattern")
+# English (the orders double as URL values); shown through i18n._ (issue 29)
+ORDERS = (N_("text order"), N_("variance"), N_("mean"), N_("saturation"), N_("pattern"))
 DESCRIPTIONS = {
-    "i": "input gate i: how much of the candidate is written into the memory (0..1)",
-    "f": "forget gate f: how much of the memory is kept from the step before (0..1)",
-    "g": "cell candidate g: the new content offered to the memory (-1..1)",
-    "o": "output gate o: how much of the memory is shown as output (0..1)",
-    "c": "cell state c: the memory itself (unbounded; clipped at ±3 in ELMo)",
-    "h": "hidden state h: the output, o ⊙ tanh(c) (in ELMo each unit's own, before the projection)",
+    "i": N_("input gate i: how much of the candidate is written into the memory (0..1)"),
+    "f": N_("forget gate f: how much of the memory is kept from the step before (0..1)"),
+    "g": N_("cell candidate g: the new content offered to the memory (-1..1)"),
+    "o": N_("output gate o: how much of the memory is shown as output (0..1)"),
+    "c": N_("cell state c: the memory itself (unbounded; clipped at ±3 in ELMo)"),
+    "h": N_("hidden state h: the output, o ⊙ tanh(c) (in ELMo each unit's own, before the projection)"),
 }
 
 
@@ -160,7 +162,9 @@ def mask_from_regex(text: str, spans_of: Sequence[tuple[int, int]], pattern: str
     try:
         matches = list(re.finditer(pattern, text))
     except re.error as exc:
-        raise InputError(f"The pattern {pattern!r} is not a valid regular expression: {exc}.") from exc
+        raise InputError(
+            _("The pattern {pattern!r} is not a valid regular expression: {exc}.").format(pattern=pattern, exc=exc)
+        ) from exc
     marked = np.zeros(len(text) + 1, dtype=bool)
     for match in matches:
         marked[match.start() : match.end()] = True

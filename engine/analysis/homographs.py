@@ -20,7 +20,8 @@ import numpy as np
 
 from engine.analysis import probes as P
 from engine.text import normalize, tokenize_with_spans
-from engine.validation import InputError, Problem
+from engine.validation import InputError, Problem, msg, msg_plural
+from i18n import _
 
 CARD = P.PROBES / "card.json"
 WEIGHTS = P.PROBES / "probes.safetensors"
@@ -67,18 +68,28 @@ def parse(text: str, word: str, tags: Sequence[str]) -> HomographInput:
     word = normalize(word.strip())
     result = HomographInput(word, [], [], [], [])
     if not word or len(tokenize_with_spans(word)) != 1:
-        result.problems.append(Problem("error", f"'{word}' is not one word: type a single word such as book."))
+        result.problems.append(
+            Problem("error", msg("'{word}' is not one word: type a single word such as book.", word=word))
+        )
         return result
     lines = [(k + 1, line) for k, line in enumerate(normalize(text or "").splitlines()) if line.strip()]
     if len(lines) > MAX_LINES:
         result.problems.append(
-            Problem("error", f"There are {len(lines)} lines; this view probes at most {MAX_LINES}. Remove some.")
+            Problem(
+                "error",
+                msg(
+                    "There are {count} lines; this view probes at most {limit}. Remove some.",
+                    count=len(lines),
+                    limit=MAX_LINES,
+                ),
+            )
         )
         return result
     unknown: set[str] = set()
     for number, line in lines:
         if len(line) > MAX_LINE_CHARS:
-            result.problems.append(Problem("warning", f"Line {number} is over {MAX_LINE_CHARS} characters: left out."))
+            message = msg("Line {number} is over {limit} characters: left out.", number=number, limit=MAX_LINE_CHARS)
+            result.problems.append(Problem("warning", message))
             continue
         tokens, gold = [], []
         for chunk in line.split():
@@ -94,7 +105,8 @@ def parse(text: str, word: str, tags: Sequence[str]) -> HomographInput:
                 gold += [None] * len(pieces)
         uses = [k for k, t in enumerate(tokens) if t.casefold() == word.casefold()]
         if not uses:
-            result.problems.append(Problem("info", f"Line {number} does not use '{word}': left out."))
+            result.problems.append(Problem("info", msg("Line {number} does not use '{word}': left out.", number=number,
+                                                       word=word)))  # fmt: skip
             continue
         result.occurrences += [(len(result.sentences), k) for k in uses]
         result.sentences.append(tokens)
@@ -104,12 +116,18 @@ def parse(text: str, word: str, tags: Sequence[str]) -> HomographInput:
         result.problems.append(
             Problem(
                 "warning",
-                f"Unknown tag{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}: "
-                "the probes know the Penn Treebank tags of the card only; those tokens are not scored.",
+                msg_plural(
+                    "Unknown tag {tags}: the probes know the Penn Treebank tags of the card only; those tokens are "
+                    "not scored.",
+                    "Unknown tags {tags}: the probes know the Penn Treebank tags of the card only; those tokens are "
+                    "not scored.",
+                    len(unknown),
+                    tags=", ".join(sorted(unknown)),
+                ),
             )
         )
     if not result.occurrences:
-        result.problems.append(Problem("error", f"No line uses '{word}' as a word: nothing to probe."))
+        result.problems.append(Problem("error", msg("No line uses '{word}' as a word: nothing to probe.", word=word)))
     return result
 
 
@@ -161,7 +179,9 @@ def read_layers(parsed: HomographInput, key: str, model_name: str, vectorize: Ca
     when the card has no probe for `key`."""
     probes = shipped_probes().get(key)
     if probes is None:
-        raise InputError(f"The probe card has no trained probes for {model_name}: run `make probes`.")
+        raise InputError(
+            _("The probe card has no trained probes for {model_name}: run `make probes`.").format(model_name=model_name)
+        )
     names, vectors = vectorize(parsed.sentences)  # [layers, N, D]
     starts = np.cumsum([0] + [len(s) for s in parsed.sentences[:-1]])
     rows = [int(starts[s] + k) for s, k in parsed.occurrences]

@@ -28,6 +28,7 @@ from engine.models.transformer import TransformerModel
 from engine.models.words import display_token
 from engine.text import has_words
 from engine.validation import InputError
+from i18n import _
 
 BERT_FAMILY = frozenset({"bert"})  # word + position + token-type embeddings, post-LN blocks
 GPT2_FAMILY = frozenset({"gpt2"})  # wte + wpe, causal mask, pre-LN blocks, a final ln_f
@@ -117,8 +118,11 @@ def family(model: TransformerModel) -> str:
     if kind in GPT2_FAMILY:
         return "gpt2"
     raise InputError(
-        f"Opening a layer is not supported for this architecture ({kind}, {model.name}): it works for BERT-family "
-        "encoders (MiniLM, BERT) and GPT-2 decoders. The attention page still shows its heads."
+        _(
+            "Opening a layer is not supported for this architecture ({kind}, {name}): it works for "
+            "BERT-family encoders (MiniLM, BERT) and GPT-2 decoders. The attention page still shows its"
+            " heads."
+        ).format(kind=kind, name=model.name)
     )
 
 
@@ -126,20 +130,32 @@ def encode_ids(model: TransformerModel, text: str) -> tuple[torch.Tensor, np.nda
     """`[T]` token ids and the `[T]` special-token mask; `InputError` for empty or too long text."""
     if not has_words(text):
         raise InputError(
-            "The text is empty: type at least one word (spaces, invisible and control characters are not words)."
+            _("The text is empty: type at least one word (spaces, invisible and control characters are not words).")
         )
     encoding = model.encode(text)
     count = encoding["input_ids"].shape[1]
     if count > model.max_tokens:
-        raise InputError(f"The text is {count:,} subword tokens long; {model.name} reads at most {model.max_tokens:,}.")
+        raise InputError(
+            _("The text is {count:,} subword tokens long; {name} reads at most {max_tokens:,}.").format(
+                count=count, name=model.name, max_tokens=model.max_tokens
+            )
+        )
     return encoding["input_ids"][0], encoding["special_tokens_mask"][0].numpy().astype(bool)
 
 
 def check_place(model: TransformerModel, layer: int, head: int) -> None:
     if not 1 <= layer <= model.num_layers:
-        raise InputError(f"Layer {layer} does not exist: {model.name} has layers 1 to {model.num_layers}.")
+        raise InputError(
+            _("Layer {layer} does not exist: {name} has layers 1 to {num_layers}.").format(
+                layer=layer, name=model.name, num_layers=model.num_layers
+            )
+        )
     if not 1 <= head <= model.num_heads:
-        raise InputError(f"Head {head} does not exist: {model.name} has heads 1 to {model.num_heads} in each layer.")
+        raise InputError(
+            _("Head {head} does not exist: {name} has heads 1 to {num_heads} in each layer.").format(
+                head=head, name=model.name, num_heads=model.num_heads
+            )
+        )
 
 
 def _np(t: torch.Tensor) -> np.ndarray:
@@ -279,7 +295,7 @@ def forward(
     them: GPT-2's last one after ln_f) and, when `stop_at` is a layer (from 1), that layer's
     intermediate tensors (the run stops there)."""
     step = bert_block if family(model) == "bert" else gpt2_block
-    x, _ = embed(model, ids, positions=positions)
+    x, _ignored = embed(model, ids, positions=positions)
     hidden = [x]
     layers = blocks(model)
     for number, block in enumerate(layers, start=1):

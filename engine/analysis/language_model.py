@@ -21,6 +21,7 @@ import torch
 from engine.models.elmo.characters import BOS, EOS, UNK, batch_to_ids
 from engine.models.elmo.model import Elmo
 from engine.validation import InputError
+from i18n import _
 
 BLANK = "___"
 Guesses = list[tuple[str, float]]  # (word, probability), most likely first
@@ -77,9 +78,11 @@ class BlankGuesses:
 def _require_softmax(elmo: Elmo) -> None:
     if not elmo.can_predict:
         raise InputError(
-            f"{elmo.name} has no softmax: AllenNLP's published ELMo files keep only the biLM's layers, not the "
-            "output layer that turns them into word probabilities, so this model cannot guess words. Choose this "
-            "app's biLM to see the language model."
+            _(
+                "{name} has no softmax: AllenNLP's published ELMo files keep only the biLM's layers, not "
+                "the output layer that turns them into word probabilities, so this model cannot guess "
+                "words. Choose this app's biLM to see the language model."
+            ).format(name=elmo.name)
         )
 
 
@@ -112,7 +115,7 @@ def word_guesses(elmo: Elmo, sentence: Sequence[str], k: int = 5) -> WordGuesses
     """
     _require_softmax(elmo)
     if not sentence:
-        raise InputError("The sentence is empty: type at least one word.")
+        raise InputError(_("The sentence is empty: type at least one word."))
     forward, backward = _log_probs(elmo, sentence)
     rows = torch.arange(1, len(sentence) + 1)
     ids = torch.tensor([elmo.word_id(w) for w in sentence])
@@ -137,8 +140,10 @@ def find_blank(tokens: Sequence[str]) -> int:
     if len(blanks) != 1:
         found = "none" if not blanks else f"{len(blanks)}"
         raise InputError(
-            f"Write the sentence with exactly one blank, three underscores ___ (found {found}), e.g. "
-            "'I sat on the ___ of the river'."
+            _(
+                "Write the sentence with exactly one blank, three underscores ___ (found {found}), e.g. 'I "
+                "sat on the ___ of the river'."
+            ).format(found=found)
         )
     return blanks[0]
 
@@ -189,8 +194,10 @@ def word_in_blank(elmo: Elmo, result: BlankGuesses, word: str) -> dict[str, tupl
     index = elmo.word_index.get(word.lower() if elmo.lowercase_vocab else word)
     if index is None or word in result.excluded:
         raise InputError(
-            f"'{word}' is not in {elmo.name}'s {len(elmo.vocab):,}-word vocabulary, so it has no probability of its "
-            "own (it would be one of the words <UNK> stands for)."
+            _(
+                "'{word}' is not in {name}'s {count:,}-word vocabulary, so it has no probability of its own"
+                " (it would be one of the words <UNK> stands for)."
+            ).format(word=word, name=elmo.name, count=len(elmo.vocab))
         )
     out = {}
     for key in ("forward", "backward", "combined"):
@@ -236,7 +243,7 @@ def held_out_scores(elmo: Elmo, sentences: Sequence[Sequence[str]], batch_size: 
             nats[direction] += float(torch.nn.functional.cross_entropy(logits, target[valid], reduction="sum"))
         count += int(valid.sum())
     if count == 0:
-        raise InputError("No sentences given: the scores need at least one non-empty sentence.")
+        raise InputError(_("No sentences given: the scores need at least one non-empty sentence."))
     accuracy = {key: value / count for key, value in hits.items()}
     accuracy["average"] = (accuracy["forward"] + accuracy["backward"]) / 2
     perplexity = {key: float(np.exp(value / count)) for key, value in nats.items()}

@@ -37,6 +37,7 @@ from engine.models.charrnn import single_layer
 from engine.models.lstm import trace_gates
 from engine.text import steps
 from engine.validation import InputError
+from i18n import _
 
 __all__ = [
     "DISTANCES",
@@ -102,11 +103,13 @@ def connectivity(model, text: str, target: int) -> Connectivity:
     """
     ids = model.encode(text)
     if len(ids) < 2:
-        raise InputError("Connectivity needs at least two characters: one to read and the next one to predict.")
+        raise InputError(_("Connectivity needs at least two characters: one to read and the next one to predict."))
     if not 0 <= target <= len(ids) - 2:
         raise InputError(
-            f"The target step {target + 1} is outside the text: choose a character from 1 to {len(ids) - 1} "
-            f"(the last one, {len(ids)}, has no next character to predict)."
+            _(
+                "The target step {value} is outside the text: choose a character from 1 to {value2} (the "
+                "last one, {count}, has no next character to predict)."
+            ).format(value=target + 1, value2=len(ids) - 1, count=len(ids))
         )
     rnn, network = recurrence_of(model), model.model
     next_id = int(ids[target + 1])
@@ -313,7 +316,7 @@ def influence_at(model, distances: tuple[int, ...] = (10, 50, 100), count: int =
     rows = []
     for text in texts:
         result = connectivity(model, text, len(text) - 2)
-        _, influence = influence_by_distance(result)
+        _ignored, influence = influence_by_distance(result)
         rows.append([influence[d] for d in distances])
     return {d: float(np.median([row[j] for row in rows])) for j, d in enumerate(distances)}
 
@@ -323,6 +326,6 @@ def surprisal(model, text: str) -> np.ndarray:
     (the model's own next-character probabilities). Raises InputError for fewer than two characters."""
     ids = model.encode(text)
     if len(ids) < 2:
-        raise InputError("Surprisal needs at least two characters: one to read and the next one to score.")
+        raise InputError(_("Surprisal needs at least two characters: one to read and the next one to score."))
     probs = model.next_char_probabilities(text)  # [T, V]
     return (-np.log2(probs[np.arange(len(ids) - 1), ids[1:].numpy()])).astype(np.float32)

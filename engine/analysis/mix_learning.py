@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from engine.validation import InputError
+from i18n import _
 
 LOO_LIMIT = 20  # leave-one-out up to this many occurrences, stratified k-fold above
 FOLDS = 8
@@ -93,7 +94,7 @@ def _train(
     x `[L, N, D]` layers; y `[N]`; train_mask `[B, N]`; fixed_layer `[B]` (-1: learn s, else s = one-hot).
     Returns (s `[B, L]`, γ `[B]`, logits `[B, N, C]`).
     """
-    n_layers, _, dim = x.shape
+    n_layers, _count, dim = x.shape
     batch = train_mask.shape[0]
     gen = torch.Generator().manual_seed(0)
     w = torch.zeros(batch, n_layers, requires_grad=True)
@@ -117,9 +118,9 @@ def _train(
         per_layer = torch.matmul(flat, weight).reshape(batch, n_layers, -1, n_classes)  # [B, L, N, C]
         return s, torch.einsum("bl,blnc->bnc", s * gamma[:, None], per_layer) + bias[:, None, :]
 
-    for _ in range(steps):
+    for _ignored in range(steps):
         optimizer.zero_grad()
-        _, logits = forward()
+        _ignored, logits = forward()
         losses = torch.nn.functional.cross_entropy(logits.reshape(-1, n_classes), targets, reduction="none").reshape(
             batch, -1
         )
@@ -149,22 +150,25 @@ def learn_mix(
     layers = np.asarray(layers, dtype=np.float32)
     if layers.ndim != 3 or layers.shape[1] != len(labels):
         raise InputError(
-            f"Expected one vector per layer and labelled occurrence, got {layers.shape} for {len(labels)}."
+            _("Expected one vector per layer and labelled occurrence, got {shape} for {count}.").format(
+                shape=layers.shape, count=len(labels)
+            )
         )
     senses, y = np.unique(np.asarray(labels), return_inverse=True)
     counts = np.bincount(y)
     if len(senses) < 2 or counts.min() < 2:
         raise InputError(
-            "Learning the mix needs at least two senses with at least two labelled sentences each "
-            f"(found {', '.join(f'{s}: {c}' for s, c in zip(senses, counts, strict=True)) or 'no labels'})."
+            _(
+                "Learning the mix needs at least two senses with at least two labelled sentences each (found {value})."
+            ).format(value=", ".join((f"{s}: {c}" for s, c in zip(senses, counts, strict=True))) or "no labels")
         )
     norms = np.linalg.norm(layers, axis=-1).mean(axis=1)
     x = torch.from_numpy(layers / np.maximum(norms, 1e-8)[:, None, None])
     n_layers, n = layers.shape[:2]
     tests = torch.from_numpy(_folds(y, seed))  # [K, N]
     configs = [-1, *range(n_layers)]
-    train_mask = torch.cat([~tests for _ in configs] + [torch.ones(1, n, dtype=torch.bool)]).float()
-    fixed = torch.tensor([c for c in configs for _ in range(len(tests))] + [-1])
+    train_mask = torch.cat([~tests for _ignored in configs] + [torch.ones(1, n, dtype=torch.bool)]).float()
+    fixed = torch.tensor([c for c in configs for _ignored in range(len(tests))] + [-1])
     with _one_thread():
         s, gamma, logits = _train(x, torch.from_numpy(y), train_mask, fixed, len(senses), steps, lr, weight_decay)
     correct = (logits[:-1].argmax(-1) == torch.from_numpy(y)).float()  # [B - 1, N]

@@ -25,6 +25,7 @@ from engine.models.transformer import TransformerModel
 from engine.models.words import token_words
 from engine.text import tokenize_with_spans
 from engine.validation import InputError
+from i18n import _
 
 MAX_MAP_POSITIONS = 128  # rows and columns of the cosine maps (a 512 × 512 map is unreadable)
 
@@ -72,7 +73,9 @@ def position_maps(model: TransformerModel, positions: int = 64) -> PositionMaps:
     table = position_weights(model)
     if not 2 <= positions <= min(MAX_MAP_POSITIONS, table.shape[0]):
         raise InputError(
-            f"Show between 2 and {min(MAX_MAP_POSITIONS, table.shape[0])} positions (asked for {positions})."
+            _("Show between 2 and {value} positions (asked for {positions}).").format(
+                value=min(MAX_MAP_POSITIONS, table.shape[0]), positions=positions
+            )
         )
     d = table.shape[1]
     return PositionMaps(cosine_map(table[:positions]), cosine_map(sinusoidal(positions, d)), d, table.shape[0])
@@ -103,7 +106,11 @@ def swap_words(text: str, first: int, second: int) -> str:
     """`text` with words `first` and `second` (from 1, `engine.text` words) exchanged, all else kept."""
     spans = [(w.start, w.end) for w in tokenize_with_spans(text)]
     if not (1 <= first <= len(spans) and 1 <= second <= len(spans)) or first == second:
-        raise InputError(f"Choose two different words between 1 and {len(spans)} to swap (got {first} and {second}).")
+        raise InputError(
+            _("Choose two different words between 1 and {count} to swap (got {first} and {second}).").format(
+                count=len(spans), first=first, second=second
+            )
+        )
     (a0, a1), (b0, b1) = sorted([spans[first - 1], spans[second - 1]])
     return text[:a0] + text[b0:b1] + text[a1:b0] + text[a0:a1] + text[b1:]
 
@@ -111,7 +118,7 @@ def swap_words(text: str, first: int, second: int) -> str:
 def _word_vectors(model: TransformerModel, text: str, positions: bool) -> tuple[list[str], np.ndarray]:
     """Words of `text` and their final vectors `[W, d]` (mean over subword tokens)."""
     ids, special = encode_ids(model, text)
-    hidden, _ = forward(model, ids[None], positions=positions)
+    hidden, _ignored = forward(model, ids[None], positions=positions)
     final = hidden[-1][0].float().numpy()
     encoding = model.encode(text)
     offsets = [tuple(s) for s in encoding["offset_mapping"][0].tolist()]
@@ -130,16 +137,18 @@ def order_swap(model: TransformerModel, text: str, first: int, second: int) -> O
     """Swap words `first` and `second` (from 1) and measure how far every word's final vector moves,
     with and without position embeddings. InputError for bad text or word numbers."""
     if not model.tokenizer.is_fast:
-        raise InputError(f"{model.name}'s tokenizer has no character offsets, so words cannot be swapped.")
+        raise InputError(
+            _("{name}'s tokenizer has no character offsets, so words cannot be swapped.").format(name=model.name)
+        )
     swapped = swap_words(text, first, second)
-    words, _ = _word_vectors(model, text, True)
+    words, _ignored = _word_vectors(model, text, True)
     order = list(range(len(words)))
     order[first - 1], order[second - 1] = order[second - 1], order[first - 1]  # word k is word order[k] once swapped
     moved = {}
     for positions in (True, False):
-        _, original = _word_vectors(model, text, positions)
+        _ignored, original = _word_vectors(model, text, positions)
         swapped_words, after = _word_vectors(model, swapped, positions)
         if len(swapped_words) != len(words):
-            raise InputError("Swapping those two words changed how the text splits into words; choose two others.")
+            raise InputError(_("Swapping those two words changed how the text splits into words; choose two others."))
         moved[positions] = _distance(original, after[order])
     return OrderSwap(words, first, second, swapped, moved[True], moved[False], model.is_causal)

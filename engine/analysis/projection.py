@@ -18,6 +18,7 @@ import numpy as np
 
 from engine import PROJECT_ROOT
 from engine.validation import InputError
+from i18n import ngettext
 
 os.environ.setdefault("NUMBA_CACHE_DIR", str(PROJECT_ROOT / ".numba_cache"))
 
@@ -72,7 +73,11 @@ def project(x: np.ndarray, method: str = "auto") -> Projection:
     """A 2-D map of the rows of `x` (compared by cosine: rows are normalized first)."""
     n = len(x)
     if n < 3:
-        raise InputError(f"Only {n} occurrence{'s' if n != 1 else ''}: a map needs at least 3.")
+        raise InputError(
+            ngettext(
+                "Only {n} occurrence: a map needs at least 3.", "Only {n} occurrences: a map needs at least 3.", n
+            ).format(n=n)
+        )
     unit = unit_rows(x)
     umap_method = method == "UMAP" or (method == "auto" and n >= UMAP_MIN_POINTS)
     if identical_rows(unit):  # nothing to lay out: one point, however the rounding differs
@@ -84,7 +89,7 @@ def project(x: np.ndarray, method: str = "auto") -> Projection:
 
 def _pca(unit: np.ndarray) -> Projection:
     centred = unit - unit.mean(axis=0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    _u, singular, vt = np.linalg.svd(centred, full_matrices=False)
     coords = centred @ vt[:2].T
     if coords.shape[1] < 2:
         coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
@@ -182,7 +187,7 @@ def spectral_init(umap, distances: np.ndarray, neighbours: int) -> np.ndarray:
     degree = weights.sum(axis=0)
     scale = 1.0 / np.sqrt(np.where(degree > 0, degree, 1.0))
     laplacian = np.eye(len(weights)) - scale[:, None] * weights * scale[None, :]
-    _, vectors = np.linalg.eigh(laplacian)  # eigenvalues ascending
+    _ignored, vectors = np.linalg.eigh(laplacian)  # eigenvalues ascending
     coords = vectors[:, 1:3]
     signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), range(2)])
     return coords * np.where(signs == 0, 1, signs)

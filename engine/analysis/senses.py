@@ -18,8 +18,10 @@ import numpy as np
 
 from engine import ASSETS
 from engine.analysis.projection import Projection, cosine_distances, unit_rows
+from engine.analysis.sense_notes import line_notes
 from engine.text import normalize, reading_form, tokenize_with_spans
-from engine.validation import InputError, Problem
+from engine.validation import InputError, Problem, msg, msg_plural
+from i18n import _
 
 SENSE_SETS = ASSETS / "senses"
 CORPUS_SAMPLE = ASSETS / "corpus_sample.txt.gz"
@@ -144,9 +146,12 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
     word = normalize(word.strip())
     problems: list[Problem] = []
     if not word:
-        return SenseInput(word, [], [Problem("error", "No target word: type the word whose senses you want to see.")])
+        return SenseInput(
+            word, [], [Problem("error", msg("No target word: type the word whose senses you want to see."))]
+        )
     if len(word.split()) > 1 or len([t for t in tokenize_with_spans(word)]) != 1:
-        return SenseInput(word, [], [Problem("error", f"'{word}' is not one word: type a single word such as bank.")])
+        message = msg("'{word}' is not one word: type a single word such as bank.", word=word)
+        return SenseInput(word, [], [Problem("error", message)])
     lines = [(k + 1, line) for k, line in enumerate(normalize(text or "").splitlines()) if line.strip()]
     if len(lines) > max_sentences:
         return SenseInput(
@@ -155,8 +160,13 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
             [
                 Problem(
                     "error",
-                    f"There are {len(lines):,} sentences; this page compares at most {max_sentences}. "
-                    f"Remove {len(lines) - max_sentences:,} lines (nothing was cut for you).",
+                    msg(
+                        "There are {count:,} sentences; this page compares at most {limit}. "
+                        "Remove {over:,} lines (nothing was cut for you).",
+                        count=len(lines),
+                        limit=max_sentences,
+                        over=len(lines) - max_sentences,
+                    ),
                 )
             ],
         )
@@ -183,22 +193,30 @@ def parse_sentences(text: str, word: str, *, max_sentences: int = MAX_SENTENCES)
         if len(positions) > 1:
             repeated.append(number)
         occurrences.append(Occurrence(number, sentence, tokens, positions[0], label))
-    problems += _line_notes(word, missing, case_changed, repeated, too_long, duplicates)
+    problems += line_notes(word, missing, case_changed, repeated, too_long, duplicates, MAX_SENTENCE_CHARS)
     labelled = [o for o in occurrences if o.label is not None]
     if labelled and len(labelled) < len(occurrences):
         problems.append(
             Problem(
                 "info",
-                f"Only {len(labelled)} of {len(occurrences)} sentences have a sense label: "
-                "colours show clusters instead.",
+                msg(
+                    "Only {labelled} of {count} sentences have a sense label: colours show clusters instead.",
+                    labelled=len(labelled),
+                    count=len(occurrences),
+                ),
             )
         )
     if len(occurrences) < MIN_POINTS:
         problems.append(
             Problem(
                 "error",
-                f"Only {len(occurrences)} sentence{'s' if len(occurrences) != 1 else ''} use '{word}': "
-                f"at least {MIN_POINTS} are needed to compare its vectors.",
+                msg_plural(
+                    "Only {count} sentence use '{word}': at least {least} are needed to compare its vectors.",
+                    "Only {count} sentences use '{word}': at least {least} are needed to compare its vectors.",
+                    len(occurrences),
+                    word=word,
+                    least=MIN_POINTS,
+                ),
             )
         )
     return SenseInput(word, occurrences, problems)
@@ -211,51 +229,10 @@ def _split_label(line: str) -> tuple[str | None, str]:
     return None, line.strip()
 
 
-def _lines(numbers: Sequence[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:8])
-    return f"line{'s' if len(numbers) > 1 else ''} {shown}{' …' if len(numbers) > 8 else ''}"
-
-
-def _line_notes(word, missing, case_changed, repeated, too_long, duplicates) -> list[Problem]:
-    notes = []
-    if missing:
-        notes.append(
-            Problem(
-                "warning",
-                f"{len(missing)} sentence{'s do' if len(missing) > 1 else ' does'} not contain '{word}' as a word "
-                f"({_lines(missing)}) and {'are' if len(missing) > 1 else 'is'} left out. Other forms such as "
-                f"'{word}s' count as different words.",
-            )
-        )
-    if case_changed:
-        notes.append(
-            Problem("info", f"'{word}' is capitalised differently in {_lines(case_changed)}; those are used too.")
-        )
-    if repeated:
-        notes.append(Problem("info", f"'{word}' occurs more than once in {_lines(repeated)}: the first one is used."))
-    if too_long:
-        notes.append(
-            Problem(
-                "warning",
-                f"{_lines(too_long)} {'are' if len(too_long) > 1 else 'is'} over {MAX_SENTENCE_CHARS} characters "
-                "and left out.",
-            )
-        )
-    if duplicates:
-        pairs = ", ".join(f"{a} (= {b})" for a, b in duplicates[:5])
-        notes.append(
-            Problem(
-                "info",
-                f"{len(duplicates)} duplicate sentence{'s' if len(duplicates) > 1 else ''} left out: line {pairs}.",
-            )
-        )
-    return notes
-
-
 def search_corpus(word: str, limit: int = 60, path: Path = CORPUS_SAMPLE) -> list[str]:
     """Up to `limit` sentences of the bundled corpus sample that contain `word` (any case)."""
     if not path.is_file():
-        raise InputError(f"The corpus sample {path} is missing: run `make corpus` to rebuild it.")
+        raise InputError(_("The corpus sample {path} is missing: run `make corpus` to rebuild it.").format(path=path))
     pattern = re.compile(rf"(?<!\S){re.escape(word)}(?!\S)", re.IGNORECASE)
     found = []
     with gzip.open(path, "rt", encoding="utf-8") as lines:
@@ -294,7 +271,7 @@ def silhouette(x: np.ndarray, labels: Sequence[str]) -> float | None:
     if not 2 <= len(set(labels)) <= len(labels) - 1:
         return None
     distances = cosine_distances(x)
-    _, codes = np.unique(labels, return_inverse=True)
+    _ignored, codes = np.unique(labels, return_inverse=True)
     members = np.eye(codes.max() + 1)[codes]  # [n, K] one-hot
     sizes = members.sum(axis=0)  # [K]
     sums = distances @ members  # [n, K]: each point's summed distance to each cluster
@@ -362,7 +339,7 @@ def mix_parameters(weights: Sequence[float]) -> list[float]:
     """User-facing layer weights (any non-negative numbers) -> ScalarMix parameters before the softmax."""
     total = float(sum(weights))
     if total <= 0:
-        raise InputError("At least one layer weight must be above 0.")
+        raise InputError(_("At least one layer weight must be above 0."))
     return [float(np.log(w / total)) if w > 0 else -9e10 for w in weights]
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.text import steps, tokenize_with_spans
+from engine.validation import Text, msg
 
 Span = tuple[int, int]
 
@@ -128,12 +129,17 @@ class WordPairing:
 
     rows:     N (i, j) pairs: word i of A against word j of B; None where one side has no partner
     changed:  `[N]` True where the words differ (replaced, inserted or deleted)
-    summary:  one sentence saying what differs ("1 word differs: river → money")
+    summary:  one sentence saying what differs ("1 word differs: river → money"), in the interface language of
+              the run that reads it (kept as `said`, an English `Text`, so a cached pairing reads in any language)
     """
 
     rows: list[tuple[int | None, int | None]]
     changed: list[bool]
-    summary: str
+    said: Text
+
+    @property
+    def summary(self) -> str:
+        return str(self.said)
 
     @property
     def first_change(self) -> int | None:
@@ -160,13 +166,23 @@ def pair_words(a: Sequence[str], b: Sequence[str]) -> WordPairing:
             left, right = " ".join(a[i1:i2]) or "∅", " ".join(b[j1:j2]) or "∅"
             parts.append(f"‹{left}› → ‹{right}›")
     if not parts:
-        summary = "The two sentences have the same words: every distance is 0."
+        said = msg("The two sentences have the same words: every distance is 0.")
     elif len(parts) == 1 and len(a) == len(b) and sum(changed) == 1:
-        summary = f"A minimal pair: one word differs, {parts[0]}."
-    else:
-        count = "in length and words" if len(a) != len(b) else "in more than one word"
-        summary = (
-            f"The sentences differ {count} ({len(a)} and {len(b)} words): {'; '.join(parts)}. "
-            "Words are matched in order (difflib); a word without a partner has no distance."
+        said = msg("A minimal pair: one word differs, {change}.", change=parts[0])
+    elif len(a) != len(b):
+        said = msg(
+            "The sentences differ in length and words ({a} and {b} words): {changes}. "
+            "Words are matched in order (difflib); a word without a partner has no distance.",
+            a=len(a),
+            b=len(b),
+            changes="; ".join(parts),
         )
-    return WordPairing(rows, changed, summary)
+    else:
+        said = msg(
+            "The sentences differ in more than one word ({a} and {b} words): {changes}. "
+            "Words are matched in order (difflib); a word without a partner has no distance.",
+            a=len(a),
+            b=len(b),
+            changes="; ".join(parts),
+        )
+    return WordPairing(rows, changed, said)

@@ -25,11 +25,12 @@ import numpy as np
 from engine.compare.alignment import WordPairing, pair_words
 from engine.compare.runs import ELMO_ROWS, Models, SentenceRun, cosine_similarity, run_sentence
 from engine.text import steps as text_steps
+from i18n import N_, _
 
-UNITS = {
-    "char-LSTM": "L2 norm of the change of (h, c) at the word's last character",
-    "ELMo": "cosine distance (1 − cos) of the word's vector",
-    "MiniLM": "cosine distance (1 − cos) of the word's vector (mean of its subwords)",
+UNITS = {  # English; translated where shown (figures.compare)
+    "char-LSTM": N_("L2 norm of the change of (h, c) at the word's last character"),
+    "ELMo": N_("cosine distance (1 − cos) of the word's vector"),
+    "MiniLM": N_("cosine distance (1 − cos) of the word's vector (mean of its subwords)"),
 }
 
 
@@ -180,17 +181,19 @@ def _cosine_diff(
 
 
 def flow_facts(diff: PairDiff) -> list[str]:
-    """Plain sentences stating, from this pair's numbers, where each model's context flows."""
+    """Plain sentences stating, from this pair's numbers, where each model's context flows (in this run's
+    interface language, `i18n._`)."""
     facts: list[str] = []
     first = diff.pairing.first_change
     if first is None:
-        return ["The sentences are the same word for word: nothing moves."]
+        return [_("The sentences are the same word for word: nothing moves.")]
     lstm = diff.model("char-LSTM")
     before = diff.char_distance[:, : diff.char_prefix]
     facts.append(
-        f"char-LSTM: the first {diff.char_prefix} characters are shared; its state after each of them moved by "
-        f"{_exact(before)}. From the first changed character on it moves (up to "
-        f"{np.nanmax(lstm.distance):.2f} at a word's end)."
+        _(
+            "char-LSTM: the first {count} characters are shared; its state after each of them moved by "
+            "{moved}. From the first changed character on it moves (up to {most:.2f} at a word's end)."
+        ).format(count=diff.char_prefix, moved=_exact(before), most=np.nanmax(lstm.distance))
     )
     elmo = diff.model("ELMo")
     forward = elmo.distance[[1, 3], :first]
@@ -198,21 +201,31 @@ def flow_facts(diff: PairDiff) -> list[str]:
     last = len(diff.pairing.changed) - 1 - diff.pairing.changed[::-1].index(True)
     after = elmo.distance[[2, 4], last + 1 :]
     l0 = np.delete(elmo.distance[0], np.flatnonzero(diff.pairing.changed))
-    facts.append(
-        f"ELMo: before the first changed word the forward halves moved by {_exact(forward)}, the backward halves "
-        f"by up to {np.nanmax(backward, initial=0.0):.3f}"
-        + (f"; after the last changed word the backward halves moved by {_exact(after)}" if after.size else "")
-        + f"; layer 0 (char-CNN) moved at unchanged words by {_exact(l0)}."
-    )
+    numbers = {"forward": _exact(forward), "backward": np.nanmax(backward, initial=0.0), "layer0": _exact(l0)}
+    if after.size:
+        sentence = _(
+            "ELMo: before the first changed word the forward halves moved by {forward}, the backward halves "
+            "by up to {backward:.3f}; after the last changed word the backward halves moved by {after}; "
+            "layer 0 (char-CNN) moved at unchanged words by {layer0}."
+        ).format(after=_exact(after), **numbers)
+    else:
+        sentence = _(
+            "ELMo: before the first changed word the forward halves moved by {forward}, the backward halves "
+            "by up to {backward:.3f}; layer 0 (char-CNN) moved at unchanged words by {layer0}."
+        ).format(**numbers)
+    facts.append(sentence)
     mini = diff.model(diff.models[2].model)
     unchanged = ~np.asarray(diff.pairing.changed)
     above = mini.distance[1:, unchanged]
     facts.append(
-        f"{diff.a.transformer_name}: from layer 1 on, unchanged words moved by "
-        f"{np.nanmin(above, initial=np.inf):.4f} to {np.nanmax(above, initial=0.0):.4f}: attention carries the "
-        "change everywhere."
+        _(
+            "{model}: from layer 1 on, unchanged words moved by {low:.4f} to {high:.4f}: attention carries the "
+            "change everywhere."
+        ).format(
+            model=diff.a.transformer_name, low=np.nanmin(above, initial=np.inf), high=np.nanmax(above, initial=0.0)
+        )
         if above.size
-        else f"{diff.a.transformer_name}: every word changed."
+        else _("{model}: every word changed.").format(model=diff.a.transformer_name)
     )
     return facts
 
@@ -220,5 +233,5 @@ def flow_facts(diff: PairDiff) -> list[str]:
 def _exact(values: np.ndarray) -> str:
     values = values[~np.isnan(values)]
     if values.size == 0:
-        return "nothing (no such word)"
-    return "exactly 0" if not values.any() else f"up to {values.max():.3g}"
+        return _("nothing (no such word)")
+    return _("exactly 0") if not values.any() else _("up to {value:.3g}").format(value=values.max())

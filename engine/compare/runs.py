@@ -16,6 +16,7 @@ import numpy as np
 from engine.compare.alignment import WordAlignment, align
 from engine.text import normalize
 from engine.validation import InputError
+from i18n import _
 
 ELMO_ROWS = ["L0 char-CNN", "L1 forward", "L1 backward", "L2 forward", "L2 backward"]
 
@@ -88,7 +89,7 @@ def run_sentence(text: str, models: Models | None = None) -> SentenceRun:
     models = models or default_models()
     text = normalize(text)
     if not text.strip():
-        raise InputError("The sentence is empty: type at least one word.")
+        raise InputError(_("The sentence is empty: type at least one word."))
     result = models.transformer.run(text)
     offsets = result.offsets or [None] * len(result.tokens)
     offsets = [None if special else o for o, special in zip(offsets, result.special_mask, strict=True)]

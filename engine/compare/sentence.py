@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.compare.runs import ELMO_ROWS, SentenceRun, cosine_similarity
 from engine.validation import InputError
+from i18n import _
 
 
 @dataclass
@@ -67,10 +68,18 @@ def word_view(run: SentenceRun, word: int, head: int | None = None, top_units: i
     the mean of the heads. Raises `InputError` for a word or head out of range."""
     count = len(run.alignment)
     if not 0 <= word < count:
-        raise InputError(f"There is no word {word}: the sentence has {count} words (0 to {count - 1}).")
+        raise InputError(
+            _("There is no word {word}: the sentence has {count} words (0 to {value}).").format(
+                word=word, count=count, value=count - 1
+            )
+        )
     layers, heads = run.attentions.shape[:2]
     if head is not None and not 1 <= head <= heads:
-        raise InputError(f"There is no head {head}: {run.transformer_name} has heads 1 to {heads}.")
+        raise InputError(
+            _("There is no head {head}: {transformer_name} has heads 1 to {heads}.").format(
+                head=head, transformer_name=run.transformer_name, heads=heads
+            )
+        )
     ends = run.alignment.last_char
     lstm_h = run.lstm_h[:, ends]  # [layers, W, units]
     groups = [

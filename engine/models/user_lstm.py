@@ -35,6 +35,7 @@ from engine.models.intervention import Intervention, LanguageModelTrace, decode,
 from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps, tokenize
 from engine.validation import PICKLE_SUFFIXES, InputError
+from i18n import _, ngettext
 
 UNITS = ("characters", "words")
 REQUIRED = {"input_size": int, "hidden_size": int, "num_layers": int, "vocabulary": list, "unit": str}
@@ -81,41 +82,72 @@ class UserLstmConfig:
 def read_config(path: Path) -> UserLstmConfig:
     """config.json -> `UserLstmConfig`. Raises `InputError` naming the missing or wrong field."""
     if not path.is_file():
-        raise InputError("The folder has no config.json: it must give input_size, hidden_size, num_layers, "
-                         "vocabulary and unit (README: Your own LSTM).")  # fmt: skip
+        raise InputError(_("The folder has no config.json: it must give input_size, hidden_size, num_layers, "
+                         "vocabulary and unit (README: Your own LSTM)."))  # fmt: skip
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"config.json is not valid JSON: {exc}.") from exc
+        raise InputError(_("config.json is not valid JSON: {exc}.").format(exc=exc)) from exc
     if not isinstance(raw, dict):
-        raise InputError("config.json must be a JSON object ({...}) of fields.")
+        raise InputError(_("config.json must be a JSON object ({...}) of fields."))
     missing = [name for name in REQUIRED if name not in raw]
     if missing:
-        raise InputError(f"config.json lacks the field{'s' if len(missing) > 1 else ''} {', '.join(missing)}.")
+        message = ngettext(
+            "config.json lacks the field {fields}.", "config.json lacks the fields {fields}.", len(missing)
+        )
+        raise InputError(message.format(fields=", ".join(missing)))
     for name, kind in {**REQUIRED, "proj_size": int, "unknown": int}.items():
         value = raw.get(name, 0)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise InputError(f"config.json's {name} must be {'an integer' if kind is int else f'a {kind.__name__}'}, "
-                             f"not {value!r}.")  # fmt: skip
+            if kind is int:
+                raise InputError(
+                    _("config.json's {name} must be an integer, not {value!r}.").format(name=name, value=value)
+                )
+            raise InputError(
+                _("config.json's {name} must be a {kind}, not {value!r}.").format(
+                    name=name, kind=kind.__name__, value=value
+                )
+            )
     for name in ("input_size", "hidden_size", "num_layers"):
         if not 1 <= raw[name] <= MAX_SIZE:
-            raise InputError(f"config.json's {name} is {raw[name]}; it must be between 1 and {MAX_SIZE:,}.")
+            raise InputError(
+                _("config.json's {name} is {value}; it must be between 1 and {MAX_SIZE:,}.").format(
+                    name=name, value=raw[name], MAX_SIZE=MAX_SIZE
+                )
+            )
     vocabulary = raw["vocabulary"]
     if not vocabulary or len(vocabulary) > MAX_VOCABULARY or not all(isinstance(v, str) for v in vocabulary):
-        raise InputError(f"config.json's vocabulary must be a list of 1 to {MAX_VOCABULARY:,} strings.")
+        raise InputError(
+            _("config.json's vocabulary must be a list of 1 to {MAX_VOCABULARY:,} strings.").format(
+                MAX_VOCABULARY=MAX_VOCABULARY
+            )
+        )
     if len(set(vocabulary)) != len(vocabulary):
         twice = next(v for k, v in enumerate(vocabulary) if v in vocabulary[:k])
-        raise InputError(f"config.json's vocabulary lists {twice!r} twice; each entry must be unique.")
+        raise InputError(
+            _("config.json's vocabulary lists {twice!r} twice; each entry must be unique.").format(twice=twice)
+        )
     if raw["unit"] not in UNITS:
-        raise InputError(f"config.json's unit is {raw['unit']!r}; it must be one of {', '.join(UNITS)}.")
+        raise InputError(
+            _("config.json's unit is {value!r}; it must be one of {value2}.").format(
+                value=raw["unit"], value2=", ".join(UNITS)
+            )
+        )
     if not 0 <= raw.get("proj_size", 0) < raw["hidden_size"]:
-        raise InputError(f"config.json's proj_size must be 0 (none) or below hidden_size ({raw['hidden_size']}).")
+        raise InputError(
+            _("config.json's proj_size must be 0 (none) or below hidden_size ({value}).").format(
+                value=raw["hidden_size"]
+            )
+        )
     if not 0 <= raw.get("unknown", 0) < len(vocabulary):
-        raise InputError(f"config.json's unknown must be an id of the vocabulary, 0 to {len(vocabulary) - 1}.")
+        raise InputError(
+            _("config.json's unknown must be an id of the vocabulary, 0 to {value}.").format(value=len(vocabulary) - 1)
+        )
     extra = sorted(set(raw) - {*REQUIRED, "proj_size", "unknown"})
     if extra:
-        raise InputError(f"config.json has the unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}; "
-                         f"it takes {', '.join([*REQUIRED, 'proj_size', 'unknown'])}.")  # fmt: skip
+        message = ngettext("config.json has the unknown field {fields}; it takes {known}.",
+                           "config.json has the unknown fields {fields}; it takes {known}.", len(extra))  # fmt: skip
+        raise InputError(message.format(fields=", ".join(extra), known=", ".join([*REQUIRED, "proj_size", "unknown"])))
     return UserLstmConfig(**{**raw, "vocabulary": tuple(vocabulary)})
 
 
@@ -125,37 +157,65 @@ def weights_file(folder: Path) -> Path:
     if len(found) == 1:
         return found[0]
     if found:
-        raise InputError(f"The folder has {len(found)} safetensors files ({', '.join(p.name for p in found)}); "
-                         "keep exactly one.")  # fmt: skip
+        raise InputError(
+            _("The folder has {count} safetensors files ({value}); keep exactly one.").format(
+                count=len(found), value=", ".join(p.name for p in found)
+            )
+        )
     pickles = [p.name for p in folder.iterdir() if p.name.endswith(PICKLE_SUFFIXES)]
     if pickles:
-        raise InputError(f"The folder has only pickled weights ({', '.join(pickles)}), which are never loaded: "
-                         "they can run code. Save the state_dict with safetensors.torch.save_file.")  # fmt: skip
-    raise InputError("The folder has no weights: save the state_dict as model.safetensors next to config.json.")
+        raise InputError(
+            _(
+                "The folder has only pickled weights ({value}), which are never loaded: they can run code. "
+                "Save the state_dict with safetensors.torch.save_file."
+            ).format(value=", ".join(pickles))
+        )
+    raise InputError(_("The folder has no weights: save the state_dict as model.safetensors next to config.json."))
 
 
 def check_shapes(shapes: dict[str, tuple[int, ...]], config: UserLstmConfig) -> None:
     """Raise `InputError` naming the first key that is missing, unexpected, or of the wrong shape."""
     if not any(k.startswith("lstm.") for k in shapes):
-        raise InputError(f"The weights have no key starting with 'lstm.' (found {', '.join(sorted(shapes)[:5])}): "
-                         "save the state_dict of a module whose nn.LSTM is called lstm.")  # fmt: skip
+        raise InputError(
+            _(
+                "The weights have no key starting with 'lstm.' (found {value}): save the state_dict of a "
+                "module whose nn.LSTM is called lstm."
+            ).format(value=", ".join(sorted(shapes)[:5]))
+        )
     has_embedding, has_decoder = "embedding.weight" in shapes, any(k.startswith("decoder.") for k in shapes)
     if not has_embedding and config.input_size != len(config.vocabulary):
-        raise InputError(f"Without an embedding the LSTM reads one-hot vectors, so input_size ({config.input_size}) "
-                         f"must equal the vocabulary size ({len(config.vocabulary)}).")  # fmt: skip
+        raise InputError(
+            _(
+                "Without an embedding the LSTM reads one-hot vectors, so input_size ({input_size}) must "
+                "equal the vocabulary size ({count})."
+            ).format(input_size=config.input_size, count=len(config.vocabulary))
+        )
     expected = config.expected_shapes(has_embedding, has_decoder)
     for key, shape in expected.items():
         if key not in shapes:
-            raise InputError(f"The weights lack the key {key} (shape {list(shape)}) that the config implies.")
+            raise InputError(
+                _("The weights lack the key {key} (shape {value}) that the config implies.").format(
+                    key=key, value=list(shape)
+                )
+            )
         if tuple(shapes[key]) != shape:
             vocabulary = key.startswith(("embedding.", "decoder.")) and shapes[key][0] != shape[0]
-            why = f" (the vocabulary has {len(config.vocabulary)} entries)" if vocabulary else ""
-            raise InputError(f"{key} has shape {list(shapes[key])}; the config needs {list(shape)}{why}.")
+            if vocabulary:
+                message = _("{key} has shape {shape}; the config needs {needed} (the vocabulary has {count} entries).")
+            else:
+                message = _("{key} has shape {shape}; the config needs {needed}.")
+            shown = {"key": key, "shape": list(shapes[key]), "needed": list(shape), "count": len(config.vocabulary)}
+            raise InputError(message.format(**shown))
     unexpected = sorted(set(shapes) - set(expected))
     if unexpected:
-        raise InputError(f"The weights have key{'s' if len(unexpected) > 1 else ''} the config does not explain: "
-                         f"{', '.join(unexpected[:5])} (check num_layers, proj_size; bidirectional LSTMs are not "
-                         "supported).")  # fmt: skip
+        message = ngettext(
+            "The weights have key the config does not explain: {keys} (check num_layers, proj_size; bidirectional "
+            "LSTMs are not supported).",
+            "The weights have keys the config does not explain: {keys} (check num_layers, proj_size; bidirectional "
+            "LSTMs are not supported).",
+            len(unexpected),
+        )
+        raise InputError(message.format(keys=", ".join(unexpected[:5])))
 
 
 def read_shapes(path: Path) -> dict[str, tuple[int, ...]]:
@@ -165,7 +225,7 @@ def read_shapes(path: Path) -> dict[str, tuple[int, ...]]:
         with safe_open(str(path), framework="pt") as handle:
             return {key: tuple(handle.get_slice(key).get_shape()) for key in handle.keys()}  # noqa: SIM118
     except Exception as exc:  # safetensors raises its own error types for a damaged file
-        raise InputError(f"{path.name} cannot be read as safetensors: {exc}.") from exc
+        raise InputError(_("{name} cannot be read as safetensors: {exc}.").format(name=path.name, exc=exc)) from exc
 
 
 def check_folder(folder: str | Path) -> tuple[UserLstmConfig, Path]:
@@ -173,10 +233,10 @@ def check_folder(folder: str | Path) -> tuple[UserLstmConfig, Path]:
     On a shared server `folder` must be a name under the models root (`engine.policy`).
     Raises `InputError` with a message naming what does not match."""
     if not str(folder).strip():
-        raise InputError("Type the path of your LSTM's folder (config.json + model.safetensors).")
+        raise InputError(_("Type the path of your LSTM's folder (config.json + model.safetensors)."))
     path = policy.model_folder(folder)
     if not path.is_dir():
-        raise InputError(policy.public_message(f"The folder {path} does not exist."))
+        raise InputError(policy.public_message(_("The folder {path} does not exist.").format(path=path)))
     config = read_config(path / "config.json")
     weights = weights_file(path)
     check_shapes(read_shapes(weights), config)
@@ -249,7 +309,7 @@ class UserLstm:
         if intervention is None:
             return trace
         if decoder is None:
-            raise InputError("Switching units off compares predictions, and this LSTM has no decoder.")
+            raise InputError(_("Switching units off compares predictions, and this LSTM has no decoder."))
         return intervene(self.model.lstm, decoder, x[0], trace, intervention)
 
 

@@ -28,7 +28,8 @@ from engine.models.elmo.lstm_projection import LayerState
 from engine.models.elmo.options import ElmoOptions
 from engine.models.elmo.weights import load_hdf5_weights, read_dataset, save_hdf5_weights
 from engine.models.lstm import GateTrace
-from engine.validation import InputError, ModelLoadError, Problem
+from engine.validation import InputError, ModelLoadError, Problem, msg
+from i18n import N_, _
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +79,11 @@ class Elmo:
         self._states: list[tuple[LayerState, LayerState]] | None = None
         self._state_lock = threading.Lock()
         if softmax is not None and self.vocab is not None and len(self.vocab) != softmax[0].shape[0]:
-            raise ModelLoadError(f"the vocabulary has {len(self.vocab)} words but the softmax {softmax[0].shape[0]}")
+            raise ModelLoadError(
+                _("the vocabulary has {count} words but the softmax {value}").format(
+                    count=len(self.vocab), value=softmax[0].shape[0]
+                )
+            )
 
     # -- loading and saving ------------------------------------------------------------------
     @classmethod
@@ -91,13 +96,15 @@ class Elmo:
     ) -> Elmo:
         """Load the official AllenNLP/bilm-tf files (or the project's own, saved in the same layout)."""
         options_path, weights_path = Path(options_json), Path(weights_hdf5)
-        for path, what in ((options_path, "options file"), (weights_path, "weight file")):
+        for path, what in ((options_path, N_("options file")), (weights_path, N_("weight file"))):
             if not path.is_file():
-                raise ModelLoadError(f"The ELMo {what} {path} does not exist.")
+                raise ModelLoadError(_("The ELMo {what} {path} does not exist.").format(what=_(what), path=path))
         try:
             raw_options = json.loads(options_path.read_text())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelLoadError(f"{options_path} is not a JSON options file: {exc}") from exc
+            raise ModelLoadError(
+                _("{options_path} is not a JSON options file: {exc}").format(options_path=options_path, exc=exc)
+            ) from exc
         options = ElmoOptions.from_dict(raw_options)
         bilm = ElmoBiLm(options)
         softmax = None
@@ -108,7 +115,9 @@ class Elmo:
                     softmax = (read_dataset(h5, "softmax/W", weights_path), read_dataset(h5, "softmax/b", weights_path))
         except OSError as exc:
             raise ModelLoadError(
-                f"{weights_path} is not a readable HDF5 weight file (truncated or corrupt?): {exc}"
+                _("{weights_path} is not a readable HDF5 weight file (truncated or corrupt?): {exc}").format(
+                    weights_path=weights_path, exc=exc
+                )
             ) from exc
         vocab = None
         if vocab_file is not None and Path(vocab_file).is_file():
@@ -151,8 +160,11 @@ class Elmo:
         long_words = sorted({w for s in sentences for w in s if len(w.encode("utf-8")) > MAX_WORD_BYTES})
         if not long_words:
             return []
-        shown = ", ".join(f"'{w[:20]}…' ({len(w.encode('utf-8'))} bytes)" for w in long_words[:3])
-        return [Problem("warning", f"ELMo reads only the first {MAX_WORD_BYTES} bytes of a word: {shown}.")]
+        shown = tuple(
+            msg("'{word}…' ({count} bytes)", word=w[:20], count=len(w.encode("utf-8"))) for w in long_words[:3]
+        )
+        message = msg("ELMo reads only the first {limit} bytes of a word: {words}.", limit=MAX_WORD_BYTES, words=shown)
+        return [Problem("warning", message)]
 
     @torch.inference_mode()
     def embed(self, sentences: Sequence[Sequence[str]], stateful: bool = False) -> list[np.ndarray]:
@@ -163,7 +175,7 @@ class Elmo:
         With `stateful=True` row r of this batch starts from the state row r ended with last call.
         """
         if not sentences:
-            raise InputError("No sentences given: ELMo needs at least one sentence (a list of words).")
+            raise InputError(_("No sentences given: ELMo needs at least one sentence (a list of words)."))
         if stateful:
             with self._state_lock:
                 output = self.bilm(batch_to_ids(sentences), self._batch_states(len(sentences)))
@@ -190,13 +202,13 @@ class Elmo:
 
     def warm_up(self, sentences: Sequence[Sequence[str]], passes: int = 3, batch_size: int = 32) -> None:
         """Run sentences through the stateful model so its carried states settle (AllenNLP's advice)."""
-        for _ in range(passes):
+        for _ignored in range(passes):
             self.embed_batches(sentences, batch_size, stateful=True)
 
     def _batch_states(self, batch: int) -> list[tuple[LayerState, LayerState]]:
         p, c = self.options.projection_dim, self.options.dim
         if self._states is None:
-            zeros = [((torch.zeros(batch, p), torch.zeros(batch, c)),) * 2 for _ in range(self.options.n_layers)]
+            zeros = [((torch.zeros(batch, p), torch.zeros(batch, c)),) * 2 for _ignored in range(self.options.n_layers)]
             self._states = zeros
         stored = self._states[0][0][0].shape[0]
         if stored < batch:  # grow with zero rows for a bigger batch
@@ -237,7 +249,7 @@ class Elmo:
         2018; bilm-tf's LSTMP clips c).
         """
         if not sentence:
-            raise InputError("The sentence is empty: type at least one word.")
+            raise InputError(_("The sentence is empty: type at least one word."))
         return self._gate_trace(self.bilm(batch_to_ids([sentence]), record_gates=True), sentence, with_boundaries)
 
     @torch.inference_mode()
@@ -296,9 +308,11 @@ class Elmo:
 
     def _check_predictable(self, sentence: Sequence[str]) -> None:
         if not self.can_predict:
-            raise InputError(f"{self.name} has no softmax and vocabulary, so it cannot guess words.")
+            raise InputError(
+                _("{name} has no softmax and vocabulary, so it cannot guess words.").format(name=self.name)
+            )
         if not sentence:
-            raise InputError("The sentence is empty: type at least one word.")
+            raise InputError(_("The sentence is empty: type at least one word."))
 
     def _predictions(self, output, sentence: Sequence[str], k: int) -> Predictions:
         weight, bias = self.softmax
@@ -320,7 +334,7 @@ class Elmo:
         """Full-softmax perplexity of the forward LM, the backward LM and their average (as bilm-tf
         reports it), stateless; words outside the vocabulary count as <UNK>."""
         if not self.can_predict:
-            raise InputError(f"{self.name} has no softmax and vocabulary, so it has no perplexity.")
+            raise InputError(_("{name} has no softmax and vocabulary, so it has no perplexity.").format(name=self.name))
         weight, bias = self.softmax
         totals, count = {"forward": 0.0, "backward": 0.0}, 0
         ordered = sorted((s for s in sentences if s), key=len)

@@ -30,6 +30,7 @@ import h5py
 from engine.assets import open_hdf5, sha256
 from engine.models.elmo.options import ElmoOptions
 from engine.validation import ModelLoadError
+from i18n import _
 
 SIZES = {
     "small": "2x1024_128_2048cnn_1xhighway",
@@ -91,7 +92,9 @@ def urls(size: str, base: str | None = None) -> dict[str, str]:
 
 def _name(size: str) -> str:
     if size not in SIZES:
-        raise FetchError(f"Unknown ELMo size {size!r}: choose one of {', '.join(SIZES)}.")
+        raise FetchError(
+            _("Unknown ELMo size {size!r}: choose one of {value}.").format(size=size, value=", ".join(SIZES))
+        )
     return SIZES[size]
 
 
@@ -125,31 +128,35 @@ def verify_pair(options_path: Path, weights_path: Path) -> ElmoOptions:
     """
     head = options_path.read_bytes()[:256].lstrip().lower()
     if head.startswith((b"<!doctype", b"<html", b"<?xml")):
-        raise FetchError(f"{options_path.name} is a web page (HTML or XML), not an ELMo options file.")
+        raise FetchError(
+            _("{name} is a web page (HTML or XML), not an ELMo options file.").format(name=options_path.name)
+        )
     try:
         options = ElmoOptions.from_dict(json.loads(options_path.read_text(encoding="utf-8")))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FetchError(f"{options_path.name} is not a JSON options file: {exc}") from exc
+        raise FetchError(_("{name} is not a JSON options file: {exc}").format(name=options_path.name, exc=exc)) from exc
     except ModelLoadError as exc:
-        raise FetchError(f"{options_path.name}: {exc}") from exc
+        raise FetchError(_("{name}: {exc}").format(name=options_path.name, exc=exc)) from exc
     with weights_path.open("rb") as f:
         signature = f.read(len(HDF5_SIGNATURE))
     if signature != HDF5_SIGNATURE:
         kind = "a web page (HTML)" if signature.lstrip().lower().startswith(b"<") else "not an HDF5 file"
-        raise FetchError(f"{weights_path.name} is {kind}: the server did not send the weight file.")
+        raise FetchError(_("{name} is {kind}: the server did not send the weight file.").format(
+            name=weights_path.name, kind=kind))  # fmt: skip
     try:
         with open_hdf5(weights_path) as h5:
             for name, shape in expected_shapes(options).items():
                 if name not in h5 or not isinstance(h5[name], h5py.Dataset):
-                    raise FetchError(f"{weights_path.name} has no dataset {name!r}: it does not fit its options file.")
+                    raise FetchError(_("{name} has no dataset {name2!r}: it does not fit its options file.").format(
+                        name=weights_path.name, name2=name))  # fmt: skip
                 if h5[name].shape != shape:
-                    raise FetchError(
-                        f"{weights_path.name}: {name} has shape {h5[name].shape}, the options call for {shape}."
-                    )
+                    raise FetchError(_("{name}: {name2} has shape {shape}, the options call for {shape2}.").format(
+                        name=weights_path.name, name2=name, shape=h5[name].shape, shape2=shape))  # fmt: skip
                 h5[name][(0,) * len(shape)]  # reads a chunk: a cut-off file fails here
                 h5[name][tuple(n - 1 for n in shape)]
     except OSError as exc:
-        raise FetchError(f"{weights_path.name} is not a complete HDF5 file (truncated?): {exc}") from exc
+        raise FetchError(_("{name} is not a complete HDF5 file (truncated?): {exc}").format(
+            name=weights_path.name, exc=exc)) from exc  # fmt: skip
     return options
 
 
@@ -167,9 +174,11 @@ def _check_and_record_hashes(root: Path, digests: dict[str, str]) -> None:
     for file, digest in digests.items():
         if file in known and known[file] != digest:
             raise FetchError(
-                f"{file} has changed: its sha256 is now {digest[:16]}…, but it was {known[file][:16]}… when it was "
-                f"first fetched. Refused (the server or a mirror serves a different file). If the change is "
-                f"intended, delete {root / KNOWN_HASHES}."
+                _(
+                    "{file} has changed: its sha256 is now {value}…, but it was {value2}… when it was first "
+                    "fetched. Refused (the server or a mirror serves a different file). If the change is "
+                    "intended, delete {value3}."
+                ).format(file=file, value=digest[:16], value2=known[file][:16], value3=root / KNOWN_HASHES)
             )
     _write_json(root / KNOWN_HASHES, known | digests)
 
@@ -204,8 +213,10 @@ def load_verified(size: str, root: Path | None = None) -> OfficialModel:
     missing = [p.name for p in paths.values() if not p.is_file()]
     if missing:
         raise FetchError(
-            f"The official ELMo {size} is not in the cache: {', '.join(missing)} missing in {where}. Fetch it "
-            f"(`python -m engine elmo-fetch {size}`) or copy the files there by hand."
+            _(
+                "The official ELMo {size} is not in the cache: {value} missing in {where}. Fetch it "
+                "(`python -m engine elmo-fetch {size}`) or copy the files there by hand."
+            ).format(size=size, value=", ".join(missing), where=where)
         )
     stamp = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in paths.values()}
     record_path = where / VERIFIED
@@ -288,20 +299,25 @@ def _download(pooch, url: str, target: Path, downloader, retries: int, by_hand: 
     import requests
 
     last: Exception | None = None
-    for _ in range(max(1, retries)):
+    for _ignored in range(max(1, retries)):
         try:
             return Path(
                 pooch.retrieve(url, known_hash=None, fname=target.name, path=target.parent, downloader=downloader)
             )
         except requests.HTTPError as exc:
-            raise FetchError(f"The server refused {url}: {exc}. Check the address (or the mirror's).") from exc
+            raise FetchError(
+                _("The server refused {url}: {exc}. Check the address (or the mirror's).").format(url=url, exc=exc)
+            ) from exc
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             last = exc  # unreachable, too slow, or cut off mid-file: try again from the start
             target.unlink(missing_ok=True)
     raise FetchError(
-        f"Could not download {url} after {retries} tries ({type(last).__name__}): the server is unreachable, too "
-        f"slow or cut the connection. Fetching needs the network. Offline, copy the official files by hand into "
-        f"{by_hand} (under their official names, e.g. {target.name}); they are verified on first use."
+        _(
+            "Could not download {url} after {retries} tries ({name__}): the server is unreachable, too "
+            "slow or cut the connection. Fetching needs the network. Offline, copy the official files "
+            "by hand into {by_hand} (under their official names, e.g. {name}); they are verified on "
+            "first use."
+        ).format(url=url, retries=retries, name__=type(last).__name__, by_hand=by_hand, name=target.name)
     ) from last
 
 
@@ -370,10 +386,14 @@ class DownloadProgress:
         mb = self.done / 1e6
         if self._total:  # pooch counts whole chunks: the last one may pass the total
             done = min(self.done, self._total)
-            return done / self._total, f"{self.name}: {done / 1e6:.1f} of {self._total / 1e6:.1f} MB"
+            return done / self._total, _("{name}: {done:.1f} of {total:.1f} MB").format(
+                name=self.name, done=done / 1e6, total=self._total / 1e6
+            )
         if self.finished:
-            return 1.0, f"{self.name}: {mb:.1f} MB received, complete"
+            return 1.0, _("{name}: {mb:.1f} MB received, complete").format(name=self.name, mb=mb)
         if self.expected:
             share = min(self.done / self.expected, 0.99)  # never "done" before it is
-            return share, f"{self.name}: {mb:.1f} MB received of about {self.expected / 1e6:.0f} MB (size not sent)"
-        return 0.0, f"{self.name}: {mb:.1f} MB received (the server did not send the size)"
+            return share, _("{name}: {mb:.1f} MB received of about {expected:.0f} MB (size not sent)").format(
+                name=self.name, mb=mb, expected=self.expected / 1e6
+            )
+        return 0.0, _("{name}: {mb:.1f} MB received (the server did not send the size)").format(name=self.name, mb=mb)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from engine.models.elmo.characters import MAX_CHARS
 from engine.validation import ModelLoadError
+from i18n import _
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,12 +57,20 @@ class ElmoOptions:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelLoadError(
-                f"options.json is missing or has a bad value for {exc}: is it an ELMo options file?"
+                _("options.json is missing or has a bad value for {exc}: is it an ELMo options file?").format(exc=exc)
             ) from exc
         if opts.max_characters_per_token != MAX_CHARS:
-            raise ModelLoadError(f"options.json asks for {opts.max_characters_per_token} characters per token; only 50")
+            raise ModelLoadError(
+                _("options.json asks for {max_characters_per_token} characters per token; only 50").format(
+                    max_characters_per_token=opts.max_characters_per_token
+                )
+            )
         if opts.activation not in ("relu", "tanh"):
-            raise ModelLoadError(f"options.json asks for the activation {opts.activation!r}; only relu and tanh exist")
+            raise ModelLoadError(
+                _("options.json asks for the activation {activation!r}; only relu and tanh exist").format(
+                    activation=opts.activation
+                )
+            )
         return opts
 
     def to_dict(self) -> dict:

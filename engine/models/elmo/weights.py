@@ -12,6 +12,7 @@ import torch
 
 from engine.models.elmo.bilm import ElmoBiLm
 from engine.validation import ModelLoadError
+from i18n import _
 
 
 # ---------------------------------------------------------------------------------------------
@@ -19,12 +20,18 @@ from engine.validation import ModelLoadError
 # ---------------------------------------------------------------------------------------------
 def read_dataset(h5: h5py.File, name: str, path: Path, shape: tuple[int, ...] | None = None) -> torch.Tensor:
     if name not in h5:
-        raise ModelLoadError(f"{path} has no dataset {name!r}: is it an ELMo weight file for these options?")
+        raise ModelLoadError(
+            _("{path} has no dataset {name!r}: is it an ELMo weight file for these options?").format(
+                path=path, name=name
+            )
+        )
     array = np.asarray(h5[name][...], dtype=np.float32)
     if shape is not None and array.shape != shape:
         raise ModelLoadError(
-            f"{name} in {path} has shape {array.shape} but options.json needs {shape}: the options do not match "
-            "these weights."
+            _(
+                "{name} in {path} has shape {shape} but options.json needs {shape2}: the options do not "
+                "match these weights."
+            ).format(name=name, path=path, shape=array.shape, shape2=shape)
         )
     return torch.from_numpy(array)
 
