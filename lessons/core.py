@@ -21,7 +21,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from i18n import N_, _
+from i18n import N_, _, pgettext
 from ui.literal import md
 
 MAX_STEP_WORDS = 60
@@ -130,6 +130,11 @@ def labelled(options: Sequence[str], words: Callable[[str], str] = _) -> dict[st
 
 LAYER_NAME = re.compile(r"(?i:layer) (\d+)(?: \((.+)\))?")
 N_("char-CNN")  # ELMo's layer 0, named in its layer names ("layer 0 (char-CNN)")
+
+
+def clauses(items: Sequence[str]) -> str:
+    """Clauses of a list joined for the interface's language ("0.21 from A, 0.30 from B"; "；" in Chinese)."""
+    return pgettext("joins the clauses of a list", ", ").join(items)
 
 
 def layer_words(name: str) -> str:
