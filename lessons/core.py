@@ -130,6 +130,7 @@ def labelled(options: Sequence[str], words: Callable[[str], str] = _) -> dict[st
 
 LAYER_NAME = re.compile(r"(?i:layer) (\d+)(?: \((.+)\))?")
 N_("char-CNN")  # ELMo's layer 0, named in its layer names ("layer 0 (char-CNN)")
+N_("embeddings")  # MiniLM's row before its first layer
 
 
 def clauses(items: Sequence[str]) -> str:
