@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po
 
 import i18n
 from i18n import LOCALE_DIR, _
-from lessons import LESSONS
+from lessons import LESSONS, layers_know
 from lessons.backend import engine_backend
 from lessons.core import Answer, Lesson
 from tests.i18n_words import untranslated
@@ -48,14 +48,16 @@ def backend():
 
 
 @cache
-def walk(slug: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Answer, ...]]:
-    """(the lesson's own strings, its figures' strings, its answers) on its default text, in `lang`."""
+def walk(slug: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Answer, ...], tuple[str, ...]]:
+    """(the lesson's own strings, its figures' strings, its answers, the words the models gave back) on its
+    default text, in `lang`."""
     lesson = next(item for item in LESSONS if item.slug == slug)
     i18n.use(lang)
     try:
         own = [_(lesson.title), _(lesson.summary), _(lesson.text_label)]
         drawn, answers = [], []
         context = lesson.prepare(lesson.default_text, backend())
+        tokens = [word for word, _similarity, _sense in layers_know.glove_senses(context)] if slug == "layers" else []
         for step in lesson.steps:
             own += [_(step.title), step.text(context)]
             charts = [step.chart(context)]
@@ -72,12 +74,13 @@ def walk(slug: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
                 drawn += [text for group in figure_strings(chart.figure) for text in group]
     finally:
         i18n.use("en")
-    return tuple(own), tuple(drawn), tuple(answers)
+    return tuple(own), tuple(drawn), tuple(answers), tuple(tokens)
 
 
 def models_read(lesson: Lesson) -> list[str]:
-    """The text the models read: its words are tokens, shown as they are in every language."""
-    return [lesson.default_text]
+    """The text the models read, and the words they gave back (GloVe's neighbours): tokens, shown as they are in
+    every language."""
+    return [lesson.default_text, *walk(lesson.slug, "zh")[3]]
 
 
 def left_in_english(strings: tuple[str, ...], lesson: Lesson) -> list[str]:
@@ -92,14 +95,14 @@ def charts_translated() -> bool:
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_every_lesson_string_reads_in_chinese(lesson: Lesson):
-    own, _drawn, _answers = walk(lesson.slug, "zh")
+    own, _drawn, _answers, _tokens = walk(lesson.slug, "zh")
     assert not left_in_english(own, lesson), f"{lesson.slug}: English left:\n" + "\n".join(left_in_english(own, lesson))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_the_english_walk_finds_english(lesson: Lesson):
     """The check above can fail: the same walk in English is full of English words (and of no Chinese)."""
-    own, _drawn, _answers = walk(lesson.slug, "en")
+    own, _drawn, _answers, _tokens = walk(lesson.slug, "en")
     assert len(left_in_english(own, lesson)) >= len(lesson.steps)
     assert not any(re.search(r"[\u4e00-\u9fff]", text) for text in own)
 
@@ -118,7 +121,7 @@ def test_the_english_walk_finds_english(lesson: Lesson):
     ids=lambda lesson: lesson.slug,
 )
 def test_the_lesson_figures_read_in_chinese(lesson: Lesson):
-    _own, drawn, _answers = walk(lesson.slug, "zh")
+    _own, drawn, _answers, _tokens = walk(lesson.slug, "zh")
     assert not left_in_english(drawn, lesson), f"{lesson.slug}: figures in English:\n" + "\n".join(
         left_in_english(drawn, lesson)
     )
@@ -141,6 +144,13 @@ def test_a_chinese_learners_right_answer_is_right(lesson: Lesson):
 def catalogue() -> dict[str, object]:
     with PO.open("rb") as handle:
         return {message.id if isinstance(message.id, str) else message.id[0]: message for message in read_po(handle)}
+
+
+def test_the_catalogue_compiles():
+    """What `pybabel compile` checks (a "12 % of" in a message reads as a %-format): no errors."""
+    with PO.open("rb") as handle:
+        found = [f"{message.id!r}: {errors}" for message, errors in read_po(handle).check()]
+    assert not found, "\n".join(found)
 
 
 def terms_in(text: str) -> list[str]:
