@@ -107,31 +107,19 @@ def previous_answer(c: Context) -> Answer:
     runner = int(ranked[1])
     return Answer(
         c.name(best),
-        _(
-            "Head {head} gives the previous token {value:.2f} of its weight on average, {margin} (head {runner}, "
-            "{runner_value:.2f})."
-        ).format(
-            head=c.name(best),
-            value=values[best],
-            margin=margin_words(values[best], values[runner]),
-            runner=c.name(runner),
-            runner_value=values[runner],
-        ),
+        _("Head {head} gives the previous token {value:.2f} of its weight on average, {margin} (head {runner}, "
+          "{runner_value:.2f}).").format(head=c.name(best), value=values[best], runner=c.name(runner),
+                                          margin=margin_words(values[best], values[runner]),
+                                          runner_value=values[runner]),
         options=tuple(c.name(k) for k in options),
         caveat=caveat,
-    )
+    )  # fmt: skip
 
 
 def previous_reveal(c: Context) -> Chart:
     layer, head = c.top("previous")
-    return head_chart(
-        c,
-        layer,
-        head,
-        _("the band just below the diagonal is the previous token, {value:.2f} on average").format(
-            value=c.stats.previous[layer - 1, head - 1]
-        ),
-    )
+    what = _("the band just below the diagonal is the previous token, {value:.2f} on average")
+    return head_chart(c, layer, head, what.format(value=c.stats.previous[layer - 1, head - 1]))
 
 
 def sinks(c: Context) -> int:
@@ -152,6 +140,10 @@ def sink_answer(c: Context) -> Answer:
         integer=True,
         tolerance_words=_("within 4 heads counts as right"),
     )
+
+
+def sink_prompt(_c: Context) -> str:
+    return _("How many of the 72 heads put at least {line:.0%} of their weight on them?").format(line=SINK)
 
 
 def sink_reveal(c: Context) -> Chart:
@@ -372,15 +364,7 @@ LESSON = Lesson(
                 )
             ),
             lambda c: grid(c, "special"),
-            Question(
-                lambda _c: _("How many of the 72 heads put at least {line:.0%} of their weight on them?").format(
-                    line=SINK
-                ),
-                "number",
-                sink_answer,
-                low=0,
-                high=72,
-            ),
+            Question(sink_prompt, "number", sink_answer, low=0, high=72),
             reveal_chart=sink_reveal,
         ),
         Step(

@@ -222,7 +222,8 @@ def glove_bars(c: Context) -> Chart:
             text=[plotly_literal(s) for _, _, s in found],
         )
     )
-    figure.update_yaxes(autorange="reversed", type="category")
+    # every neighbour named (plotly would skip every other label at a projector's height)
+    figure.update_yaxes(autorange="reversed", type="category", tickmode="linear", dtick=1, tickfont={"size": 12})
     figure.update_xaxes(title=_("cosine to {word}").format(word=WORD))
     return Chart(
         _("GloVe's {count} nearest words to '{word}', coloured by the sense they lean to.").format(
