@@ -85,10 +85,11 @@ def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) ->
     return Chart(summary, figure)
 
 
-def head_chart(c: Context, layer: int, head: int, what: str, **options) -> Chart:
-    view = c.view("head", layer, head, **options)
+def head_chart(c: Context, layer: int, head: int, what: str) -> Chart:
+    view = c.view("head", layer, head)
     labels = numbered(view.labels)
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    title = _("Layer {layer}, head {head}").format(layer=layer, head=head)  # view.title, in the interface's language
+    figure = attention_heatmap(view.matrix, labels, labels, title=title)
     return Chart(
         _("Head {layer}.{head}'s weights, token by token: {what}.").format(layer=layer, head=head, what=what), figure
     )
@@ -279,7 +280,8 @@ def layer_chart(c: Context) -> Chart:
     view = c.view("layer", layers)
     labels = numbered(view.labels)
     on_sinks = float(view.matrix[:, c.result.special_mask].sum(axis=1).mean())
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    title = _("Layer {layer}, mean of its {count} heads").format(layer=layers, count=c.result.attentions.shape[1])
+    figure = attention_heatmap(view.matrix, labels, labels, title=title)
     return Chart(
         _("Layer {layer} alone, the mean of its heads: {share:.2f} of each row goes to [CLS]/[SEP].").format(
             layer=layers, share=on_sinks

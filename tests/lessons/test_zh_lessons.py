@@ -71,20 +71,24 @@ def walk(slug: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
                 charts.append(step.reveal_chart(context))
             for chart in charts:
                 own += [chart.summary, html.unescape(TAG.sub(" ", chart.html or ""))]
-                drawn += [text for group in figure_strings(chart.figure) for text in group]
+                drawn += [html.unescape(TAG.sub(" ", text)) for group in figure_strings(chart.figure) for text in group]
     finally:
         i18n.use("en")
     return tuple(own), tuple(drawn), tuple(answers), tuple(tokens)
 
 
+FIGURE_NAMES = ("all-MiniLM-L6-v2", "cos")  # a model's full name and a formula's, kept in a chart's hover text
+
+
 def models_read(lesson: Lesson) -> list[str]:
-    """The text the models read, and the words they gave back (GloVe's neighbours): tokens, shown as they are in
-    every language."""
-    return [lesson.default_text, *walk(lesson.slug, "zh")[3]]
+    """The text the models read (also as the tokenizers split it: "twenty - dollar"), and the words they gave
+    back (GloVe's neighbours): tokens, shown as they are in every language."""
+    return [lesson.default_text, lesson.default_text.replace("-", " "), *walk(lesson.slug, "zh")[3]]
 
 
-def left_in_english(strings: tuple[str, ...], lesson: Lesson) -> list[str]:
-    return [f"{words} in {text[:120]!r}" for text in strings if (words := untranslated(text, models_read(lesson)))]
+def left_in_english(strings: tuple[str, ...], lesson: Lesson, kept: tuple[str, ...] = ()) -> list[str]:
+    allowed = [*models_read(lesson), *kept]
+    return [f"{words} in {text[:120]!r}" for text in strings if (words := untranslated(text, allowed))]
 
 
 def charts_translated() -> bool:
@@ -122,9 +126,8 @@ def test_the_english_walk_finds_english(lesson: Lesson):
 )
 def test_the_lesson_figures_read_in_chinese(lesson: Lesson):
     _own, drawn, _answers, _tokens = walk(lesson.slug, "zh")
-    assert not left_in_english(drawn, lesson), f"{lesson.slug}: figures in English:\n" + "\n".join(
-        left_in_english(drawn, lesson)
-    )
+    left = left_in_english(drawn, lesson, FIGURE_NAMES)
+    assert not left, f"{lesson.slug}: figures in English:\n" + "\n".join(left)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
