@@ -81,9 +81,9 @@ FIGURE_NAMES = ("all-MiniLM-L6-v2", "cos")  # a model's full name and a formula'
 
 
 def models_read(lesson: Lesson) -> list[str]:
-    """The text the models read (also as the tokenizers split it: "twenty - dollar"), and the words they gave
-    back (GloVe's neighbours): tokens, shown as they are in every language."""
-    return [lesson.default_text, lesson.default_text.replace("-", " "), *walk(lesson.slug, "zh")[3]]
+    """The text the models read, and the words they gave back (GloVe's neighbours): tokens, shown as they are in
+    every language."""
+    return [lesson.default_text, *walk(lesson.slug, "zh")[3]]
 
 
 def left_in_english(strings: tuple[str, ...], lesson: Lesson, kept: tuple[str, ...] = ()) -> list[str]:
