@@ -11,13 +11,27 @@ import numpy as np
 from engine.analysis import senses as S
 from engine.validation import InputError, check_text, clean_text
 from figures.senses import layer_maps, scores_chart
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, margin_words
+from i18n import N_, _, ngettext
+from lessons.core import (
+    Answer,
+    Chart,
+    Lesson,
+    Question,
+    Step,
+    capital,
+    clauses,
+    fixed,
+    labelled,
+    layer_words,
+    margin_words,
+)
 
 WORD = "bank"
 MAX_CHARS = 12_000
 METRIC = "1-NN accuracy"
 CLEAR_GAP = 0.05  # a best layer less than this above the worst does not "separate the senses"
-YES, NO = "yes, about as well", "no, it stays near chance"
+YES, NO = N_("yes, about as well"), N_("no, it stays near chance")  # keys; the learner reads _(key)
+MODELS = (N_("ELMo (this project's biLM)"), N_("untrained ELMo (control)"))  # engine names used as map titles
 
 
 @dataclass
@@ -30,6 +44,7 @@ class Context:
         return len(self.data["input"].occurrences)
 
     def rows(self, key: str) -> list[dict]:
+        """`senses.layer_scores` per layer; "layer" is the engine's name (the answer's key)."""
         return S.layer_scores(self.data[key], self.labels) if self.labels else []
 
     def best(self, key: str) -> dict:
@@ -58,7 +73,12 @@ def _maps(c: Context, key: str, picks: list[int] | None = None) -> list[tuple[st
     vectors = c.data[key]
     picks = list(range(len(vectors.layer_names))) if picks is None else picks
     subset = S.LayerVectors(vectors.model, [vectors.layer_names[k] for k in picks], vectors.vectors[picks])
-    return [(name, p.coords) for name, p in S.layer_projections(subset, "PCA")]
+    return [(layer_words(name), p.coords) for name, p in S.layer_projections(subset, "PCA")]
+
+
+def shown_rows(rows: list[dict]) -> list[dict]:
+    """`rows` with each layer named in the interface's language, for a chart."""
+    return [{**row, "layer": layer_words(row["layer"])} for row in rows]
 
 
 def _colours(c: Context) -> list[str]:
@@ -66,7 +86,9 @@ def _colours(c: Context) -> list[str]:
 
 
 def _hovers(c: Context) -> list[str]:
-    return [f"line {o.line}: {o.highlighted}" for o in c.data["input"].occurrences]
+    return [
+        _("line {line}: {sentence}").format(line=o.line, sentence=o.highlighted) for o in c.data["input"].occurrences
+    ]
 
 
 def distinct_points(c: Context) -> int:
@@ -74,31 +96,42 @@ def distinct_points(c: Context) -> int:
 
 
 def no_labels() -> str:
-    return "The sentences have no sense labels (label<TAB>sentence), so there is no right sense to score against."
+    return _("The sentences have no sense labels (label<TAB>sentence), so there is no right sense to score against.")
 
 
 def elmo_maps(c: Context) -> Chart:
-    figure = layer_maps(_maps(c, "elmo"), _colours(c), _hovers(c), title=c.data["elmo"].model)
+    figure = layer_maps(_maps(c, "elmo"), _colours(c), _hovers(c), title=_(c.data["elmo"].model))
     return Chart(
-        f"{c.n} occurrences of '{WORD}' in ELMo's three layers, one point per sentence, coloured by sense "
-        "(PCA maps: the vectors flattened to two directions).",
+        _(
+            "{count} occurrences of '{word}' in ELMo's three layers, one point per sentence, coloured by sense (PCA "
+            "maps: the vectors flattened to two directions)."
+        ).format(count=c.n, word=WORD),
         figure,
     )
 
 
 def upper_maps(c: Context) -> Chart:
     """Layers 1 and 2 only: the question about layer 0 is answered by its map, shown after."""
-    figure = layer_maps(_maps(c, "elmo", [1, 2]), _colours(c), _hovers(c), title=c.data["elmo"].model)
-    return Chart(f"{c.n} occurrences of '{WORD}' in ELMo's layers 1 and 2 (PCA maps), coloured by sense.", figure)
+    figure = layer_maps(_maps(c, "elmo", [1, 2]), _colours(c), _hovers(c), title=_(c.data["elmo"].model))
+    return Chart(
+        _("{count} occurrences of '{word}' in ELMo's layers 1 and 2 (PCA maps), coloured by sense.").format(
+            count=c.n, word=WORD
+        ),
+        figure,
+    )
 
 
 def points_answer(c: Context) -> Answer:
     k = distinct_points(c)
     return Answer(
         float(k),
-        f"Layer 0 reads only the characters of '{WORD}', which are the same in every sentence: "
-        f"{c.n} occurrences, {k} distinct vector{'s' if k != 1 else ''}: every point of layer 0's map is "
-        "on top of the others.",
+        ngettext(
+            "Layer 0 reads only the characters of '{word}', which are the same in every sentence: {count} "
+            "occurrences, {k} distinct vector: every point of layer 0's map is on top of the others.",
+            "Layer 0 reads only the characters of '{word}', which are the same in every sentence: {count} "
+            "occurrences, {k} distinct vectors: every point of layer 0's map is on top of the others.",
+            k,
+        ).format(word=WORD, count=c.n, k=k),
         tolerance=0.0,
         integer=True,
     )
@@ -110,10 +143,12 @@ def layer0_answer(c: Context) -> Answer:
     score = c.rows("elmo")[0][METRIC]
     return Answer(
         score,
-        f"Layer 0 gives every 'bank' the same vector, so every other sentence is equally near: the guess is as "
-        f"good as picking a sentence at random, {score:.2f} (chance level for these senses).",
+        _(
+            "Layer 0 gives every 'bank' the same vector, so every other sentence is equally near: the guess is as good "
+            "as picking a sentence at random, {score:.2f} (chance level for these senses)."
+        ).format(score=score),
         tolerance=0.05,
-        tolerance_words="within 0.05 counts as right",
+        tolerance_words=_("within 0.05 counts as right"),
     )
 
 
@@ -122,16 +157,27 @@ def elmo_scores(c: Context) -> Chart:
     if not c.labels:
         return Chart(no_labels())
     best = c.best("elmo")
-    figure = scores_chart(c.rows("elmo"), METRIC, title="ELMo's layers: nearest-neighbour accuracy")
-    return Chart(f"{best['layer'].capitalize()} separates the senses best: 1-NN {best[METRIC]:.2f}.", figure)
+    figure = scores_chart(shown_rows(c.rows("elmo")), METRIC, title=_("ELMo's layers: nearest-neighbour accuracy"))
+    return Chart(
+        _("{layer} separates the senses best: 1-NN {score:.2f}.").format(
+            layer=capital(layer_words(best["layer"])), score=best[METRIC]
+        ),
+        figure,
+    )
 
 
 def control_scores(c: Context) -> Chart:
     if not c.labels:
         return Chart(no_labels())
     best, control = c.best("elmo"), c.best("elmo_control")
-    figure = scores_chart(c.rows("elmo") + c.rows("elmo_control"), METRIC, title="ELMo vs its untrained control")
-    return Chart(f"Best 1-NN accuracy: trained {best[METRIC]:.2f}, untrained control {control[METRIC]:.2f}.", figure)
+    rows = shown_rows(c.rows("elmo") + c.rows("elmo_control"))
+    figure = scores_chart(rows, METRIC, title=_("ELMo vs its untrained control"))
+    return Chart(
+        _("Best 1-NN accuracy: trained {trained:.2f}, untrained control {control:.2f}.").format(
+            trained=best[METRIC], control=control[METRIC]
+        ),
+        figure,
+    )
 
 
 def best_layer_answer(c: Context) -> Answer:
@@ -143,24 +189,36 @@ def best_layer_answer(c: Context) -> Answer:
     runner = max((r for r in rows if r is not best), key=lambda r: r[METRIC])
     caveat = ""
     if spread < CLEAR_GAP:
-        caveat = f"In these sentences no layer separates the senses (all within {spread:.2f}): the effect is absent."
+        caveat = _(
+            "In these sentences no layer separates the senses (all within {spread:.2f}): the effect is absent."
+        ).format(spread=spread)
     elif best[METRIC] - runner[METRIC] < 0.02:
-        caveat = f"{best['layer'].capitalize()} and {runner['layer']} tie in these sentences: either is fair."
+        caveat = _("{layer} and {runner} tie in these sentences: either is fair.").format(
+            layer=capital(layer_words(best["layer"])), runner=layer_words(runner["layer"])
+        )
+    others = clauses(
+        [_("{layer} {score:.2f}").format(layer=layer_words(r["layer"]), score=r[METRIC]) for r in rows if r is not best]
+    )
     return Answer(
         best["layer"],
-        f"{best['layer'].capitalize()}: 1-NN accuracy {best[METRIC]:.2f} against "
-        + ", ".join(f"{r['layer']} {r[METRIC]:.2f}" for r in rows if r is not best)
-        + f": {margin_words(best[METRIC], runner[METRIC])}. Peters et al. (2018) also found the top layer best "
-        "for word senses.",
-        options=tuple(r["layer"] for r in rows),
+        _(
+            "{layer}: 1-NN accuracy {score:.2f} against {others}: {margin}. Peters et al. (2018) also found the top "
+            "layer best for word senses."
+        ).format(
+            layer=capital(layer_words(best["layer"])), score=best[METRIC], others=others,
+            margin=margin_words(best[METRIC], runner[METRIC]),
+        ),
+        **labelled([r["layer"] for r in rows], layer_words),
         caveat=caveat,
-    )
+    )  # fmt: skip
 
 
 def control_maps(c: Context) -> Chart:
     control = c.data["elmo_control"]
-    figure = layer_maps(_maps(c, "elmo_control"), _colours(c), _hovers(c), title=control.model)
-    return Chart(f"The same {c.n} occurrences in an untrained ELMo with random weights (PCA maps).", figure)
+    figure = layer_maps(_maps(c, "elmo_control"), _colours(c), _hovers(c), title=_(control.model))
+    return Chart(
+        _("The same {count} occurrences in an untrained ELMo with random weights (PCA maps).").format(count=c.n), figure
+    )
 
 
 def control_answer(c: Context) -> Answer:
@@ -170,20 +228,32 @@ def control_answer(c: Context) -> Answer:
     value = YES if control[METRIC] >= trained[METRIC] - CLEAR_GAP else NO
     return Answer(
         value,
-        f"Untrained, its best layer scores {control[METRIC]:.2f}; trained ELMo's {trained[METRIC]:.2f}, a "
-        f"difference of {trained[METRIC] - control[METRIC]:.2f}: "
-        + ("the architecture alone does it here." if value == YES else "the separation comes from training."),
-        options=(YES, NO),
+        (
+            _(
+                "Untrained, its best layer scores {control:.2f}; trained ELMo's {trained:.2f}, a difference of "
+                "{difference:.2f}: the architecture alone does it here."
+            )
+            if value == YES
+            else _(
+                "Untrained, its best layer scores {control:.2f}; trained ELMo's {trained:.2f}, a difference of "
+                "{difference:.2f}: the separation comes from training."
+            )
+        ).format(control=control[METRIC], trained=trained[METRIC], difference=trained[METRIC] - control[METRIC]),
+        **labelled((YES, NO)),
     )
 
 
 def minilm_maps(c: Context) -> Chart:
     """ELMo's top layer beside MiniLM's last: the two models side by side, neither singled out."""
     elmo, mini = c.data["elmo"], c.data["transformer"]
-    maps = [(f"ELMo {elmo.layer_names[-1]}", _maps(c, "elmo", [len(elmo.layer_names) - 1])[0][1]),
-            (f"MiniLM {mini.layer_names[-1]}", _maps(c, "transformer", [len(mini.layer_names) - 1])[0][1])]  # fmt: skip
-    figure = layer_maps(maps, _colours(c), _hovers(c), title="ELMo and MiniLM, top layers")
-    return Chart(f"The same {c.n} occurrences in ELMo's top layer and MiniLM's last layer (PCA maps).", figure)
+    maps = [(f"ELMo {layer_words(elmo.layer_names[-1])}", _maps(c, "elmo", [len(elmo.layer_names) - 1])[0][1]),
+            (f"MiniLM {layer_words(mini.layer_names[-1])}",
+             _maps(c, "transformer", [len(mini.layer_names) - 1])[0][1])]  # fmt: skip
+    figure = layer_maps(maps, _colours(c), _hovers(c), title=_("ELMo and MiniLM, top layers"))
+    return Chart(
+        _("The same {count} occurrences in ELMo's top layer and MiniLM's last layer (PCA maps).").format(count=c.n),
+        figure,
+    )
 
 
 def compare_answer(c: Context) -> Answer:
@@ -191,12 +261,19 @@ def compare_answer(c: Context) -> Answer:
         return Answer(None, "", caveat=no_labels())
     elmo, minilm = c.best("elmo"), c.best("transformer")
     value = "ELMo" if elmo[METRIC] > minilm[METRIC] else "MiniLM"
-    caveat = "The two are tied in these sentences." if elmo[METRIC] == minilm[METRIC] else ""
+    caveat = _("The two are tied in these sentences.") if elmo[METRIC] == minilm[METRIC] else ""
     return Answer(
         value,
-        f"ELMo's best ({elmo['layer']}) scores {elmo[METRIC]:.2f}, MiniLM's best ({minilm['layer']}) "
-        f"{minilm[METRIC]:.2f}: {margin_words(max(elmo[METRIC], minilm[METRIC]), min(elmo[METRIC], minilm[METRIC]))}."
-        " MiniLM read about a billion sentence pairs; this app's ELMo read 5 million words of old books.",
+        _(
+            "ELMo's best ({elmo_layer}) scores {elmo:.2f}, MiniLM's best ({minilm_layer}) {minilm:.2f}: {margin}. "
+            "MiniLM read about a billion sentence pairs; this app's ELMo read 5 million words of old books."
+        ).format(
+            elmo_layer=layer_words(elmo["layer"]),
+            elmo=elmo[METRIC],
+            minilm_layer=layer_words(minilm["layer"]),
+            minilm=minilm[METRIC],
+            margin=margin_words(max(elmo[METRIC], minilm[METRIC]), min(elmo[METRIC], minilm[METRIC])),
+        ),
         options=("ELMo", "MiniLM"),
         caveat=caveat,
     )
@@ -206,16 +283,21 @@ def both_scores(c: Context) -> Chart:
     if not c.labels:
         return Chart(no_labels())
     elmo, minilm = c.best("elmo"), c.best("transformer")
-    figure = scores_chart(c.rows("elmo") + c.rows("transformer"), METRIC, title="ELMo vs MiniLM")
-    return Chart(f"Best 1-NN accuracy: ELMo {elmo[METRIC]:.2f} ({elmo['layer']}), MiniLM {minilm[METRIC]:.2f}.", figure)
+    figure = scores_chart(shown_rows(c.rows("elmo") + c.rows("transformer")), METRIC, title=_("ELMo vs MiniLM"))
+    return Chart(
+        _("Best 1-NN accuracy: ELMo {elmo:.2f} ({layer}), MiniLM {minilm:.2f}.").format(
+            elmo=elmo[METRIC], layer=layer_words(elmo["layer"]), minilm=minilm[METRIC]
+        ),
+        figure,
+    )
 
 
 LESSON = Lesson(
     slug="bank",
-    title="bank: river or money?",
-    summary="Layer by layer, how ELMo pulls the senses of one word apart, and how MiniLM compares.",
+    title=N_("bank: river or money?"),
+    summary=N_("Layer by layer, how ELMo pulls the senses of one word apart, and how MiniLM compares."),
     default_text=S.read_preset(WORD)[1],
-    text_label="Sentences with the word 'bank', one per line (sense<TAB>sentence)",
+    text_label=N_("Sentences with the word 'bank', one per line (sense<TAB>sentence)"),
     prepare=prepare,
     max_chars=MAX_CHARS,
     models=("ELMo", "MiniLM"),
@@ -225,15 +307,17 @@ LESSON = Lesson(
     ),
     steps=(
         Step(
-            "One word, many sentences",
+            N_("One word, many sentences"),
             fixed(
-                "Each point is one sentence's 'bank', coloured by its sense (river or money). ELMo's **layer 0** "
-                "builds the vector from the word's characters alone; layers 1 and 2 are LSTMs that read the "
-                "whole sentence."
+                N_(
+                    "Each point is one sentence's 'bank', coloured by its sense (river or money). ELMo's **layer 0** "
+                    "builds the vector from the word's characters alone; layers 1 and 2 are LSTMs that read the "
+                    "whole sentence."
+                )
             ),
             upper_maps,
             Question(
-                fixed("How many different points will layer 0 make for all the occurrences?"),
+                fixed(N_("How many different points will layer 0 make for all the occurrences?")),
                 "number",
                 points_answer,
                 low=0,
@@ -242,45 +326,51 @@ LESSON = Lesson(
             reveal_chart=elmo_maps,
         ),
         Step(
-            "Chance level",
+            N_("Chance level"),
             fixed(
-                "We score a layer by **1-NN** (nearest neighbour): for each occurrence, does its most similar "
-                "other occurrence have the same sense? The score is the share of right guesses, 0 to 1."
+                N_(
+                    "We score a layer by **1-NN** (nearest neighbour): for each occurrence, does its most similar "
+                    "other occurrence have the same sense? The score is the share of right guesses, 0 to 1."
+                )
             ),
             elmo_maps,
-            Question(fixed("What 1-NN accuracy does layer 0 get (0 to 1)?"), "number", layer0_answer),
+            Question(fixed(N_("What 1-NN accuracy does layer 0 get (0 to 1)?")), "number", layer0_answer),
         ),
         Step(
-            "Which layer separates the senses?",
-            fixed("Look at the maps of the three layers: in which layer do the two colours fall apart most?"),
+            N_("Which layer separates the senses?"),
+            fixed(N_("Look at the maps of the three layers: in which layer do the two colours fall apart most?")),
             elmo_maps,
             Question(
-                fixed("Which layer separates the senses best (highest 1-NN accuracy)?"), "choice", best_layer_answer
+                fixed(N_("Which layer separates the senses best (highest 1-NN accuracy)?")), "choice", best_layer_answer
             ),
             reveal_chart=elmo_scores,
         ),
         Step(
-            "Is it the training?",
+            N_("Is it the training?"),
             fixed(
-                "A control: the same network with random, untrained weights. Its LSTMs also mix in the context. "
-                "Does that alone separate the senses?"
+                N_(
+                    "A control: the same network with random, untrained weights. Its LSTMs also mix in the context. "
+                    "Does that alone separate the senses?"
+                )
             ),
             control_maps,
             Question(
-                fixed("Does the untrained ELMo separate the senses as well as the trained one?"),
+                fixed(N_("Does the untrained ELMo separate the senses as well as the trained one?")),
                 "choice",
                 control_answer,
             ),
             reveal_chart=control_scores,
         ),
         Step(
-            "ELMo against a Transformer",
+            N_("ELMo against a Transformer"),
             fixed(
-                "MiniLM, a small Transformer, was trained on far more (and more modern) text than this app's ELMo. "
-                "Here are the top layers of both on the same sentences."
+                N_(
+                    "MiniLM, a small Transformer, was trained on far more (and more modern) text than this app's ELMo. "
+                    "Here are the top layers of both on the same sentences."
+                )
             ),
             minilm_maps,
-            Question(fixed("Whose best layer separates the senses of 'bank' better?"), "choice", compare_answer),
+            Question(fixed(N_("Whose best layer separates the senses of 'bank' better?")), "choice", compare_answer),
             reveal_chart=both_scores,
         ),
     ),

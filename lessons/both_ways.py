@@ -11,11 +11,13 @@ import numpy as np
 from engine.text import tokenize
 from engine.validation import InputError, check_text, clean_text
 from figures.lessons import step_profile
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal, numbered
+from i18n import N_, _, ngettext
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal, numbered
 
 MAX_CHARS = 600
 SAME = 0.999  # cosine at or above this: the two vectors are the same
-HALVES = ("the forward half", "the backward half", "both halves", "neither half")
+HALVES = (N_("the forward half"), N_("the backward half"), N_("both halves"), N_("neither half"))  # keys
+DIRECTIONS = {"forward": N_("forward"), "backward": N_("backward")}  # an LSTM's reading direction, as shown
 
 
 @dataclass
@@ -60,7 +62,13 @@ def prepare(text: str, backend) -> Context:
         raise InputError(problems[0].message)
     lines = [line for line in clean_text(text)[0].splitlines() if line.strip()]
     if len(lines) != 2:
-        raise InputError(f"This lesson compares exactly two sentences, one per line; the text has {len(lines)} lines.")
+        raise InputError(
+            ngettext(
+                "This lesson compares exactly two sentences, one per line; the text has {count} line.",
+                "This lesson compares exactly two sentences, one per line; the text has {count} lines.",
+                len(lines),
+            ).format(count=len(lines))
+        )
     first, second = tokenize(lines[0]), tokenize(lines[1])
     layers = backend.elmo_embed((tuple(first), tuple(second)))
     return Context(first, second, list(layers))
@@ -68,7 +76,7 @@ def prepare(text: str, backend) -> Context:
 
 def no_shared(c: Context) -> str:
     if c.word is None:
-        return "The two sentences start with different words, so no word has the same left context in both."
+        return _("The two sentences start with different words, so no word has the same left context in both.")
     return ""
 
 
@@ -78,10 +86,15 @@ def shared_word(c: Context) -> str:
 
 def layer0_chart(c: Context) -> Chart:
     cos = c.cosines(0, "both")
-    figure = step_profile(c.labels(), {"layer 0": cos}, title="Cosine between the two sentences, word by word",
-                          y_title="cosine", marked=c.word)  # fmt: skip
+    figure = step_profile(c.labels(), {_("layer 0"): cos}, title=_("Cosine between the two sentences, word by word"),
+                          y_title=_("cosine"), marked=c.word)  # fmt: skip
     same = int((cos >= SAME).sum())
-    return Chart(f"Layer 0 (characters only): {same} of {len(cos)} aligned positions are identical (cosine 1).", figure)
+    return Chart(
+        _("Layer 0 (characters only): {same} of {count} aligned positions are identical (cosine 1).").format(
+            same=same, count=len(cos)
+        ),
+        figure,
+    )
 
 
 def half_chart(half: str, layer: int = 1, *, state_value: bool = True) -> callable:
@@ -89,14 +102,30 @@ def half_chart(half: str, layer: int = 1, *, state_value: bool = True) -> callab
     (the summary then says what is drawn, not the value at the shared word)."""
 
     def chart(c: Context) -> Chart:
-        cos = c.cosines(layer, half)
-        title = f"The {half} LSTM, layer {layer}: cosine word by word"
-        figure = step_profile(c.labels(), {f"{half} LSTM, layer {layer}": cos}, title=title, y_title="cosine",
-                              marked=c.word)  # fmt: skip
+        cos, direction = c.cosines(layer, half), _(DIRECTIONS[half])
+        title = _("The {direction} LSTM, layer {layer}: cosine word by word").format(direction=direction, layer=layer)
+        series = {_("{direction} LSTM, layer {layer}").format(direction=direction, layer=layer): cos}
+        figure = step_profile(c.labels(), series, title=title, y_title=_("cosine"), marked=c.word)
         if not state_value:
-            return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine word by word.", figure)
-        at = f"{cos[c.word]:.2f} at '{c.first[c.word]}'" if c.word is not None else "no shared word"
-        return Chart(f"The {half} LSTM's state in the two sentences, layer {layer}: cosine {at}.", figure)
+            return Chart(
+                _("The {direction} LSTM's state in the two sentences, layer {layer}: cosine word by word.").format(
+                    direction=direction, layer=layer
+                ),
+                figure,
+            )
+        if c.word is None:
+            return Chart(
+                _("The {direction} LSTM's state in the two sentences, layer {layer}: no shared word.").format(
+                    direction=direction, layer=layer
+                ),
+                figure,
+            )
+        return Chart(
+            _(
+                "The {direction} LSTM's state in the two sentences, layer {layer}: cosine {value:.2f} at '{word}'."
+            ).format(direction=direction, layer=layer, value=cos[c.word], word=c.first[c.word]),
+            figure,
+        )
 
     return chart
 
@@ -106,18 +135,22 @@ def half_answer(half: str, tolerance: float) -> callable:
         if c.word is None:
             return Answer(None, "", caveat=no_shared(c))
         cos = float(c.cosines(1, half)[c.word])
-        seen = "only the shared beginning" if half == "forward" else "the different endings"
         caveat = ""
         if half == "backward" and cos >= SAME:
-            caveat = "The endings are the same too, so the backward LSTM cannot tell them apart here."
-        compared = ""
-        if half == "backward":  # the forward half's value is the previous step's answer, never the next one's
+            caveat = _("The endings are the same too, so the backward LSTM cannot tell them apart here.")
+        if half == "forward":
+            explanation = _(
+                "At '{word}' the forward LSTM has read only the shared beginning: cosine {value:.3f} (1 = the same "
+                "vector)."
+            ).format(word=shared_word(c), value=cos)
+        else:  # the forward half's value is the previous step's answer, never the next one's
             other = float(c.cosines(1, "forward")[c.word])
-            compared = f"; the forward half has {other:.3f}, a difference of {abs(cos - other):.2f}"
-        return Answer(cos, f"At '{shared_word(c)}' the {half} LSTM has read {seen}: cosine {cos:.3f} (1 = the same "
-                      f"vector){compared}.",
-                      tolerance=tolerance, caveat=caveat,
-                      tolerance_words=f"within {tolerance:g} counts as right")  # fmt: skip
+            explanation = _(
+                "At '{word}' the backward LSTM has read the different endings: cosine {value:.3f} (1 = the same "
+                "vector); the forward half has {other:.3f}, a difference of {difference:.2f}."
+            ).format(word=shared_word(c), value=cos, other=other, difference=abs(cos - other))
+        within = _("within {tolerance:g} counts as right").format(tolerance=tolerance)
+        return Answer(cos, explanation, tolerance=tolerance, caveat=caveat, tolerance_words=within)
 
     return answer
 
@@ -130,31 +163,35 @@ def halves_answer(c: Context) -> Answer:
     value = {(True, False): HALVES[0], (False, True): HALVES[1], (True, True): HALVES[2]}.get(differs, HALVES[3])
     return Answer(
         value,
-        f"Layer 2 at '{shared_word(c)}': forward cosine {forward:.3f}, backward {backward:.3f}; a cosine of 1 "
-        f"means the same vector, so the halves differ by {abs(forward - backward):.2f}.",
-        options=HALVES,
+        _(
+            "Layer 2 at '{word}': forward cosine {forward:.3f}, backward {backward:.3f}; a cosine of 1 means the same "
+            "vector, so the halves differ by {difference:.2f}."
+        ).format(word=shared_word(c), forward=forward, backward=backward, difference=abs(forward - backward)),
+        **labelled(HALVES),
     )
 
 
 def both_chart(c: Context) -> Chart:
-    series = {f"layer {k}, both halves": c.cosines(k, "both") for k in (0, 1, 2)}
-    figure = step_profile(c.labels(), series, title="ELMo's vectors, word by word", y_title="cosine",
+    cosines = [c.cosines(k, "both") for k in (0, 1, 2)]
+    series = {_("layer {layer}, both halves").format(layer=k): cosines[k] for k in (0, 1, 2)}
+    figure = step_profile(c.labels(), series, title=_("ELMo's vectors, word by word"), y_title=_("cosine"),
                           marked=c.word)  # fmt: skip
-    at = (
-        f"at '{c.first[c.word]}' layer 1 gives {series['layer 1, both halves'][c.word]:.2f}, layer 2 "
-        f"{series['layer 2, both halves'][c.word]:.2f}"
-        if c.word is not None
-        else "the sentences share no first word"
+    if c.word is None:
+        return Chart(_("Cosine between the sentences' full ELMo vectors: the sentences share no first word."), figure)
+    return Chart(
+        _(
+            "Cosine between the sentences' full ELMo vectors: at '{word}' layer 1 gives {one:.2f}, layer 2 {two:.2f}."
+        ).format(word=c.first[c.word], one=cosines[1][c.word], two=cosines[2][c.word]),
+        figure,
     )
-    return Chart(f"Cosine between the sentences' full ELMo vectors: {at}.", figure)
 
 
 LESSON = Lesson(
     slug="both-ways",
-    title="Why ELMo reads both ways",
-    summary="A forward LSTM cannot see what comes next; ELMo adds a backward one and joins the two.",
+    title=N_("Why ELMo reads both ways"),
+    summary=N_("A forward LSTM cannot see what comes next; ELMo adds a backward one and joins the two."),
     default_text="I sat on the bank of the river and watched the ducks .\nI sat on the bank and counted my money .",
-    text_label="Two sentences, one per line, that begin with the same words",
+    text_label=N_("Two sentences, one per line, that begin with the same words"),
     prepare=prepare,
     max_chars=MAX_CHARS,
     models=("ELMo",),
@@ -164,64 +201,77 @@ LESSON = Lesson(
     ),
     steps=(
         Step(
-            "Two sentences, one beginning",
+            N_("Two sentences, one beginning"),
             fixed(
-                "These two sentences begin the same way and then part. ELMo's **layer 0** reads each word's "
-                "characters only, so a word spelled the same gets the same vector (cosine 1) in both."
+                N_(
+                    "These two sentences begin the same way and then part. ELMo's **layer 0** reads each word's "
+                    "characters only, so a word spelled the same gets the same vector (cosine 1) in both."
+                )
             ),
             layer0_chart,
         ),
         Step(
-            "The forward LSTM",
+            N_("The forward LSTM"),
             fixed(
-                "ELMo's forward LSTM reads left to right: at each word it has seen only the words before it. "
-                "The yellow band marks the last word the two sentences share."
+                N_(
+                    "ELMo's forward LSTM reads left to right: at each word it has seen only the words before it. "
+                    "The yellow band marks the last word the two sentences share."
+                )
             ),
             layer0_chart,
             Question(
-                lambda c: (
-                    f"How similar (cosine, 0 to 1) is the forward LSTM's layer-1 state at "
-                    f"'{shared_word(c)}' in the two sentences?"
-                ),
+                lambda c: _(
+                    "How similar (cosine, 0 to 1) is the forward LSTM's layer-1 state at '{word}' in the two sentences?"
+                ).format(word=shared_word(c)),
                 "number",
                 half_answer("forward", 0.05),
             ),
             reveal_chart=half_chart("forward"),
         ),
         Step(
-            "The backward LSTM",
+            N_("The backward LSTM"),
             fixed(
-                "A second LSTM reads the sentence right to left: at each word it has already seen everything "
-                "after it, where the two sentences differ."
+                N_(
+                    "A second LSTM reads the sentence right to left: at each word it has already seen everything "
+                    "after it, where the two sentences differ."
+                )
             ),
             half_chart("forward", state_value=False),
             Question(
-                lambda c: f"And the backward LSTM's layer-1 state at '{shared_word(c)}': what cosine?",
+                lambda c: _("And the backward LSTM's layer-1 state at '{word}': what cosine?").format(
+                    word=shared_word(c)
+                ),
                 "number",
                 half_answer("backward", 0.15),
             ),
             reveal_chart=half_chart("backward"),
         ),
         Step(
-            "Which half knows?",
+            N_("Which half knows?"),
             fixed(
-                "Each ELMo layer joins the two: the first half of the vector is the forward state, the second "
-                "half the backward state. Think about layer 2, one level up."
+                N_(
+                    "Each ELMo layer joins the two: the first half of the vector is the forward state, the second "
+                    "half the backward state. Think about layer 2, one level up."
+                )
             ),
             half_chart("backward", state_value=False),
             Question(
-                lambda c: f"Which half of layer 2's vector differs at '{shared_word(c)}' between the two?",
+                lambda c: _("Which half of layer 2's vector differs at '{word}' between the two?").format(
+                    word=shared_word(c)
+                ),
                 "choice",
                 halves_answer,
             ),
             reveal_chart=half_chart("backward", layer=2),
         ),
         Step(
-            "Both ways together",
+            N_("Both ways together"),
             fixed(
-                "The joined vector tells the two uses apart at the shared word, and every word after it. That is "
-                "why ELMo reads both ways: a word's meaning depends on what follows too. Try a pair of your own "
-                "in the lesson's text box."
+                N_(
+                    "The joined vector tells the two uses apart at the shared word, and every word after it. That is "
+                    "why ELMo reads both ways: a word's meaning depends on what follows too. Try a pair of your own "
+                    "in the lesson's text box."
+                )
             ),
             both_chart,
         ),

@@ -4,6 +4,12 @@ is computed from the model on the lesson's current text (never written into the 
 A lesson is data plus functions of a *context*: everything the lesson's steps need, computed once from
 the models for the current text (`Lesson.prepare(text, backend)`). A step's chart, its summary sentence
 and its answer are functions of that context, so editing the text changes them all consistently.
+
+Language (issue 29): what a step says is English in the code, translated where it is built. Text that
+does not depend on the context is marked `N_()` (titles, `fixed` texts) and translated by `fixed` or by
+the page (`_(step.title)`, `_(lesson.title)`); the step functions call `_()` themselves. A choice's
+`options` are stable keys (English, or the model's own tokens), never translated: the learner's pick is
+compared with `value` by key, and `labels` carries what the learner reads for each key.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from i18n import N_, _, pgettext
 from ui.literal import md
 
 MAX_STEP_WORDS = 60
@@ -34,7 +41,11 @@ class Chart:
 class Answer:
     """The model's answer on this text. `value` is None when the text cannot pose the question at all:
     `caveat` then says plainly why. A caveat with a value means the answer is right for this text but
-    the text does not show the effect the lesson is about."""
+    the text does not show the effect the lesson is about.
+
+    For a choice, `options` and a str `value` are stable keys (compared with the learner's pick in every
+    language); `labels`, when given, are what the learner reads for each option, in the same order and in
+    the interface's language (`label`)."""
 
     value: str | float | None
     explanation: str
@@ -43,6 +54,13 @@ class Answer:
     caveat: str = ""
     integer: bool = False  # a count: shown without decimals
     tolerance_words: str = ""  # the tolerance said in the answer's own words ("within 4 heads")
+    labels: tuple[str, ...] = ()  # what the learner reads for each option (same order); () = the options
+
+    def label(self, option: str | float | None) -> str:
+        """What the learner reads for `option` (a key of `options`): its label, else the option itself."""
+        if self.labels and option in self.options:
+            return self.labels[self.options.index(option)]
+        return str(option)
 
     def is_right(self, guess: str | float | None) -> bool:
         if guess is None or self.value is None:
@@ -57,7 +75,7 @@ class Answer:
             return f"{value:.0f}"
         if isinstance(value, float):
             return f"{value:.2f}"
-        return str(value)
+        return self.label(value)
 
 
 @dataclass(frozen=True)
@@ -98,8 +116,43 @@ class Lesson:
 
 
 def fixed(text: str) -> Callable[[Any], str]:
-    """A step text or prompt that does not depend on the context."""
-    return lambda _context: text
+    """A step text or prompt that does not depend on the context: `text` is marked `N_("...")` where it is
+    written and translated here, each time the step is drawn (the language is per run)."""
+    return lambda _context: _(text)
+
+
+def labelled(options: Sequence[str], words: Callable[[str], str] = _) -> dict[str, Any]:
+    """`options` and their `labels` for an `Answer` (`**labelled(...)`): each key's words in the
+    interface's language (`words`, by default the catalogue's translation of the key itself)."""
+    options = tuple(options)
+    return {"options": options, "labels": tuple(words(option) for option in options)}
+
+
+LAYER_NAME = re.compile(r"(?i:layer) (\d+)(?: \((.+)\))?")
+N_("char-CNN")  # ELMo's layer 0, named in its layer names ("layer 0 (char-CNN)")
+N_("embeddings")  # MiniLM's row before its first layer
+
+
+def clauses(items: Sequence[str]) -> str:
+    """Clauses of a list joined for the interface's language ("0.21 from A, 0.30 from B"; "；" in Chinese)."""
+    return pgettext("joins the clauses of a list", ", ").join(items)
+
+
+def layer_words(name: str) -> str:
+    """An engine layer name ("layer 2", "layer 0 (char-CNN)", "embeddings") in the interface's language:
+    "第 2 层" in Chinese; the English name itself in English."""
+    match = LAYER_NAME.fullmatch(name)
+    if match is None:
+        return _(name)
+    number, what = match.groups()
+    if what is None:
+        return _("layer {number}").format(number=number)
+    return _("layer {number} ({what})").format(number=number, what=_(what))
+
+
+def capital(text: str) -> str:
+    """`text` with its first letter in capitals, to start a sentence (no change to Chinese)."""
+    return text[:1].upper() + text[1:]
 
 
 def literal(text: str) -> str:
@@ -125,8 +178,9 @@ def numbered(tokens: Sequence[str]) -> list[str]:
 
 
 def margin_words(winner: float, runner_up: float, unit: str = "") -> str:
-    """ "beats the runner-up by 0.06" : the margin rule 3 asks every explanation to state."""
-    return f"a margin of {abs(winner - runner_up):.2f}{unit} over the runner-up"
+    """ "a margin of 0.06 over the runner-up": the margin rule 3 asks every explanation to state. `unit` is
+    glued to the number as written (" points": the caller translates it)."""
+    return _("a margin of {margin:.2f}{suffix} over the runner-up").format(margin=abs(winner - runner_up), suffix=unit)
 
 
 def word_count(text: str) -> int:

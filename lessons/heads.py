@@ -16,10 +16,27 @@ from engine.models.transformer import AttentionResult
 from engine.validation import InputError, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
 from figures.lessons import category_bars
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal, margin_words, numbered
+from i18n import N_, _
+from lessons.core import (
+    Answer,
+    Chart,
+    Lesson,
+    Question,
+    Step,
+    clauses,
+    fixed,
+    labelled,
+    literal,
+    margin_words,
+    numbered,
+)
 
 MAX_CHARS = 400
 SINK = 0.6  # a head that puts at least this share of its weight on [CLS]/[SEP] is a sink head (attention.head_role)
+STATISTIC_NAMES = {  # the part before ":" of attention.STATISTICS, for the grids this lesson draws
+    "entropy": N_("Entropy (bits)"),
+    "special": N_("Weight on special or sink tokens ([CLS], [SEP], the first token)"),
+}
 
 
 @dataclass
@@ -51,29 +68,31 @@ def prepare(text: str, backend) -> Context:
         raise InputError(problems[0].message)
     result = backend.attention(clean_text(text)[0])
     if len(result.words) < 4:
-        raise InputError("This lesson needs a sentence of at least 4 words, so that heads have somewhere to look.")
+        raise InputError(_("This lesson needs a sentence of at least 4 words, so that heads have somewhere to look."))
     return Context(result, A.head_statistics(result.attentions, result.special_mask))
 
 
 def grid(c: Context, statistic: str, selected: tuple[int, int] | None = None) -> Chart:
     """All heads coloured by `statistic`; the summary says what is drawn, never which head wins."""
     values = c.stats.get(statistic)
-    name = A.STATISTICS[statistic].split(":")[0]
-    figure = heads_grid(values, A.STATISTICS[statistic].split(":")[0], selected)
+    name = _(STATISTIC_NAMES.get(statistic, A.STATISTICS[statistic].split(":")[0]))
+    figure = heads_grid(values, name, selected)
     figure.update_xaxes(tickmode="linear", tick0=1, dtick=1, tickangle=0)  # heads are whole numbers: 1 … 12
     figure.update_yaxes(tickmode="linear", tick0=1, dtick=1)
-    summary = (
-        f"All {values.size} heads ({values.shape[0]} layers of {values.shape[1]}) coloured by "
-        f"{name[:1].lower() + name[1:]}: one square per head, layer by row."
-    )
+    summary = _(
+        "All {count} heads ({layers} layers of {heads}) coloured by {statistic}: one square per head, layer by row."
+    ).format(count=values.size, layers=values.shape[0], heads=values.shape[1], statistic=name[:1].lower() + name[1:])
     return Chart(summary, figure)
 
 
-def head_chart(c: Context, layer: int, head: int, what: str, **options) -> Chart:
-    view = c.view("head", layer, head, **options)
+def head_chart(c: Context, layer: int, head: int, what: str) -> Chart:
+    view = c.view("head", layer, head)
     labels = numbered(view.labels)
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
-    return Chart(f"Head {layer}.{head}'s weights, token by token: {what}.", figure)
+    title = _("Layer {layer}, head {head}").format(layer=layer, head=head)  # view.title, in the interface's language
+    figure = attention_heatmap(view.matrix, labels, labels, title=title)
+    return Chart(
+        _("Head {layer}.{head}'s weights, token by token: {what}.").format(layer=layer, head=head, what=what), figure
+    )
 
 
 def previous_answer(c: Context) -> Answer:
@@ -83,26 +102,25 @@ def previous_answer(c: Context) -> Answer:
     best = int(ranked[0])
     caveat = ""
     if values[best] < 0.5:
-        caveat = f"No head puts half its weight on the previous token in this text (best {values[best]:.2f})."
+        caveat = _("No head puts half its weight on the previous token in this text (best {value:.2f}).").format(
+            value=values[best]
+        )
     runner = int(ranked[1])
     return Answer(
         c.name(best),
-        f"Head {c.name(best)} gives the previous token {values[best]:.2f} of its weight on average, "
-        f"{margin_words(values[best], values[runner])} (head {c.name(runner)}, {values[runner]:.2f}).",
+        _("Head {head} gives the previous token {value:.2f} of its weight on average, {margin} (head {runner}, "
+          "{runner_value:.2f}).").format(head=c.name(best), value=values[best], runner=c.name(runner),
+                                          margin=margin_words(values[best], values[runner]),
+                                          runner_value=values[runner]),
         options=tuple(c.name(k) for k in options),
         caveat=caveat,
-    )
+    )  # fmt: skip
 
 
 def previous_reveal(c: Context) -> Chart:
     layer, head = c.top("previous")
-    return head_chart(
-        c,
-        layer,
-        head,
-        f"the band just below the diagonal is the previous token, "
-        f"{c.stats.previous[layer - 1, head - 1]:.2f} on average",
-    )
+    what = _("the band just below the diagonal is the previous token, {value:.2f} on average")
+    return head_chart(c, layer, head, what.format(value=c.stats.previous[layer - 1, head - 1]))
 
 
 def sinks(c: Context) -> int:
@@ -114,18 +132,25 @@ def sink_answer(c: Context) -> Answer:
     near = int((np.abs(c.stats.special - SINK) < 0.05).sum())
     return Answer(
         float(n),
-        f"{n} of {c.stats.special.size} heads put at least {SINK:.0%} of their weight on [CLS], [SEP] or the first "
-        f"token: a head with nothing useful to do parks its attention there. {near} heads sit within 5 points of "
-        f"the {SINK:.0%} line, so the count is only that sharp.",
+        _(
+            "{count} of {total} heads put at least {line:.0%} of their weight on [CLS], [SEP] or the first token: a "
+            "head with nothing useful to do parks its attention there. {near} heads sit within 5 points of the "
+            "{line:.0%} line, so the count is only that sharp."
+        ).format(count=n, total=c.stats.special.size, line=SINK, near=near),
         tolerance=4.0,
         integer=True,
-        tolerance_words="within 4 heads counts as right",
+        tolerance_words=_("within 4 heads counts as right"),
     )
+
+
+def sink_prompt(_c: Context) -> str:
+    return _("How many of the 72 heads put at least {line:.0%} of their weight on them?").format(line=SINK)
 
 
 def sink_reveal(c: Context) -> Chart:
     layer, head = c.top("special")
-    return head_chart(c, layer, head, f"{c.stats.special[layer - 1, head - 1]:.2f} of the weight on the sink tokens")
+    what = _("{value:.2f} of the weight on the sink tokens").format(value=c.stats.special[layer - 1, head - 1])
+    return head_chart(c, layer, head, what)
 
 
 def linking_head(c: Context) -> tuple[int, int, int, int, float]:
@@ -153,25 +178,28 @@ def _words(c: Context) -> list[str]:
 
 
 def link_prompt(c: Context) -> str:
-    layer, head, query, _, _ = linking_head(c)
+    layer, head, query = linking_head(c)[:3]
     word = _words(c)[query]
-    return (
-        f"In head {layer}.{head}, which word does '{literal(word)}' (word {query + 1}) look at most, apart from itself?"
-    )
+    return _(
+        "In head {layer}.{head}, which word does '{word}' (word {number}) look at most, apart from itself?"
+    ).format(layer=layer, head=head, word=literal(word), number=query + 1)
 
 
 def link_chart(c: Context) -> Chart:
     """Only the question's row, as one bar per word: the whole word-by-word heatmap (18 words of 20 px
     labels on both axes) was cramped and its labels overlapped at 1280x720 on a projector."""
-    layer, head, query, _, _ = linking_head(c)
+    layer, head, query = linking_head(c)[:3]
     view = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True)
     figure = category_bars(
-        numbered(view.labels), view.matrix[query], title=f"Head {layer}.{head}: where word {query + 1} looks",
-        y_title="attention weight", values_on_bars=False,
+        numbered(view.labels), view.matrix[query],
+        title=_("Head {layer}.{head}: where word {number} looks").format(layer=layer, head=head, number=query + 1),
+        y_title=_("attention weight"), values_on_bars=False,
     )  # fmt: skip
     return Chart(
-        f"Head {layer}.{head}'s weights from word {query + 1} to every word, words only ([CLS]/[SEP] hidden, "
-        "the row rescaled to add up to 1).",
+        _(
+            "Head {layer}.{head}'s weights from word {number} to every word, words only ([CLS]/[SEP] hidden, the "
+            "row rescaled to add up to 1)."
+        ).format(layer=layer, head=head, number=query + 1),
         figure,
     )
 
@@ -179,7 +207,7 @@ def link_chart(c: Context) -> Chart:
 def sentence_chart(c: Context) -> Chart:
     """Before the answer: the sentence with the question's word marked, and no weight on screen (the bars
     of `link_chart` are the reveal: their tallest bar is the answer)."""
-    _, _, query, _, _ = linking_head(c)
+    query = linking_head(c)[2]
     words = _words(c)
     cells = [
         f'<span style="padding:0 .2em;{"background:#fde68a;font-weight:700" if k == query else ""}">'
@@ -187,13 +215,15 @@ def sentence_chart(c: Context) -> Chart:
         for k, word in enumerate(words)
     ]
     return Chart(
-        f"The sentence's {len(words)} words, numbered from 1; word {query + 1} is marked.",
+        _("The sentence's {count} words, numbered from 1; word {number} is marked.").format(
+            count=len(words), number=query + 1
+        ),
         html=f'<p style="font-size:1.4em;line-height:2">{" ".join(cells)}</p>',
     )
 
 
 def link_answer(c: Context) -> Answer:
-    layer, head, query, _, _ = linking_head(c)
+    layer, head, query = linking_head(c)[:3]
     words = _words(c)
     row = c.view("head", layer, head, hide_special=True, renormalize=True, word_level=True).matrix[query].copy()
     row[query] = -1
@@ -206,13 +236,24 @@ def link_answer(c: Context) -> Answer:
     label = numbered(words)
     return Answer(
         label[key],
-        f"'{literal(words[query])}' gives '{literal(words[key])}' {row[key]:.2f} of its weight in head {layer}.{head}, "
-        f"{margin_words(row[key], row[runner])} ('{literal(words[runner])}', {row[runner]:.2f}).",
+        _(
+            "'{word}' gives '{key}' {value:.2f} of its weight in head {layer}.{head}, {margin} ('{runner}', "
+            "{runner_value:.2f})."
+        ).format(
+            word=literal(words[query]),
+            key=literal(words[key]),
+            value=row[key],
+            layer=layer,
+            head=head,
+            margin=margin_words(row[key], row[runner]),
+            runner=literal(words[runner]),
+            runner_value=row[runner],
+        ),
         options=tuple(label[k] for k in chosen),
     )
 
 
-SOURCES = ("the word itself", "its neighbours", "words further away", "[CLS] and [SEP]")
+SOURCES = (N_("the word itself"), N_("its neighbours"), N_("words further away"), N_("[CLS] and [SEP]"))  # keys
 
 
 def rollout_sources(c: Context) -> dict[str, float]:
@@ -239,9 +280,13 @@ def layer_chart(c: Context) -> Chart:
     view = c.view("layer", layers)
     labels = numbered(view.labels)
     on_sinks = float(view.matrix[:, c.result.special_mask].sum(axis=1).mean())
-    figure = attention_heatmap(view.matrix, labels, labels, title=view.title)
+    title = _("Layer {layer}, mean of its {count} heads").format(layer=layers, count=c.result.attentions.shape[1])
+    figure = attention_heatmap(view.matrix, labels, labels, title=title)
     return Chart(
-        f"Layer {layers} alone, the mean of its heads: {on_sinks:.2f} of each row goes to [CLS]/[SEP].", figure
+        _("Layer {layer} alone, the mean of its heads: {share:.2f} of each row goes to [CLS]/[SEP].").format(
+            layer=layers, share=on_sinks
+        ),
+        figure,
     )
 
 
@@ -249,12 +294,16 @@ def rollout_chart(c: Context) -> Chart:
     """Where rollout traces a word back to, as four shares (a bar each): readable on a projector, where
     the full rollout matrix is one bright [CLS] column and unreadable rows."""
     shares = rollout_sources(c)
-    figure = category_bars(list(shares), list(shares.values()), title="Rollout: where a word traces back to",
-                           y_title="share (mean over words)")  # fmt: skip
+    title = _("Rollout: where a word traces back to")
+    figure = category_bars(
+        [_(k) for k in shares], list(shares.values()), title=title, y_title=_("share (mean over words)")
+    )
+    parts = clauses([_("{share:.2f} to {source}").format(share=v, source=_(k)) for k, v in shares.items()])
     return Chart(
-        f"Rollout through all {c.result.num_layers} layers; a word's row traces back on average "
-        + ", ".join(f"{v:.2f} to {k}" for k, v in shares.items())
-        + ". The share on [CLS] and [SEP] is mostly parked attention, not meaning (see the text above).",
+        _(
+            "Rollout through all {layers} layers; a word's row traces back on average {parts}. The share on [CLS] "
+            "and [SEP] is mostly parked attention, not meaning (see the text above)."
+        ).format(layers=c.result.num_layers, parts=parts),
         figure,
     )
 
@@ -264,17 +313,19 @@ def rollout_answer(c: Context) -> Answer:
     best = max(shares, key=shares.get)
     return Answer(
         best,
-        "Averaged over the words: " + ", ".join(f"{v:.2f} from {k}" for k, v in shares.items()) + ".",
-        options=SOURCES,
+        _("Averaged over the words: {parts}.").format(
+            parts=clauses([_("{share:.2f} from {source}").format(share=v, source=_(k)) for k, v in shares.items()])
+        ),
+        **labelled(SOURCES),
     )
 
 
 LESSON = Lesson(
     slug="heads",
-    title="Who looks where?",
-    summary="Find a previous-token head, the sink heads and a head linking related words, then rollout.",
+    title=N_("Who looks where?"),
+    summary=N_("Find a previous-token head, the sink heads and a head linking related words, then rollout."),
     default_text="The river bank was steep, so the fishermen who walked along it every morning carried ropes.",
-    text_label="Sentence (MiniLM reads it as subword tokens)",
+    text_label=N_("Sentence (MiniLM reads it as subword tokens)"),
     prepare=prepare,
     max_chars=MAX_CHARS,
     models=("MiniLM",),
@@ -284,57 +335,61 @@ LESSON = Lesson(
     ),
     steps=(
         Step(
-            "72 heads at a glance",
+            N_("72 heads at a glance"),
             fixed(
-                "MiniLM has 6 layers of 12 **heads**. Each head gives every token a share of attention over all "
-                "tokens. Each square is one head, coloured by its **entropy**: low means it looks at one token, "
-                "high means it spreads its attention."
+                N_(
+                    "MiniLM has 6 layers of 12 **heads**. Each head gives every token a share of attention over all "
+                    "tokens. Each square is one head, coloured by its **entropy**: low means it looks at one token, "
+                    "high means it spreads its attention."
+                )
             ),
             lambda c: grid(c, "entropy"),
         ),
         Step(
-            "The previous-token head",
+            N_("The previous-token head"),
             fixed(
-                "Some heads simply look at the token just before. A head that looks at one token has a low "
-                "**entropy**; which one looks at the previous token?"
+                N_(
+                    "Some heads simply look at the token just before. A head that looks at one token has a low "
+                    "**entropy**; which one looks at the previous token?"
+                )
             ),
             lambda c: grid(c, "entropy"),
-            Question(fixed("Which head (layer.head) looks most at the previous token?"), "choice", previous_answer),
+            Question(fixed(N_("Which head (layer.head) looks most at the previous token?")), "choice", previous_answer),
             reveal_chart=previous_reveal,
         ),
         Step(
-            "Sink heads",
+            N_("Sink heads"),
             fixed(
-                "Many heads put most of their weight on [CLS] or [SEP]: an **attention sink**, where a head with "
-                "nothing to do parks its attention. The grid shows each head's weight on those tokens."
+                N_(
+                    "Many heads put most of their weight on [CLS] or [SEP]: an **attention sink**, where a head with "
+                    "nothing to do parks its attention. The grid shows each head's weight on those tokens."
+                )
             ),
             lambda c: grid(c, "special"),
-            Question(
-                fixed(f"How many of the 72 heads put at least {SINK:.0%} of their weight on them?"),
-                "number",
-                sink_answer,
-                low=0,
-                high=72,
-            ),
+            Question(sink_prompt, "number", sink_answer, low=0, high=72),
             reveal_chart=sink_reveal,
         ),
         Step(
-            "A head that links words",
+            N_("A head that links words"),
             fixed(
-                "Other heads connect a word to a related word further away. This head was picked live: the "
-                "strongest such link in your sentence. [CLS] and [SEP] are hidden and subwords merged."
+                N_(
+                    "Other heads connect a word to a related word further away. This head was picked live: the "
+                    "strongest such link in your sentence. [CLS] and [SEP] are hidden and subwords merged."
+                )
             ),
             sentence_chart,
             Question(link_prompt, "choice", link_answer),
             reveal_chart=link_chart,
         ),
         Step(
-            "Rollout: through all the layers, with care",
+            N_("Rollout: through all the layers, with care"),
             fixed(
-                "Each layer *adds* what its heads found to a word's own vector (the **residual connection**), so "
-                "a word keeps much of itself. **Rollout** multiplies the layers' attention, with that path, to "
-                "trace each word back to the input. The weight parked on [CLS]/[SEP] carries almost nothing, so "
-                "rollout over-counts those tokens: read their column as parking, not meaning."
+                N_(
+                    "Each layer *adds* what its heads found to a word's own vector (the **residual connection**), so "
+                    "a word keeps much of itself. **Rollout** multiplies the layers' attention, with that path, to "
+                    "trace each word back to the input. The weight parked on [CLS]/[SEP] carries almost nothing, so "
+                    "rollout over-counts those tokens: read their column as parking, not meaning."
+                )
             ),
             rollout_chart,
         ),

@@ -16,12 +16,13 @@ from engine.analysis import senses as S
 from figures.common import OKABE_ITO, base_layout, plotly_literal
 from figures.probes import layer_chart
 from figures.senses import layer_maps, scores_chart
-from lessons.bank import MAX_CHARS, WORD, sense_data
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed
+from i18n import N_, _
+from lessons.bank import MAX_CHARS, WORD, sense_data, shown_rows
+from lessons.core import Answer, Chart, Lesson, Question, Step, capital, fixed, labelled, layer_words
 
 METRIC = "1-NN accuracy"
 NEIGHBOURS = 10
-YES, NO = "yes: layer 2 separates them better", "no: layer 1 does as well"  # never a word of a sentence
+YES, NO = N_("yes: layer 2 separates them better"), N_("no: layer 1 does as well")  # keys; never a word of a sentence
 
 
 @lru_cache(maxsize=1)
@@ -59,12 +60,12 @@ def prepare(text: str, backend) -> Context:
 def tag_chart(c: Context) -> Chart:
     tags = Counter(t for s in H.P.read_sample().part("train") for t in s.tags).most_common(8)
     figure = go.Figure(go.Bar(x=[plotly_literal(t) for t, _ in tags], y=[n for _, n in tags], marker_color="#0072B2"))
-    figure.update_xaxes(title="tag", type="category")
-    figure.update_yaxes(title="tokens")
+    figure.update_xaxes(title=_("tag"), type="category")
+    figure.update_yaxes(title=_("tokens"))
     total = c.card["sample"]["train_tokens"]
     return Chart(
-        f"The 8 most frequent of the tags the probe learns, over its {total:,} training tokens.",
-        base_layout(figure, title="What the probe is taught", height=300),
+        _("The 8 most frequent of the tags the probe learns, over its {total:,} training tokens.").format(total=total),
+        base_layout(figure, title=_("What the probe is taught"), height=300),
     )
 
 
@@ -72,20 +73,27 @@ def pos_answer(c: Context) -> Answer:
     best, runner = c.elmo_pos()[:2]
     return Answer(
         best["layer"],
-        f"{best['layer'].capitalize()}: {100 * best['pos']:.1f} % of held-out tokens tagged right, "
-        f"{100 * (best['pos'] - runner['pos']):.1f} points above {runner['layer']} ({100 * runner['pos']:.1f} %). "
-        "Peters et al. found their layer 1 best on the Penn Treebank (97.3 % against 96.8 %).",
-        options=tuple(r["layer"] for r in sorted(c.elmo_pos(), key=lambda r: r["layer"])),
-        caveat="The two best layers are within one point: a small difference."
+        _(  # the percentages are placeholders: "12.3 % of" in a message reads to gettext as a %-format
+            "{layer}: {score} of held-out tokens tagged right, {points:.1f} points above {runner} ({runner_score}). "
+            "Peters et al. found their layer 1 best on the Penn Treebank ({paper_best} against {paper_second})."
+        ).format(
+            layer=capital(layer_words(best["layer"])), score=f"{100 * best['pos']:.1f} %",
+            points=100 * (best["pos"] - runner["pos"]), runner=layer_words(runner["layer"]),
+            runner_score=f"{100 * runner['pos']:.1f} %", paper_best="97.3 %", paper_second="96.8 %",
+        ),
+        **labelled([r["layer"] for r in sorted(c.elmo_pos(), key=lambda r: r["layer"])], layer_words),
+        caveat=_("The two best layers are within one point: a small difference.")
         if best["pos"] - runner["pos"] < 0.01
         else "",
-    )
+    )  # fmt: skip
 
 
 def pos_lines(c: Context) -> Chart:
     best = c.elmo_pos()[0]
     return Chart(
-        f"Probe accuracy per ELMo layer; best {best['layer']} at {best['pos']:.3f}, control task dotted.",
+        _("Probe accuracy per ELMo layer; best {layer} at {score:.3f}, control task dotted.").format(
+            layer=layer_words(best["layer"]), score=best["pos"]
+        ),
         layer_chart(c.card, "elmo", ("pos", "control"), height=320),
     )
 
@@ -93,24 +101,31 @@ def pos_lines(c: Context) -> Chart:
 # ---- step 2: senses ---------------------------------------------------------------------------
 def sense_maps(c: Context) -> Chart:
     vectors = c.data["elmo"]
-    maps = [(name, p.coords) for name, p in S.layer_projections(vectors, "PCA")]
+    maps = [(layer_words(name), p.coords) for name, p in S.layer_projections(vectors, "PCA")]
     colours = c.labels or S.cluster_labels(vectors.vectors[-1], k=2)
-    hovers = [f"line {o.line}: {o.highlighted}" for o in c.data["input"].occurrences]
-    return Chart(f"{c.n} occurrences of '{WORD}' in ELMo's layers (PCA maps).", layer_maps(maps, colours, hovers))
+    hovers = [
+        _("line {line}: {sentence}").format(line=o.line, sentence=o.highlighted) for o in c.data["input"].occurrences
+    ]
+    return Chart(
+        _("{count} occurrences of '{word}' in ELMo's layers (PCA maps).").format(count=c.n, word=WORD),
+        layer_maps(maps, colours, hovers),
+    )
 
 
 def top_layer_answer(c: Context) -> Answer:
     if not c.labels:
-        return Answer(None, "", caveat="The sentences have no sense labels (label<TAB>sentence): nothing to score.")
+        return Answer(None, "", caveat=_("The sentences have no sense labels (label<TAB>sentence): nothing to score."))
     rows = {r["layer"]: r[METRIC] for r in c.sense_rows()}
     one, two = rows["layer 1"], rows["layer 2"]
     value = YES if two > one else NO
     return Answer(
         value,
-        f"1-NN sense accuracy: layer 2 {two:.2f}, layer 1 {one:.2f} (a margin of {abs(two - one):.2f}). "
-        "Peters et al. found the same direction on SemCor: 69.0 against 67.4 F1.",
-        options=(YES, NO),
-        caveat="The two layers are within 0.03 here: no clear difference on these sentences."
+        _(
+            "1-NN sense accuracy: layer 2 {two:.2f}, layer 1 {one:.2f} (a margin of {margin:.2f}). Peters et al. "
+            "found the same direction on SemCor: 69.0 against 67.4 F1."
+        ).format(two=two, one=one, margin=abs(two - one)),
+        **labelled((YES, NO)),
+        caveat=_("The two layers are within 0.03 here: no clear difference on these sentences.")
         if abs(two - one) < 0.03
         else "",
     )
@@ -118,12 +133,14 @@ def top_layer_answer(c: Context) -> Answer:
 
 def sense_scores(c: Context) -> Chart:
     if not c.labels:
-        return Chart("No sense labels: nothing to score.")
+        return Chart(_("No sense labels: nothing to score."))
     rows = c.sense_rows()
     best = max(rows, key=lambda r: r[METRIC])
     return Chart(
-        f"1-NN sense accuracy per ELMo layer; best {best['layer']} at {best[METRIC]:.2f}.",
-        scores_chart(rows, METRIC, title="ELMo: senses of bank per layer"),
+        _("1-NN sense accuracy per ELMo layer; best {layer} at {score:.2f}.").format(
+            layer=layer_words(best["layer"]), score=best[METRIC]
+        ),
+        scores_chart(shown_rows(rows), METRIC, title=_("ELMo: senses of bank per layer")),
     )
 
 
@@ -152,7 +169,7 @@ def glove_point(c: Context) -> Chart:
             x=[0],
             y=[0],
             mode="markers+text",
-            text=[f"all {c.n} uses of {WORD}"],
+            text=[_("all {count} uses of {word}").format(count=c.n, word=WORD)],
             textposition="top center",
             marker={"size": 22, "color": OKABE_ITO["black"]},
         )
@@ -160,31 +177,39 @@ def glove_point(c: Context) -> Chart:
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return Chart(
-        f"GloVe gives all {c.n} occurrences of '{WORD}' one and the same vector: one point.",
-        base_layout(figure, title="GloVe: one vector per word", height=260),
+        _("GloVe gives all {count} occurrences of '{word}' one and the same vector: one point.").format(
+            count=c.n, word=WORD
+        ),
+        base_layout(figure, title=_("GloVe: one vector per word"), height=260),
     )
 
 
 def glove_answer(c: Context) -> Answer:
     if not c.labels:
-        return Answer(None, "", caveat="The sentences have no sense labels (label<TAB>sentence): nothing to sort by.")
+        return Answer(
+            None, "", caveat=_("The sentences have no sense labels (label<TAB>sentence): nothing to sort by.")
+        )
     found = glove_senses(c)
-    counts = Counter(sense for _, _, sense in found)
+    counts = Counter(sense for _word, _similarity, sense in found)
     (top, k), *rest = [*counts.most_common(), ("", 0)]
     other = rest[0][1] if rest else 0
     return Answer(
         top,
-        f"{k} of GloVe's {NEIGHBOURS} nearest words to '{WORD}' lean to the {top} sense, {other} to the other: "
-        + ", ".join(f"{w} ({s})" for w, _, s in found)
-        + ". One static vector serves every sense: its neighbours show which sense dominates it.",
+        _(
+            "{count} of GloVe's {total} nearest words to '{word}' lean to the {sense} sense, {other} to the other: "
+            "{words}. One static vector serves every sense: its neighbours show which sense dominates it."
+        ).format(
+            count=k, total=NEIGHBOURS, word=WORD, sense=top, other=other,
+            words=", ".join(f"{w} ({s})" for w, _similarity, s in found),
+        ),
         options=tuple(sorted(set(c.labels))),
-        caveat="The split is close (within 2 words)." if k - other <= 2 else "",
-    )
+        caveat=_("The split is close (within 2 words).") if k - other <= 2 else "",
+    )  # fmt: skip
 
 
 def glove_bars(c: Context) -> Chart:
     if not c.labels:
-        return Chart("No sense labels: nothing to sort by.")
+        return Chart(_("No sense labels: nothing to sort by."))
     found = glove_senses(c)
     senses = sorted(set(c.labels))
     colours = dict(zip(senses, (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish green"]), strict=False))
@@ -197,20 +222,23 @@ def glove_bars(c: Context) -> Chart:
             text=[plotly_literal(s) for _, _, s in found],
         )
     )
-    figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(title="cosine to bank")
+    # every neighbour named (plotly would skip every other label at a projector's height)
+    figure.update_yaxes(autorange="reversed", type="category", tickmode="linear", dtick=1, tickfont={"size": 12})
+    figure.update_xaxes(title=_("cosine to {word}").format(word=WORD))
     return Chart(
-        f"GloVe's {NEIGHBOURS} nearest words to '{WORD}', coloured by the sense they lean to.",
-        base_layout(figure, title="GloVe's neighbours of bank", height=340),
+        _("GloVe's {count} nearest words to '{word}', coloured by the sense they lean to.").format(
+            count=NEIGHBOURS, word=WORD
+        ),
+        base_layout(figure, title=_("GloVe's neighbours of {word}").format(word=WORD), height=340),
     )
 
 
 LESSON = Lesson(
     slug="layers",
-    title="What each layer knows",
-    summary="Part of speech, word sense and a static vector: which layer holds what.",
+    title=N_("What each layer knows"),
+    summary=N_("Part of speech, word sense and a static vector: which layer holds what."),
     default_text=S.read_preset(WORD)[1],
-    text_label="Sentences with the word 'bank', one per line (sense<TAB>sentence)",
+    text_label=N_("Sentences with the word 'bank', one per line (sense<TAB>sentence)"),
     max_chars=MAX_CHARS,
     models=("ELMo", "MiniLM"),
     example_texts=(  # every other sentence of the shipped set: two halves, both senses in each
@@ -220,38 +248,41 @@ LESSON = Lesson(
     prepare=prepare,
     steps=(
         Step(
-            "Reading part of speech",
-            lambda c: (
-                "A **probe** is a small linear classifier trained on one layer's frozen vectors. Here it learns "
-                f"the **part of speech** of {c.card['sample']['train_tokens']:,} OANC tokens and is scored on "
-                "other documents."
-            ),
+            N_("Reading part of speech"),
+            lambda c: _(
+                "A **probe** is a small linear classifier trained on one layer's frozen vectors. Here it learns the "
+                "**part of speech** of {count:,} OANC tokens and is scored on other documents."
+            ).format(count=c.card["sample"]["train_tokens"]),
             tag_chart,
-            Question(fixed("Which ELMo layer gives the most accurate part-of-speech probe?"), "choice", pos_answer),
+            Question(fixed(N_("Which ELMo layer gives the most accurate part-of-speech probe?")), "choice", pos_answer),
             reveal_chart=pos_lines,
         ),
         Step(
-            "Senses, higher up?",
+            N_("Senses, higher up?"),
             fixed(
-                "Each point is one sentence's 'bank', coloured by its sense. A layer is scored by **1-NN**: does "
-                "each occurrence's closest other occurrence share its sense?"
+                N_(
+                    "Each point is one sentence's 'bank', coloured by its sense. A layer is scored by **1-NN**: does "
+                    "each occurrence's closest other occurrence share its sense?"
+                )
             ),
             sense_maps,
             Question(
-                fixed("Does ELMo's top layer (2) separate the senses of bank better than layer 1?"),
+                fixed(N_("Does ELMo's top layer (2) separate the senses of bank better than layer 1?")),
                 "choice",
                 top_layer_answer,
             ),
             reveal_chart=sense_scores,
         ),
         Step(
-            "A static vector",
+            N_("A static vector"),
             fixed(
-                "GloVe is a **static vector** model: one vector per word, learned from co-occurrence counts. "
-                "It cannot tell the sentences apart."
+                N_(
+                    "GloVe is a **static vector** model: one vector per word, learned from co-occurrence counts. "
+                    "It cannot tell the sentences apart."
+                )
             ),
             glove_point,
-            Question(fixed("Which sense do GloVe's nearest words to bank mostly lean to?"), "choice", glove_answer),
+            Question(fixed(N_("Which sense do GloVe's nearest words to bank mostly lean to?")), "choice", glove_answer),
             reveal_chart=glove_bars,
         ),
     ),

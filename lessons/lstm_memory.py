@@ -19,19 +19,20 @@ from engine.validation import InputError, check_text, clean_text
 from figures import lstm as F
 from figures.common import visible
 from figures.lessons import category_bars, mark_spans, step_profile
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, margin_words
+from i18n import N_, _
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, margin_words
 
 MAX_CHARS = 600
 LAYER = 1
 SHOWN_UNITS = 8
-PLACES = (
-    "the first letter of a new sentence",
-    "a space between words",
-    "a quote mark",
-    "a letter inside a sentence",
-    "a punctuation mark",
+PLACES = (  # the answer's keys; the learner reads _(place)
+    N_("the first letter of a new sentence"),
+    N_("a space between words"),
+    N_("a quote mark"),
+    N_("a letter inside a sentence"),
+    N_("a punctuation mark"),
 )
-WRITE, FORGET = "writing new content (i·g)", "forgetting old content (f < 1)"
+WRITE, FORGET = N_("writing new content (i·g)"), N_("forgetting old content (f < 1)")
 
 
 @dataclass
@@ -111,45 +112,54 @@ def forget_heatmap(c: Context) -> Chart:
     chosen = G.unit_order(c.view.f, "variance")[:SHOWN_UNITS]
     figure = F.gates_heatmap(
         c.view.f[:, chosen], c.labels, chosen, "f",
-        title=f"Forget gate f of the {len(chosen)} units that change most (layer {LAYER} of 2)",
+        title=_("Forget gate f of the {count} units that change most (layer {layer} of 2)").format(
+            count=len(chosen), layer=LAYER
+        ),
     )  # fmt: skip
-    summary = (
-        f"Forget gates of {len(chosen)} units over {len(c.view.tokens)} characters: one row per unit, one "
-        "column per character; 1 keeps the memory, 0 wipes it."
-    )
+    summary = _(
+        "Forget gates of {units} units over {characters} characters: one row per unit, one column per character; "
+        "1 keeps the memory, 0 wipes it."
+    ).format(units=len(chosen), characters=len(c.view.tokens))
     return Chart(summary, figure=figure)
 
 
 def place_chart(c: Context) -> Chart:
     means = place_means(c)
-    figure = category_bars(list(means), list(means.values()), title="Mean forget gate by kind of character",
-                           y_title="mean f")  # fmt: skip
+    title = _("Mean forget gate by kind of character")
+    figure = category_bars([_(p) for p in means], list(means.values()), title=title, y_title=_("mean f"))
     low = min(means, key=means.get)
-    return Chart(f"The mean forget gate is lowest at {low}: {means[low]:.2f}.", figure)
+    return Chart(
+        _("The mean forget gate is lowest at {place}: {value:.2f}.").format(place=_(low), value=means[low]), figure
+    )
 
 
 def dip_answer(c: Context) -> Answer:
     means = place_means(c)
     if len(means) < 2:
-        return Answer(None, "", caveat="The text has only one kind of character: there is nothing to compare.")
+        return Answer(None, "", caveat=_("The text has only one kind of character: there is nothing to compare."))
     ranked = sorted(means, key=means.get)
     low, runner = ranked[0], ranked[1]
     caveat = ""
     if low != PLACES[0]:
-        caveat = (
+        caveat = _(
             "In this text the forget gate is not lowest at a new sentence, so the text does not show the effect: "
             "it shows best with two or three sentences."
         )
     elif means[runner] - means[low] < 0.01:
-        caveat = "The difference is tiny in this text: it is not a clear effect here."
+        caveat = _("The difference is tiny in this text: it is not a clear effect here.")
     return Answer(
         low,
-        f"Averaged over each kind of character, the forget gate is lowest at {low} ({means[low]:.2f}), "
-        f"{margin_words(means[low], means[runner])} ({runner}, {means[runner]:.2f}). A new sentence makes much "
-        "of the old memory useless, so the units let it go as the sentence starts.",
-        options=tuple(p for p in PLACES if p in means),
+        _(
+            "Averaged over each kind of character, the forget gate is lowest at {place} ({value:.2f}), {margin} "
+            "({runner}, {runner_value:.2f}). A new sentence makes much of the old memory useless, so the units let "
+            "it go as the sentence starts."
+        ).format(
+            place=_(low), value=means[low], margin=margin_words(means[low], means[runner]), runner=_(runner),
+            runner_value=means[runner],
+        ),
+        **labelled(p for p in PLACES if p in means),
         caveat=caveat,
-    )
+    )  # fmt: skip
 
 
 def candidates(c: Context) -> list[int]:
@@ -162,7 +172,7 @@ def candidates(c: Context) -> list[int]:
 
 def no_quotes(c: Context) -> str:
     if c.unit is None:
-        return 'The text has no words between "double quotes" (or only quotes), so no unit can track them.'
+        return _('The text has no words between "double quotes" (or only quotes), so no unit can track them.')
     return ""
 
 
@@ -170,12 +180,13 @@ def candidate_heatmap(c: Context) -> Chart:
     if c.unit is None:
         return Chart(no_quotes(c), html=F.coloured_text(c.view.tokens, c.quotes, words=False, highlight=True))
     units = candidates(c)
-    figure = F.gates_heatmap(c.view.c[:, units], c.labels, units, "c", title="Cell state c of four units")
-    mark_spans(figure, c.quotes, label="inside quotes")
+    figure = F.gates_heatmap(c.view.c[:, units], c.labels, units, "c", title=_("Cell state c of four units"))
+    mark_spans(figure, c.quotes, label=_("inside quotes"))
     inside = int(c.quotes.sum())
     return Chart(
-        f"Cell states of units {', '.join(map(str, units))}; the dotted boxes mark the {inside} characters "
-        "inside quotes.",
+        _("Cell states of units {units}; the dotted boxes mark the {inside} characters inside quotes.").format(
+            units=", ".join(map(str, units)), inside=inside
+        ),
         figure,
     )
 
@@ -190,17 +201,25 @@ def quote_answer(c: Context) -> Answer:
     inside, outside = c.view.c[c.quotes, best].mean(), c.view.c[~c.quotes, best].mean()
     caveat = ""
     if share[best] < 0.8:
-        caveat = f"No unit tracks the quotes clearly in this text (the best is higher inside only {share[best]:.0%})."
+        caveat = _(
+            "No unit tracks the quotes clearly in this text (the best is higher inside only {share:.0%})."
+        ).format(share=share[best])
     return Answer(
         f"unit {best}",
-        f"Unit {best} is higher inside the quotes than outside for {share[best]:.0%} of (inside, outside) "
-        f"character pairs; of the four, the runner-up (unit {runner}) only {share[runner]:.0%}. Of all 512 units "
-        f"the next best, unit {next_best}, reaches {share[next_best]:.0%}. Its memory averages {inside:+.2f} "
-        f"inside and {outside:+.2f} outside: it switches on at the opening quote, though it does not switch "
-        "fully off after the closing one.",
+        _(
+            "Unit {unit} is higher inside the quotes than outside for {share:.0%} of (inside, outside) character "
+            "pairs; of the four, the runner-up (unit {runner}) only {runner_share:.0%}. Of all 512 units the next "
+            "best, unit {next_best}, reaches {next_share:.0%}. Its memory averages {inside:+.2f} inside and "
+            "{outside:+.2f} outside: it switches on at the opening quote, though it does not switch fully off after "
+            "the closing one."
+        ).format(
+            unit=best, share=share[best], runner=runner, runner_share=share[runner], next_best=next_best,
+            next_share=share[next_best], inside=inside, outside=outside,
+        ),
         options=tuple(f"unit {u}" for u in options),
+        labels=tuple(_("unit {number}").format(number=u) for u in options),
         caveat=caveat,
-    )
+    )  # fmt: skip
 
 
 def quote_text(c: Context) -> Chart:
@@ -208,8 +227,10 @@ def quote_text(c: Context) -> Chart:
         return Chart(no_quotes(c), html=F.coloured_text(c.view.tokens, c.quotes, words=False, highlight=True))
     u = c.unit
     return Chart(
-        f"The text coloured by unit {u}'s cell state: {c.view.c[c.quotes, u].mean():+.2f} on average inside "
-        f"quotes, {c.view.c[~c.quotes, u].mean():+.2f} outside.",
+        _(
+            "The text coloured by unit {unit}'s cell state: {inside:+.2f} on average inside quotes, {outside:+.2f} "
+            "outside."
+        ).format(unit=u, inside=c.view.c[c.quotes, u].mean(), outside=c.view.c[~c.quotes, u].mean()),
         html=F.coloured_text(c.view.tokens, c.view.c[:, u], words=False),
     )
 
@@ -232,12 +253,17 @@ def ledger_chart(c: Context) -> Chart:
     figure = F.ledger(c.view, u, c.labels)
     figure.update_layout(legend={"y": 1.02, "yanchor": "bottom"})  # the legend row above the bars, not on them
     if c.unit is not None:
-        mark_spans(figure, c.quotes, label="inside quotes")
-    return Chart(f"Unit {u}'s memory at every character: what was kept (blue), what was written (orange).", figure)
+        mark_spans(figure, c.quotes, label=_("inside quotes"))
+    return Chart(
+        _("Unit {unit}'s memory at every character: what was kept (blue), what was written (orange).").format(unit=u),
+        figure,
+    )
 
 
 def ledger_prompt(c: Context) -> str:
-    return f"At the opening quote mark, what moves unit {c.unit if c.unit is not None else 0}'s memory most?"
+    return _("At the opening quote mark, what moves unit {unit}'s memory most?").format(
+        unit=c.unit if c.unit is not None else 0
+    )
 
 
 def ledger_answer(c: Context) -> Answer:
@@ -246,12 +272,18 @@ def ledger_answer(c: Context) -> Answer:
         return Answer(None, "", caveat=no_quotes(c))
     written, forgotten = ledger_parts(c, k)
     value = WRITE if abs(written) >= abs(forgotten) else FORGET
+    wins = (
+        _("At the opening quote (character {k}) unit {unit} wrote {written:+.2f} and forgot {forgotten:+.2f}: writing "
+          "wins by {margin:.2f}. The quote mark itself is what the unit writes down.")
+        if value == WRITE
+        else _("At the opening quote (character {k}) unit {unit} wrote {written:+.2f} and forgot {forgotten:+.2f}: "
+               "forgetting wins by {margin:.2f}. The quote mark itself is what the unit writes down.")
+    )  # fmt: skip
+    margin = abs(abs(written) - abs(forgotten))
     return Answer(
         value,
-        f"At the opening quote (character {k + 1}) unit {c.unit} wrote {written:+.2f} and forgot {forgotten:+.2f}: "
-        f"{'writing' if value == WRITE else 'forgetting'} wins by {abs(abs(written) - abs(forgotten)):.2f}. "
-        "The quote mark itself is what the unit writes down.",
-        options=(WRITE, FORGET),
+        wins.format(k=k + 1, unit=c.unit, written=written, forgotten=forgotten, margin=margin),
+        **labelled((WRITE, FORGET)),
     )
 
 
@@ -259,11 +291,14 @@ def ledger_reveal(c: Context) -> Chart:
     u = c.unit if c.unit is not None else 0
     k = opening_quote(c)
     before = np.concatenate([[0.0], c.view.c[:-1, u]])
-    series = {"written (i·g)": c.view.written[:, u], "forgotten (f·c − c)": c.view.kept[:, u] - before}
-    figure = step_profile(c.labels, series, title=f"Unit {u}: written and forgotten at each character",
-                          y_title="change of c", marked=k)  # fmt: skip
+    series = {_("written (i·g)"): c.view.written[:, u], _("forgotten (f·c − c)"): c.view.kept[:, u] - before}
+    title = _("Unit {unit}: written and forgotten at each character").format(unit=u)
+    figure = step_profile(c.labels, series, title=title, y_title=_("change of c"), marked=k)
     return Chart(
-        f"The opening quote is marked in yellow; unit {u}'s two parts of the change at every character.", figure
+        _("The opening quote is marked in yellow; unit {unit}'s two parts of the change at every character.").format(
+            unit=u
+        ),
+        figure,
     )
 
 
@@ -272,18 +307,20 @@ def unit_story(c: Context) -> Chart:
     inside = c.view.f[c.quotes, u].mean() if c.quotes.any() else float("nan")
     outside = c.view.f[~c.quotes, u].mean() if (~c.quotes).any() else float("nan")
     return Chart(
-        f"Unit {u}'s gates and memory over the text; its forget gate averages {inside:.2f} inside quotes and "
-        f"{outside:.2f} outside.",
+        _(
+            "Unit {unit}'s gates and memory over the text; its forget gate averages {inside:.2f} inside quotes and "
+            "{outside:.2f} outside."
+        ).format(unit=u, inside=inside, outside=outside),
         F.unit_lines(c.view, u, c.labels).update_layout(legend={"y": 1.02, "yanchor": "bottom"}),
     )
 
 
 LESSON = Lesson(
     slug="lstm",
-    title="How an LSTM remembers",
-    summary="Where the forget gate closes, a unit that tracks quotes, and its memory ledger.",
+    title=N_("How an LSTM remembers"),
+    summary=N_("Where the forget gate closes, a unit that tracks quotes, and its memory ledger."),
     default_text='He said, "I will go home now." Then she left.',
-    text_label="Text (the char-LSTM reads it one character at a time)",
+    text_label=N_("Text (the char-LSTM reads it one character at a time)"),
     prepare=prepare,
     max_chars=MAX_CHARS,
     models=("char-LSTM",),
@@ -293,50 +330,62 @@ LESSON = Lesson(
     ),
     steps=(
         Step(
-            "One character at a time",
+            N_("One character at a time"),
             fixed(
-                "The char-LSTM reads your text one character at a time and keeps a memory, the **cell state**. At "
-                "each character every unit's **forget gate** says how much memory to keep: 1 keeps all, 0 wipes it."
+                N_(
+                    "The char-LSTM reads your text one character at a time and keeps a memory, the **cell state**. At "
+                    "each character every unit's **forget gate** says how much memory to keep: 1 keeps all, 0 wipes it."
+                )
             ),
             forget_heatmap,
         ),
         Step(
-            "Where does forgetting happen?",
+            N_("Where does forgetting happen?"),
             fixed(
-                "Some characters make old memory useless. Look down the columns: at which characters do many "
-                "units forget at once (values nearer 0)?"
+                N_(
+                    "Some characters make old memory useless. Look down the columns: at which characters do many "
+                    "units forget at once (values nearer 0)?"
+                )
             ),
             forget_heatmap,
             Question(
-                fixed("On average, at which kind of character is layer 1's forget gate lowest?"), "choice", dip_answer
+                fixed(N_("On average, at which kind of character is layer 1's forget gate lowest?")),
+                "choice",
+                dip_answer,
             ),
             reveal_chart=place_chart,
         ),
         Step(
-            "A unit that tracks quotes",
+            N_("A unit that tracks quotes"),
             fixed(
-                "Some units keep track of *where* the reader is, for example inside a quotation. The dotted boxes "
-                "mark the quoted characters. Here are four of the 512 units."
+                N_(
+                    "Some units keep track of *where* the reader is, for example inside a quotation. The dotted boxes "
+                    "mark the quoted characters. Here are four of the 512 units."
+                )
             ),
             candidate_heatmap,
-            Question(fixed("Which unit is higher inside the quotes than outside them?"), "choice", quote_answer),
+            Question(fixed(N_("Which unit is higher inside the quotes than outside them?")), "choice", quote_answer),
             reveal_chart=quote_text,
         ),
         Step(
-            "The memory ledger",
+            N_("The memory ledger"),
             fixed(
-                "Each character updates the memory: new c = f·c + i·g, in words the forget gate times the old "
-                "memory (**kept**) plus the input gate times the candidate (**written**)."
+                N_(
+                    "Each character updates the memory: new c = f·c + i·g, in words the forget gate times the old "
+                    "memory (**kept**) plus the input gate times the candidate (**written**)."
+                )
             ),
             ledger_chart,
             Question(ledger_prompt, "choice", ledger_answer),
             reveal_chart=ledger_reveal,
         ),
         Step(
-            "The whole story of one unit",
+            N_("The whole story of one unit"),
             fixed(
-                "Here are the quote unit's three gates and its memory together. Try a text of your own in the "
-                "lesson's text box (or ask your teacher to): every answer is recomputed from the model."
+                N_(
+                    "Here are the quote unit's three gates and its memory together. Try a text of your own in the "
+                    "lesson's text box (or ask your teacher to): every answer is recomputed from the model."
+                )
             ),
             unit_story,
         ),

@@ -14,14 +14,15 @@ from engine.validation import InputError, check_text, clean_text
 from figures.common import visible
 from figures.compare import pair_heatmaps
 from figures.lessons import step_profile
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+from i18n import N_, _, ngettext, pgettext
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal
 
 MAX_OPTIONS = 6
 
 MAX_CHARS = 300  # per sentence
 FORWARD, BACKWARD = [1, 3], [2, 4]  # ELMo's rows (engine.compare.ELMO_ROWS): L1/L2 forward, L1/L2 backward
-YES_NO = ("yes", "no")
-SAME_WORDS = "The two sentences have the same words, so there is no change to follow. Change one word in one line."
+YES_NO = ("yes", "no")  # keys; the learner reads moves_words(key)
+SAME_WORDS = N_("The two sentences have the same words, so there is no change to follow. Change one word in one line.")
 
 
 def prepare(text: str, backend):
@@ -31,9 +32,15 @@ def prepare(text: str, backend):
         raise InputError(problems[0].message)
     lines = [line.strip() for line in clean_text(text)[0].splitlines() if line.strip()]
     if len(lines) != 2:
-        raise InputError(f"This lesson compares exactly two sentences, one per line; the text has {len(lines)} lines.")
+        raise InputError(
+            ngettext(
+                "This lesson compares exactly two sentences, one per line; the text has {count} line.",
+                "This lesson compares exactly two sentences, one per line; the text has {count} lines.",
+                len(lines),
+            ).format(count=len(lines))
+        )
     if backend.minimal_pair is None:
-        raise InputError("This lesson needs the three models of the Compare page, which are not loaded here.")
+        raise InputError(_("This lesson needs the three models of the Compare page, which are not loaded here."))
     return backend.minimal_pair(lines[0], lines[1])
 
 
@@ -70,8 +77,23 @@ def forward_first_move(diff) -> int | None:
 
 def minilm_names(diff) -> list[str]:
     """MiniLM's rows named for a learner: "MiniLM embeddings", "MiniLM layer 1", ... (never "L1", which
-    ELMo's rows use too)."""
+    ELMo's rows use too). The names are the answer's keys; `minilm_words` is what the learner reads."""
     return ["MiniLM embeddings" if k == 0 else f"MiniLM layer {k}" for k in range(len(diff.models[2].layers))]
+
+
+def moves_words(key: str) -> str:
+    """The yes/no of "does the state move…?" in the interface's language (a context of its own: a bare "yes"
+    could be translated otherwise elsewhere)."""
+    if key == "yes":
+        return pgettext("does the state move?", "yes")
+    return pgettext("does the state move?", "no")
+
+
+def minilm_words(name: str) -> str:
+    """A name of `minilm_names` in the interface's language."""
+    if name == "MiniLM embeddings":
+        return _("MiniLM embeddings")
+    return _("MiniLM layer {number}").format(number=name.rsplit(" ", 1)[1])
 
 
 def minilm_first_layer(diff) -> int | None:
@@ -87,33 +109,42 @@ def minilm_first_layer(diff) -> int | None:
 # -- answers -------------------------------------------------------------------------------------------
 def lstm_answer(diff) -> Answer:
     if diff.char_prefix == 0:
-        return Answer(None, "", caveat="The two sentences differ from their first character: nothing comes before it.")
+        return Answer(
+            None, "", caveat=_("The two sentences differ from their first character: nothing comes before it.")
+        )
     before = lstm_before(diff)
     moved = bool(before.any())
     return Answer(
         YES_NO[0] if moved else YES_NO[1],
-        f"The first {diff.char_prefix} characters are the same in both; after each of them the char-LSTM's state "
-        f"moved by {_exactly(before)} (the size of the change of its memory and output, both layers): it has not "
-        f"read the change yet. After the change it moves by up to {diff.char_distance.max(initial=0.0):.2f}.",
-        options=YES_NO,
-        caveat="" if not moved else "Its state moved before the change: the texts are not read the same way here.",
+        _(
+            "The first {count} characters are the same in both; after each of them the char-LSTM's state moved by "
+            "{moved} (the size of the change of its memory and output, both layers): it has not read the change yet. "
+            "After the change it moves by up to {after:.2f}."
+        ).format(count=diff.char_prefix, moved=_exactly(before), after=diff.char_distance.max(initial=0.0)),
+        **labelled(YES_NO, moves_words),
+        caveat="" if not moved else _("Its state moved before the change: the texts are not read the same way here."),
     )
 
 
 def forward_answer(diff) -> Answer:
     first = first_change(diff)
     if first is None:
-        return Answer(None, "", caveat=SAME_WORDS)
+        return Answer(None, "", caveat=_(SAME_WORDS))
     found = forward_first_move(diff)
     labels = words(diff)
     if found is None:
-        return Answer(None, "", caveat="ELMo's forward halves do not move at any word of this pair.")
-    caveat = "" if found == first else "Here the forward halves move before the changed word: not the usual effect."
+        return Answer(None, "", caveat=_("ELMo's forward halves do not move at any word of this pair."))
+    caveat = "" if found == first else _("Here the forward halves move before the changed word: not the usual effect.")
     return Answer(
         labels[found],
-        f"ELMo's forward LSTM has read only the words to the left: it first moves at {literal(labels[found])} "
-        f"(cosine distance {np.nanmax(diff.model('ELMo').distance[FORWARD, found]):.3f}, against exactly 0 at "
-        f"every word before); the changed words: {changed_words(diff)}.",
+        _(
+            "ELMo's forward LSTM has read only the words to the left: it first moves at {word} (cosine distance "
+            "{distance:.3f}, against exactly 0 at every word before); the changed words: {changed}."
+        ).format(
+            word=literal(labels[found]),
+            distance=np.nanmax(diff.model("ELMo").distance[FORWARD, found]),
+            changed=changed_words(diff),
+        ),
         options=tuple(labels[k] for k in sorted(set(near(len(labels), first)) | {found})[-MAX_OPTIONS:]),
         caveat=caveat,
     )
@@ -122,61 +153,86 @@ def forward_answer(diff) -> Answer:
 def backward_answer(diff) -> Answer:
     first = first_change(diff)
     if first is None:
-        return Answer(None, "", caveat=SAME_WORDS)
+        return Answer(None, "", caveat=_(SAME_WORDS))
     if first == 0:
-        return Answer(None, "", caveat="The first word is the one that changes: no word comes before it.")
+        return Answer(None, "", caveat=_("The first word is the one that changes: no word comes before it."))
     before = diff.model("ELMo").distance[BACKWARD, :first]
     moved = bool(np.nan_to_num(before).any())
     return Answer(
         YES_NO[0] if moved else YES_NO[1],
-        f"ELMo's backward LSTM reads from the right, so it has read the change at every earlier word: "
-        f"it moved there by up to {np.nanmax(before, initial=0.0):.3f} (cosine distance), where the forward half "
-        "moved by exactly 0.",
-        options=YES_NO,
-        caveat="" if moved else "Here the backward halves did not move before the change.",
+        _(
+            "ELMo's backward LSTM reads from the right, so it has read the change at every earlier word: it moved "
+            "there by up to {distance:.3f} (cosine distance), where the forward half moved by exactly 0."
+        ).format(distance=np.nanmax(before, initial=0.0)),
+        **labelled(YES_NO, moves_words),
+        caveat="" if moved else _("Here the backward halves did not move before the change."),
     )
 
 
 def minilm_answer(diff) -> Answer:
     if first_change(diff) is None:
-        return Answer(None, "", caveat=SAME_WORDS)
+        return Answer(None, "", caveat=_(SAME_WORDS))
     mini = diff.models[2]
     layer = minilm_first_layer(diff)
     if layer is None:
-        caveat = "Every word changed: no unchanged word is left to move." if all(diff.pairing.changed) else (
-            f"No unchanged word moved in any {diff.a.transformer_name} layer here.")  # fmt: skip
+        caveat = _("Every word changed: no unchanged word is left to move.") if all(diff.pairing.changed) else (
+            _("No unchanged word moved in any {model} layer here.").format(model=diff.a.transformer_name))  # fmt: skip
         return Answer(None, "", caveat=caveat)
     unchanged = ~np.asarray(diff.pairing.changed)
     shown = sorted({0, 1, 2, 3, len(mini.layers) - 1, layer})[:MAX_OPTIONS]
     names = minilm_names(diff)
     return Answer(
         names[layer],
-        f"At {names[layer]} the unchanged words moved by up to {np.nanmax(mini.distance[layer, unchanged]):.4f}"
-        f"; in the row before, by {_before(mini.distance, layer, unchanged)}. Attention mixes every word into every "
-        "other, so the change reaches them all at once.",
-        options=tuple(names[k] for k in shown),
-        caveat="" if layer > 0 else "Here the unchanged words move already in the embeddings (their positions shift).",
+        _(
+            "At {row} the unchanged words moved by up to {distance:.4f}; in the row before, by {before}. Attention "
+            "mixes every word into every other, so the change reaches them all at once."
+        ).format(
+            row=minilm_words(names[layer]),
+            distance=np.nanmax(mini.distance[layer, unchanged]),
+            before=_before(mini.distance, layer, unchanged),
+        ),
+        **labelled([names[k] for k in shown], minilm_words),
+        caveat=""
+        if layer > 0
+        else _("Here the unchanged words move already in the embeddings (their positions shift)."),
     )
 
 
 def _exactly(values: np.ndarray) -> str:
-    return "exactly 0" if not np.nan_to_num(values).any() else f"up to {np.nanmax(values):.3g}"
+    if not np.nan_to_num(values).any():
+        return _("exactly 0")
+    return _("up to {value:.3g}").format(value=np.nanmax(values))
 
 
 def _before(distance: np.ndarray, layer: int, unchanged: np.ndarray) -> str:
     if layer == 0:
-        return "nothing (this is the first row)"
+        return _("nothing (this is the first row)")
     values = distance[layer - 1, unchanged]
     values = values[~np.isnan(values)]
-    return "exactly 0" if not values.any() else f"{values.max():.4f}"
+    return _("exactly 0") if not values.any() else f"{values.max():.4f}"
 
 
 # -- charts --------------------------------------------------------------------------------------------
+def pair_summary(diff) -> str:
+    """What differs between the two sentences: `pairing.summary` of the engine, said in the interface's
+    language for the two cases this lesson is built on (the same words; a minimal pair of one word)."""
+    changed = [k for k, c in enumerate(diff.pairing.changed) if c]
+    if not changed:
+        return _("The two sentences have the same words: every distance is 0.")
+    i, j = diff.pairing.rows[changed[0]]
+    a, b = diff.a.alignment.words, diff.b.alignment.words
+    if len(changed) == 1 and len(a) == len(b) and i is not None and j is not None:
+        return _("A minimal pair: one word differs, ‹{a}› → ‹{b}›.").format(a=a[i], b=b[j])
+    return diff.pairing.summary
+
+
 def pair_chart(diff) -> Chart:
     unchanged = ~np.asarray(diff.pairing.changed)
     counts = ", ".join(f"{m.model} {int((m.moved[-1] & unchanged).sum())}" for m in diff.models)
     return Chart(
-        f"{diff.pairing.summary} Unchanged words whose last-layer vector moved, of {int(unchanged.sum())}: {counts}.",
+        _("{pair} Unchanged words whose last-layer vector moved, of {count}: {counts}.").format(
+            pair=pair_summary(diff), count=int(unchanged.sum()), counts=counts
+        ),
         pair_heatmaps(diff, words(diff), short_titles=True),
     )
 
@@ -191,7 +247,9 @@ def pair_text(diff) -> Chart:
     ]
     changed = sum(diff.pairing.changed)
     return Chart(
-        f"Sentence A above sentence B: {len(diff.labels)} aligned words, {changed} of them different.",
+        _("Sentence A above sentence B: {count} aligned words, {changed} of them different.").format(
+            count=len(diff.labels), changed=changed
+        ),
         html="".join(rows),
     )
 
@@ -199,26 +257,41 @@ def pair_text(diff) -> Chart:
 def lstm_chart(diff) -> Chart:
     steps = diff.char_distance.shape[1]
     labels = [f"{k + 1}:{visible(ch)}" for k, ch in enumerate(diff.a.text[:steps])]  # counted from 1
-    series = {f"layer {k + 1}": diff.char_distance[k] for k in range(diff.char_distance.shape[0])}
+    series = {
+        _("layer {number}").format(number=k + 1): diff.char_distance[k] for k in range(diff.char_distance.shape[0])
+    }
     marked = diff.char_prefix if diff.char_prefix < steps else None
-    figure = step_profile(labels, series, title="char-LSTM: how far its state moved, character by character",
-                          y_title="size of the change", marked=marked)  # fmt: skip
+    title = _("char-LSTM: how far its state moved, character by character")
+    figure = step_profile(labels, series, title=title, y_title=_("size of the change"), marked=marked)
     return Chart(
-        f"The char-LSTM's state moved by {_exactly(lstm_before(diff))} after the {diff.char_prefix} shared "
-        f"characters, by up to {diff.char_distance.max(initial=0.0):.2f} after the change.",
+        _(
+            "The char-LSTM's state moved by {moved} after the {count} shared characters, by up to {after:.2f} after "
+            "the change."
+        ).format(moved=_exactly(lstm_before(diff)), count=diff.char_prefix, after=diff.char_distance.max(initial=0.0)),
         figure,
     )
 
 
 def elmo_chart(rows: list[int], half: str):
+    """`half` "forward" or "backward": ELMo's rows `rows` word by word."""
+
     def chart(diff) -> Chart:
         elmo = diff.model("ELMo")
         series = {elmo.layers[r]: elmo.distance[r] for r in rows}
-        figure = step_profile(words(diff), series, title=f"ELMo's {half} LSTM: how far each word moved, A → B",
-                              y_title="cosine distance", marked=first_change(diff))  # fmt: skip
+        title = (
+            _("ELMo's forward LSTM: how far each word moved, A → B")
+            if half == "forward"
+            else _("ELMo's backward LSTM: how far each word moved, A → B")
+        )
+        figure = step_profile(words(diff), series, title=title, y_title=_("cosine distance"), marked=first_change(diff))
         top = np.nanmax(elmo.distance[rows], axis=0)
         k = int(np.nanargmax(top)) if np.isfinite(top).any() else 0
-        return Chart(f"ELMo's {half} halves move most at {words(diff)[k]}: {top[k]:.3f}.", figure)
+        summary = (
+            _("ELMo's forward halves move most at {word}: {distance:.3f}.")
+            if half == "forward"
+            else _("ELMo's backward halves move most at {word}: {distance:.3f}.")
+        )
+        return Chart(summary.format(word=words(diff)[k], distance=top[k]), figure)
 
     return chart
 
@@ -227,23 +300,25 @@ def minilm_chart(diff) -> Chart:
     mini = diff.models[2]
     unchanged = ~np.asarray(diff.pairing.changed)
     per_row = [float(np.nanmax(mini.distance[r, unchanged], initial=0.0)) for r in range(len(mini.layers))]
-    figure = step_profile(minilm_names(diff), {"unchanged words, largest move": np.array(per_row)},
-                          title=f"{diff.a.transformer_name}: the unchanged words, layer by layer",
-                          y_title="cosine distance")  # fmt: skip
+    names = [minilm_words(name) for name in minilm_names(diff)]
+    figure = step_profile(names, {_("unchanged words, largest move"): np.array(per_row)},
+                          title=_("{model}: the unchanged words, layer by layer").format(model=diff.a.transformer_name),
+                          y_title=_("cosine distance"))  # fmt: skip
     top = int(np.argmax(per_row))
     return Chart(
-        f"{diff.a.transformer_name}: the unchanged words move most at {minilm_names(diff)[top]}, by "
-        f"{per_row[top]:.4f}.",
+        _("{model}: the unchanged words move most at {row}, by {distance:.4f}.").format(
+            model=diff.a.transformer_name, row=names[top], distance=per_row[top]
+        ),
         figure,
     )
 
 
 LESSON = Lesson(
     slug="three-models",
-    title="Three models, one sentence",
-    summary="Change one word and watch where each model lets the change reach: left, right, or everywhere.",
+    title=N_("Three models, one sentence"),
+    summary=N_("Change one word and watch where each model lets the change reach: left, right, or everywhere."),
     default_text="She sat on the bank of the river.\nShe sat on the bank of the stream.",
-    text_label="Two sentences, one per line, that differ in one word",
+    text_label=N_("Two sentences, one per line, that differ in one word"),
     prepare=prepare,
     max_chars=2 * MAX_CHARS + 1,
     models=("char-LSTM", "ELMo", "MiniLM"),
@@ -253,56 +328,67 @@ LESSON = Lesson(
     ),
     steps=(
         Step(
-            "One word changes",
+            N_("One word changes"),
             fixed(
-                "Two sentences that differ in one word run through three models: the **char-LSTM**, **ELMo** and "
-                "**MiniLM**. For each word we measure how far its vector moved from sentence A to sentence B."
+                N_(
+                    "Two sentences that differ in one word run through three models: the **char-LSTM**, **ELMo** and "
+                    "**MiniLM**. For each word we measure how far its vector moved from sentence A to sentence B."
+                )
             ),
             pair_text,
         ),
         Step(
-            "The char-LSTM reads left to right",
+            N_("The char-LSTM reads left to right"),
             fixed(
-                "The char-LSTM reads one character at a time, and its state after a character depends only on "
-                "the characters so far."
+                N_(
+                    "The char-LSTM reads one character at a time, and its state after a character depends only on "
+                    "the characters so far."
+                )
             ),
             pair_text,
-            Question(lambda d: "Does the char-LSTM's state move before the changed character?", "choice", lstm_answer),
+            Question(fixed(N_("Does the char-LSTM's state move before the changed character?")), "choice", lstm_answer),
             reveal_chart=lstm_chart,
         ),
         Step(
-            "ELMo's forward half",
-            fixed("ELMo's forward LSTM reads words left to right, like the char-LSTM, one level up."),
+            N_("ELMo's forward half"),
+            fixed(N_("ELMo's forward LSTM reads words left to right, like the char-LSTM, one level up.")),
             pair_text,
-            Question(lambda d: "At which word does ELMo's forward half first move?", "choice", forward_answer),
+            Question(fixed(N_("At which word does ELMo's forward half first move?")), "choice", forward_answer),
             reveal_chart=elmo_chart(FORWARD, "forward"),
         ),
         Step(
-            "ELMo's backward half",
+            N_("ELMo's backward half"),
             fixed(
-                "ELMo's second LSTM reads the sentence right to left: it meets the change before the words left of it."
+                N_(
+                    "ELMo's second LSTM reads the sentence right to left: it meets the change before the words left of "
+                    "it."
+                )
             ),
             pair_text,
             Question(
-                lambda d: "Does ELMo's backward half move at the words before the change?", "choice", backward_answer
+                fixed(N_("Does ELMo's backward half move at the words before the change?")), "choice", backward_answer
             ),
             reveal_chart=elmo_chart(BACKWARD, "backward"),
         ),
         Step(
-            "MiniLM: every word at once",
+            N_("MiniLM: every word at once"),
             fixed(
-                "MiniLM looks up each token (the **embeddings**), then each of its 6 layers lets every token "
-                "**attend** to (take a weighted mix of) every other."
+                N_(
+                    "MiniLM looks up each token (the **embeddings**), then each of its 6 layers lets every token "
+                    "**attend** to (take a weighted mix of) every other."
+                )
             ),
             pair_text,
-            Question(lambda d: "Which MiniLM layer first moves the unchanged words?", "choice", minilm_answer),
+            Question(fixed(N_("Which MiniLM layer first moves the unchanged words?")), "choice", minilm_answer),
             reveal_chart=minilm_chart,
         ),
         Step(
-            "All three together, and your own pair",
+            N_("All three together, and your own pair"),
             fixed(
-                "Left to right, right to left, everywhere at once: each cell is how far a word moved. Try a pair "
-                "of your own in the lesson's text box (one word apart): every answer is read from the models."
+                N_(
+                    "Left to right, right to left, everywhere at once: each cell is how far a word moved. Try a pair "
+                    "of your own in the lesson's text box (one word apart): every answer is read from the models."
+                )
             ),
             pair_chart,
         ),

@@ -13,12 +13,14 @@ from engine.text import steps
 from engine.validation import InputError, check_text, clean_text
 from figures import memory as F
 from figures.lstm import coloured_text
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, literal
+from i18n import N_, _, pgettext
+from lessons.core import Answer, Chart, Lesson, Question, Step, clauses, fixed, labelled, literal
 
 MAX_CHARS = 500
 PROBE_N = 50  # the memory question's distance
-SAME = "both about the same (within 20 %)"
-WINNERS = ("the plain RNN", "the LSTM", SAME)
+SAME = N_("both about the same (within 20 %)")
+WINNERS = (N_("the plain RNN"), N_("the LSTM"), SAME)  # keys; the learner reads _(key)
+PEAK = "1 %"  # the share of its peak under which influence counts as gone (a placeholder: "1 % of" reads as a %-format)
 
 
 @dataclass
@@ -46,7 +48,7 @@ def prepare(text: str, backend) -> Context:
     text = clean_text(text)[0]
     tokens = [s.text for s in steps(text)]
     if len(tokens) < 2:
-        raise InputError("The text needs at least two characters: one to read and one to predict.")
+        raise InputError(_("The text needs at least two characters: one to read and one to predict."))
     quote = closing_quote(text)
     target = (quote - 1) if quote is not None and quote > 0 else len(tokens) - 2
     return Context(text, tokens, target, backend.connectivity(text, target), backend.memory_tests())
@@ -64,8 +66,10 @@ def reading_chart(c: Context) -> Chart:
     marks = np.where(np.arange(len(c.tokens)) <= c.target, 0.25, 0.0)
     marks[c.target + 1] = 1.0
     return Chart(
-        f"The text, characters 1 to {c.target + 1} read (pale) and character {c.predicted} to guess (yellow). "
-        f"Surprisal of that character: plain RNN {bits['plain RNN']:.1f} bits, LSTM {bits['LSTM']:.1f} bits.",
+        _(
+            "The text, characters 1 to {read} read (pale) and character {predicted} to guess (yellow). Surprisal of "
+            "that character: plain RNN {rnn:.1f} bits, LSTM {lstm:.1f} bits."
+        ).format(read=c.target + 1, predicted=c.predicted, rnn=bits["plain RNN"], lstm=bits["LSTM"]),
         html=coloured_text(c.tokens, marks, words=False, highlight=True),
     )
 
@@ -78,8 +82,10 @@ def probe_text(c: Context) -> Chart:
     marks = np.zeros(len(text) + 1)
     marks[0] = 1
     return Chart(
-        f"One of the {len(test.texts[d])} held-out texts: an opening quote, then {PROBE_N} characters; the yellow "
-        "box at the end is where the closing quote belongs.",
+        _(
+            "One of the {count} held-out texts: an opening quote, then {n} characters; the yellow box at the end is "
+            "where the closing quote belongs."
+        ).format(count=len(test.texts[d]), n=PROBE_N),
         html=coloured_text([*text, "▮"], marks, words=False, highlight=True),
     )
 
@@ -91,30 +97,42 @@ def memory_answer(c: Context) -> Answer:
     ratio = max(p_rnn, p_lstm) / max(min(p_rnn, p_lstm), 1e-12)
     value = SAME if ratio < 1.2 else ("the LSTM" if p_lstm > p_rnn else "the plain RNN")
     lift = float(lstm.lift[d].mean())
+    likelier = (
+        _(
+            "Mean P(closing quote) over {count} texts, {n} characters after the opening quote: plain RNN {rnn:.3f}, "
+            "LSTM {lstm:.3f} ({ratio:.1f} times as likely under the LSTM). Without the opening quote the LSTM says "
+            "{control:.3f}: the quote makes it {lift:.2f} times as likely."
+        )
+        if p_lstm >= p_rnn
+        else _(
+            "Mean P(closing quote) over {count} texts, {n} characters after the opening quote: plain RNN {rnn:.3f}, "
+            "LSTM {lstm:.3f} ({ratio:.1f} times as likely under the plain RNN). Without the opening quote the LSTM "
+            "says {control:.3f}: the quote makes it {lift:.2f} times as likely."
+        )
+    )
     return Answer(
         value,
-        f"Mean P(closing quote) over {lstm.p_quote.shape[1]} texts, {PROBE_N} characters after the opening quote: "
-        f"plain RNN {p_rnn:.3f}, LSTM {p_lstm:.3f} ({ratio:.1f} times as likely under the "
-        f"{'LSTM' if p_lstm >= p_rnn else 'plain RNN'}). Without the opening quote the LSTM says "
-        f"{float(lstm.p_control[d].mean()):.3f}: the quote makes it {lift:.2f} times as likely.",
-        options=WINNERS,
+        likelier.format(
+            count=lstm.p_quote.shape[1], n=PROBE_N, rnn=p_rnn, lstm=p_lstm, ratio=ratio,
+            control=float(lstm.p_control[d].mean()), lift=lift,
+        ),
+        **labelled(WINNERS),
         caveat=""
         if lift >= 1.2
-        else "The LSTM's own memory of the quote is weak here: its probability barely changes without the quote.",
-    )
+        else _("The LSTM's own memory of the quote is weak here: its probability barely changes without the quote."),
+    )  # fmt: skip
 
 
 def memory_curve(c: Context) -> Chart:
     tests = c.tests
     p = {name: tests[name].p_quote for name in ("plain RNN", "LSTM")}
     lstm = tests["LSTM"]
+    parts = [
+        _("N = {n}: RNN {rnn:.3f}, LSTM {lstm:.3f}").format(n=n, rnn=p["plain RNN"][d].mean(), lstm=p["LSTM"][d].mean())
+        for d, n in enumerate(lstm.distances)
+    ]
     return Chart(
-        "Mean P(closing quote) by N: "
-        + "; ".join(
-            f"N = {n}: RNN {p['plain RNN'][d].mean():.3f}, LSTM {p['LSTM'][d].mean():.3f}"
-            for d, n in enumerate(lstm.distances)
-        )
-        + ".",
+        _("Mean P(closing quote) by N: {parts}.").format(parts=clauses(parts)),
         F.memory_curve(lstm.distances, p, lstm.p_control),
     )
 
@@ -124,7 +142,9 @@ def target_text(c: Context) -> Chart:
     marks = np.zeros(len(c.tokens))
     marks[c.target + 1] = 1
     return Chart(
-        f"Your text: {c.target + 1} characters read, character {c.predicted} (yellow) to predict.",
+        _("Your text: {read} characters read, character {predicted} (yellow) to predict.").format(
+            read=c.target + 1, predicted=c.predicted
+        ),
         html=coloured_text(c.tokens, marks, words=False, highlight=True),
     )
 
@@ -135,26 +155,39 @@ def reach_answer(c: Context) -> Answer:
         return Answer(
             None,
             "",
-            caveat=f"The text before character {c.predicted} is too short: the plain RNN's influence never falls "
-            "below 1 % of its peak. Try a longer text with a quotation near its end.",
+            caveat=_(
+                "The text before character {predicted} is too short: the plain RNN's influence never falls below "
+                "{share} of its peak. Try a longer text with a quotation near its end."
+            ).format(predicted=c.predicted, share=PEAK),
         )
     tolerance = max(3.0, round(0.25 * rnn))
-    lstm_words = f"{lstm} characters back" if lstm is not None else f"not once in the {c.target + 1} characters"
+    lstm_words = (
+        _("{count} characters back").format(count=lstm)
+        if lstm is not None
+        else _("not once in the {count} characters").format(count=c.target + 1)
+    )
     return Answer(
         rnn,
-        f"The plain RNN's influence falls below 1 % of its peak {rnn} characters back (answers within "
-        f"{tolerance:.0f} characters count); the LSTM's does so {lstm_words}.",
+        _(
+            "The plain RNN's influence falls below {share} of its peak {rnn} characters back (answers within "
+            "{tolerance:.0f} characters count); the LSTM's does so {lstm}."
+        ).format(share=PEAK, rnn=rnn, tolerance=tolerance, lstm=lstm_words),
         tolerance=tolerance,
-        caveat="" if lstm is None or lstm > rnn else "In this text the LSTM's influence fades as fast: no gap shows.",
+        caveat=""
+        if lstm is None or lstm > rnn
+        else _("In this text the LSTM's influence fades as fast: no gap shows."),
     )
 
 
 def distance_chart(c: Context) -> Chart:
     influence = {name: c.results[name].inputs for name in ("plain RNN", "LSTM")}
     rnn, lstm = reach(influence["plain RNN"]), reach(influence["LSTM"])
+    never = pgettext("below 1 % of the peak at no characters back", "no")
     return Chart(
-        f"Influence against distance: below 1 % of the peak at {rnn if rnn is not None else 'no'} characters back "
-        f"for the plain RNN, {lstm if lstm is not None else 'no'} for the LSTM.",
+        _(
+            "Influence against distance: below {share} of the peak at {rnn} characters back for the plain RNN, {lstm} "
+            "for the LSTM."
+        ).format(share=PEAK, rnn=rnn if rnn is not None else never, lstm=lstm if lstm is not None else never),
         F.influence_by_distance(influence),
     )
 
@@ -165,21 +198,23 @@ def path_chart(c: Context) -> Chart:
     product = lstm.forget_product[0]  # layer 1, [t+1, units]
     unit = int(np.argmax(product[0]))
     return Chart(
-        f"Layer 1: unit {unit}'s forget gates multiply to {product[0, unit]:.2g} from character 1 to the "
-        f"prediction; the plain RNN's gradient at character 1 is {F.relative(rnn.hidden[0])[0]:.2g} of its peak.",
+        _(
+            "Layer 1: unit {unit}'s forget gates multiply to {product:.2g} from character 1 to the prediction; the "
+            "plain RNN's gradient at character 1 is {gradient:.2g} of its peak."
+        ).format(unit=unit, product=product[0, unit], gradient=F.relative(rnn.hidden[0])[0]),
         # 280 px (350 on a projector): the step's text, the chart and its summary fit one 1280x720 screen
-        F.gradient_paths(product[:, unit], f"unit {unit} (layer 1)", rnn.hidden[0], lstm.cell[0]).update_layout(
-            height=280
-        ),
+        F.gradient_paths(
+            product[:, unit], _("unit {unit} (layer 1)").format(unit=unit), rnn.hidden[0], lstm.cell[0]
+        ).update_layout(height=280),
     )
 
 
 LESSON = Lesson(
     slug="why-gates",
-    title="Why gates? A plain RNN beside the LSTM",
-    summary="Two character models trained on the same text: which one remembers an open quote, and why.",
+    title=N_("Why gates? A plain RNN beside the LSTM"),
+    summary=N_("Two character models trained on the same text: which one remembers an open quote, and why."),
     default_text='She said, "If the river rises again tonight, we must leave before the bridge goes." Nobody answered.',
-    text_label="Text (both character models read it)",
+    text_label=N_("Text (both character models read it)"),
     max_chars=MAX_CHARS,
     models=("char-LSTM",),
     example_texts=(
@@ -190,37 +225,43 @@ LESSON = Lesson(
     prepare=prepare,
     steps=(
         Step(
-            "Two readers, one text",
-            lambda c: (
-                "A plain RNN and an LSTM read the same text, one character at a time, and guess the next one. "
-                f"Both were trained on the same corpus with a state of 2 × 512 numbers. Next: character {c.predicted}, "
-                f"'{literal(c.next_char)}'."
-            ),
+            N_("Two readers, one text"),
+            lambda c: _(
+                "A plain RNN and an LSTM read the same text, one character at a time, and guess the next one. Both "
+                "were trained on the same corpus with a state of 2 × 512 numbers. Next: character {predicted}, "
+                "'{char}'."
+            ).format(predicted=c.predicted, char=literal(c.next_char)),
             reading_chart,
         ),
         Step(
-            "Fifty characters later",
+            N_("Fifty characters later"),
             fixed(
-                "A quotation opens, and 50 characters of ordinary prose follow. A model that remembers the opening "
-                "quote should now expect it to close. We asked both models on held-out texts it never trained on."
+                N_(
+                    "A quotation opens, and 50 characters of ordinary prose follow. A model that remembers the opening "
+                    "quote should now expect it to close. We asked both models on held-out texts it never trained on."
+                )
             ),
             probe_text,
             Question(
-                fixed("At the yellow box, which model gives the closing quote the higher probability?"),
+                fixed(N_("At the yellow box, which model gives the closing quote the higher probability?")),
                 "choice",
                 memory_answer,
             ),
             reveal_chart=memory_curve,
         ),
         Step(
-            "How far back does each model look?",
+            N_("How far back does each model look?"),
             fixed(
-                "Connectivity measures how much each earlier character moves the prediction: the size of its "
-                "gradient. Count back from the yellow character."
+                N_(
+                    "Connectivity measures how much each earlier character moves the prediction: the size of its "
+                    "gradient. Count back from the yellow character."
+                )
             ),
             target_text,
             Question(
-                fixed("How many characters back does the plain RNN's influence fall below 1 % of its peak?"),
+                lambda _c: _(
+                    "How many characters back does the plain RNN's influence fall below {share} of its peak?"
+                ).format(share=PEAK),
                 "number",
                 reach_answer,
                 low=0,
@@ -229,10 +270,13 @@ LESSON = Lesson(
             reveal_chart=distance_chart,
         ),
         Step(
-            "What keeps the gradient alive",
+            N_("What keeps the gradient alive"),
             fixed(
-                "The plain RNN multiplies its gradient by a matrix at every step back, so it shrinks: a vanishing "
-                "gradient. The LSTM's cell state has a path scaled only by its forget gates: near 1, little is lost."
+                N_(
+                    "The plain RNN multiplies its gradient by a matrix at every step back, so it shrinks: a vanishing "
+                    "gradient. The LSTM's cell state has a path scaled only by its forget gates: near 1, little is "
+                    "lost."
+                )
             ),
             path_chart,
         ),

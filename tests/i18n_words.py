@@ -64,6 +64,6 @@ def untranslated(shown: str, allowed: Iterable[str] = ()) -> list[str]:
 
     ``allowed``: text the models read (the learner's sentences, a lesson's example): its words are kept."""
     kept = set(KEPT)
-    for text in allowed:
-        kept.update(w.lower() for w in WORD.findall(text))
+    for text in allowed:  # a hyphenated word's parts too: a tokenizer shows "twenty-dollar" as "twenty - dollar"
+        kept.update(part.lower() for w in WORD.findall(text) for part in (w, *w.split("-")))
     return [w for w in WORD.findall(shown) if not _is_kept(w, kept)]

@@ -94,7 +94,7 @@ class CharRnn(CharLstm):
         states, layer_input = [], x
         for layer in range(self.config.num_layers):
             rnn = single_layer(self.model.rnn, layer)
-            layer_input, _ = rnn(layer_input)  # [1, T, H]
+            layer_input, _ignored = rnn(layer_input)  # [1, T, H]
             states.append(layer_input[0])
         h = torch.stack(states)  # [layers, T, H]
         probs = torch.softmax(self.model.decoder(h[-1]), dim=-1)

@@ -12,6 +12,10 @@ the prompt, and every earlier step's reveal (its explanation, caveat and reveal 
   single it out (mention it without naming every other option too).
 - Either kind: the deciding numbers, the decimals the explanation states ("0.54", "-2.64"), do not
   appear in a pre-answer sentence (a title, a summary, a hover line, an annotation).
+
+Every check runs in English and in Chinese (issue 29: a translation must not leak an answer either). A
+choice is singled out by the words the learner reads for it (`Answer.label`), and a Chinese phrase is found
+inside Chinese text, which has no spaces between words.
 """
 
 from __future__ import annotations
@@ -22,12 +26,19 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 import pytest
 
+import i18n
+from i18n import _
 from lessons import LESSONS
 from lessons.backend import engine_backend
 from lessons.core import Answer, Chart, Lesson
 
-NUMBER = re.compile(r"(?<![\w.])[-+−]?\d+(?:\.\d+)?(?![\w])")
-NAMED = re.compile(r"(?:layer|head|unit|step|character|word|line|L|sentence)s?\s*$", re.IGNORECASE)
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+−]?\d+(?:\.\d+)?(?![A-Za-z0-9_])")  # "第3层": Chinese is not a word edge
+NAMED = re.compile(
+    r"(?:(?:layer|head|unit|step|character|word|line|L|sentence)s?|第|层|注意力头|单元|字符|词|行|句子?)\s*$",
+    re.IGNORECASE,
+)
+LANGUAGES = ("en", "zh")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 FIGURE_STRING_KEYS = {"text", "hovertext", "name", "ticktext", "x", "y", "labels", "title"}
 
 
@@ -109,12 +120,14 @@ def numbers(text: str) -> list[tuple[str, float, int]]:
 
 def is_sentence(group: list[str]) -> bool:
     """A single string with words in it (a title, a summary, an annotation), not a cell's number."""
-    return len(group) == 1 and bool(re.search(r"[A-Za-z]{2}", group[0]))
+    return len(group) == 1 and bool(re.search(r"[A-Za-z]{2}", group[0]) or CJK.search(group[0]))
 
 
 def mentions(text: str, phrase: str) -> bool:
     text = re.sub(r"\\(.)", r"\1", text)  # Markdown escapes ("8\\:river") read as shown ("8:river")
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text, re.IGNORECASE) is not None
+    before = "" if CJK.match(phrase[:1]) else r"(?<![\w])"  # a Chinese phrase stands between Chinese words
+    after = "" if CJK.match(phrase[-1:]) else r"(?![\w])"
+    return re.search(rf"{before}{re.escape(phrase)}{after}", text, re.IGNORECASE) is not None
 
 
 def deciding_numbers(answer: Answer, sentences: list[list[str]], enough: int) -> list[str]:
@@ -124,7 +137,7 @@ def deciding_numbers(answer: Answer, sentences: list[list[str]], enough: int) ->
     deciding = [(t, v, d) for t, v, d, _ in numbers(answer.explanation) if d >= 2]
     hits: dict[str, str] = {}
     for (text,) in sentences:
-        for token, number, decimals, _ in numbers(text):
+        for token, number, decimals, _before in numbers(text):
             for d_token, d_value, d_decimals in deciding:
                 places = min(decimals, d_decimals)
                 if places >= 2 and round(number, places) == round(d_value, places):
@@ -137,12 +150,12 @@ def leaks(answer: Answer, question, groups: list[list[str]], earlier: list[list[
     `earlier` (earlier steps' reveals). Empty when nothing does."""
     found: list[str] = []
     step_groups, groups = groups, [*groups, *earlier]
-    if isinstance(answer.value, str):
-        others = [o for o in answer.options if o != answer.value]
+    if isinstance(answer.value, str):  # what the learner reads for each option: its label
+        shown, others = answer.label(answer.value), [answer.label(o) for o in answer.options if o != answer.value]
         for group in groups:
             joined = "\n".join(group)
-            if mentions(joined, answer.value) and not all(mentions(joined, o) for o in others):
-                found.append(f"singles out {answer.value!r}: {joined[:160]!r}")
+            if mentions(joined, shown) and not all(mentions(joined, o) for o in others):
+                found.append(f"singles out {shown!r}: {joined[:160]!r}")
     elif answer.value is not None:
         value, counts = float(answer.value), question.high > 1
         for group in groups:
@@ -163,8 +176,16 @@ def walked() -> list[tuple[Lesson, int]]:
     return [(lesson, k) for lesson in LESSONS for k, step in enumerate(lesson.steps) if step.question is not None]
 
 
+@pytest.fixture
+def language(request):
+    i18n.use(request.param)
+    yield request.param
+    i18n.use("en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
 @pytest.mark.parametrize(("lesson", "index"), walked(), ids=lambda x: x.slug if isinstance(x, Lesson) else str(x))
-def test_nothing_before_the_answer_gives_it_away(lesson: Lesson, index: int, backend):
+def test_nothing_before_the_answer_gives_it_away(lesson: Lesson, index: int, backend, language: str):
     problems = []
     for text in texts_of(lesson):
         context = lesson.prepare(text, backend)
@@ -172,7 +193,7 @@ def test_nothing_before_the_answer_gives_it_away(lesson: Lesson, index: int, bac
         answer = step.question.answer(context)
         if answer.value is None:
             continue
-        groups: list[list[str]] = [[s.title] for s in lesson.steps[: index + 1]]
+        groups: list[list[str]] = [[_(s.title)] for s in lesson.steps[: index + 1]]
         groups += [[step.text(context)], [step.question.prompt(context)], *chart_groups(step.chart(context))]
         revealed: list[list[str]] = []
         for earlier in lesson.steps[:index]:
@@ -182,7 +203,9 @@ def test_nothing_before_the_answer_gives_it_away(lesson: Lesson, index: int, bac
             if earlier.reveal_chart is not None:
                 revealed += chart_groups(earlier.reveal_chart(context))
         problems += [f"text {text[:30]!r}…: {p}" for p in leaks(answer, step.question, groups, revealed)]
-    assert not problems, f"{lesson.slug} step {index + 1} '{lesson.steps[index].title}':\n" + "\n".join(problems)
+    assert not problems, f"{lesson.slug} step {index + 1} '{lesson.steps[index].title}' ({language}):\n" + "\n".join(
+        problems
+    )
 
 
 def test_the_check_catches_a_leak():
@@ -205,3 +228,20 @@ def test_the_check_catches_a_leak():
     shared = Question(fixed(""), "number", lambda c: share)
     assert leaks(share, shared, [["Layer 0: accuracy 0.52."]])
     assert not leaks(share, shared, [["Layer 1 and layer 2."]])
+
+
+def test_the_check_catches_a_leak_in_chinese():
+    """The same checks on Chinese text: a label inside a sentence with no spaces, a count before its word."""
+    from lessons.core import Question, fixed
+
+    choice = Answer("layer 2", "第 2 层：0.91。", options=("layer 1", "layer 2"), labels=("第 1 层", "第 2 层"))
+    question = Question(fixed(""), "choice", lambda c: choice)
+    assert leaks(choice, question, [["第 2 层把两种词义分得最开。"]])
+    assert leaks(choice, question, [["layer 2"], ["三层中，第2 层最高：0.91。"]])
+    assert not leaks(choice, question, [["第 1 层和第 2 层的地图。"]])
+    count = Answer(21.0, "72 个注意力头中有 21 个。", tolerance=4.0)
+    counted = Question(fixed(""), "number", lambda c: count, high=72)
+    assert leaks(count, counted, [["有21个注意力头把大部分权重放在 [CLS] 上。"]])
+    assert not leaks(count, counted, [["第 21 层。"], ["72 个注意力头。"]])
+    share = Answer(0.5, "0.50，随机水平。", tolerance=0.05)
+    assert leaks(share, Question(fixed(""), "number", lambda c: share), [["第0层：准确率0.52。"]])
