@@ -11,6 +11,8 @@ import re
 
 import streamlit as st
 
+import i18n
+
 PARAM = "hide"
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
@@ -28,10 +30,13 @@ def hidden() -> list[str]:
 
 def travelling() -> dict[str, str]:
     """The teacher's link settings every sidebar page link carries (Streamlit keeps only bound widgets'
-    parameters across a page switch, #7982): `hide=` (all its names, in one value) and `projector=`."""
+    parameters across a page switch, #7982): `hide=` (all its names, in one value), `projector=` and the
+    interface language `lang=` (issue 29)."""
     carried = {PARAM: ",".join(hidden())} if hidden() else {}
     if "projector" in st.query_params:
         carried["projector"] = st.query_params["projector"]
+    if i18n.current() != i18n.DEFAULT or "lang" in st.query_params:  # the session's, chosen or from the browser
+        carried["lang"] = i18n.current()
     return carried
 
 

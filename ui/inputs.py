@@ -99,7 +99,7 @@ def choice(
     else:
         chosen = where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
     if missing:
-        _name_missing(where, label, given, f"one of {', '.join(options)}", str(chosen))
+        name_missing(where, label, given, f"one of {', '.join(options)}", str(chosen))
     return chosen
 
 
@@ -122,7 +122,7 @@ def number(
         label, min_value=low, max_value=high, value=default, step=1, key=key, help=help, bind="query-params"
     )
     if missing:
-        _name_missing(where, label, given, f"from {low} to {high}", str(int(value)))
+        name_missing(where, label, given, f"from {low} to {high}", str(int(value)))
     return int(value)
 
 
@@ -131,7 +131,7 @@ def toggle(label: str, *, key: str, default: bool = False, help: str | None = No
     return bool(where.toggle(label, value=default, key=key, help=help, bind="query-params"))
 
 
-def _name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
+def name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
     """Name a hand-edited link value that does not exist, once (Streamlit then drops only that parameter
     from the link and the widget shows its default; every other parameter of the link is kept):
     "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally, just

@@ -15,11 +15,12 @@ from urllib.parse import urlencode, urlsplit
 import plotly.graph_objects as go
 import streamlit as st
 
+import i18n
 from engine.learner_text import first_part, language_check
 from figures.common import projector as projector_figure
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
-from ui import glossary, hide, projector
+from ui import glossary, hide, language, projector
 from ui.lesson_backend import BACKEND
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
@@ -320,6 +321,7 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
             params[TEXT] = text
         if projector.active():
             params["projector"] = "true"
+        params[language.KEY] = i18n.current()  # the class's language, whatever the students' browsers say
         if hidden:
             params[hide.PARAM] = ",".join(hidden)
         base, note = page_url()
