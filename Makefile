@@ -50,7 +50,7 @@ I18N_DOMAINS := app lessons charts
 LANGS := zh
 i18n: $(VENV)/.dev-installed
 	for d in $(I18N_DOMAINS); do \
-	  $(BIN)/pybabel -q extract -F i18n/$$d.cfg --no-wrap --sort-by-file --add-location=file -c TRANSLATORS: --project=nlp-model-explorer -o i18n/locale/$$d.pot . || exit 1; \
+	  PYTHONPATH=. $(BIN)/pybabel -q extract -F i18n/$$d.cfg --no-wrap --sort-by-file --add-location=file -c TRANSLATORS: --project=nlp-model-explorer -o i18n/locale/$$d.pot . || exit 1; \
 	  for l in $(LANGS); do \
 	    if [ -f i18n/locale/$$l/LC_MESSAGES/$$d.po ]; then \
 	      $(BIN)/pybabel -q update -D $$d -l $$l -i i18n/locale/$$d.pot -d i18n/locale --no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \

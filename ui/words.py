@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import N_, _
 from ui import glossary
 from ui.literal import md
 
@@ -20,7 +21,7 @@ def with_explanations_closed(terms: list[str]) -> list[str]:
         glossary.explain(term)  # a typo fails loudly
     found = set(terms)
     while True:
-        more = set(glossary.words_used(*(glossary.terms()[t] for t in found))) - found
+        more = set(glossary.words_used(*(glossary.definition(t) for t in found))) - found
         if not more:
             return [t for t in glossary.terms() if t in found]
         found |= more
@@ -29,18 +30,27 @@ def with_explanations_closed(terms: list[str]) -> list[str]:
 def words_here(*terms: str) -> None:
     """A closed "Words on this page" expander with "**term**: explanation" per term (and the terms they use)."""
     # escaped (ui.literal.md): "<UNK>" and "[CLS]" are shown as written, never read as HTML or a link
-    lines = [f"- **{md(term)}**: {md(glossary.terms()[term])}" for term in with_explanations_closed(list(terms))]
-    with st.expander("Words on this page, in plain words", icon=":material/menu_book:"):
+    lines = [
+        f"- **{md(glossary.name(term))}**: {md(glossary.definition(term))}"
+        for term in with_explanations_closed(list(terms))
+    ]
+    with st.expander(_("Words on this page, in plain words"), icon=":material/menu_book:"):
         st.markdown("\n".join(lines))
 
 
 MODEL_NOTES = {  # what each model does with text that is not English (issue 23: "a note per model")
-    "char-LSTM": "The char-LSTM learned English spelling from English books: it reads other letters, but its "
-    "guesses and its units follow English habits, and a character it never saw is read as ⁇.",
-    "ELMo": "ELMo learned English words: it builds a vector for any word from its letters (char-CNN), but its "
-    "language model guesses English words and reads every word outside its vocabulary as <UNK>.",
-    "MiniLM": "MiniLM's vocabulary is English: it splits other words into many subword pieces, or reads them as "
-    "[UNK], and its heads were trained on English sentences.",
+    "char-LSTM": N_(
+        "The char-LSTM learned English spelling from English books: it reads other letters, but its "
+        "guesses and its units follow English habits, and a character it never saw is read as ⁇."
+    ),
+    "ELMo": N_(
+        "ELMo learned English words: it builds a vector for any word from its letters (char-CNN), but its "
+        "language model guesses English words and reads every word outside its vocabulary as <UNK>."
+    ),
+    "MiniLM": N_(
+        "MiniLM's vocabulary is English: it splits other words into many subword pieces, or reads them as "
+        "[UNK], and its heads were trained on English sentences."
+    ),
 }
 
 
@@ -51,4 +61,4 @@ def language_note(text: str, *models: str) -> None:
 
     note = looks_foreign(text)
     if note:
-        st.info(" ".join([note, *(md(MODEL_NOTES[m]) for m in models)]), icon=":material/translate:")
+        st.info(" ".join([note, *(md(_(MODEL_NOTES[m])) for m in models)]), icon=":material/translate:")
