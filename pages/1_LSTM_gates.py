@@ -13,6 +13,7 @@ from engine.validation import check_alphabet, check_count, check_text, clean_tex
 from figures import lstm as F
 from figures import summaries
 from figures.common import token_labels
+from i18n import _
 from ui import cached, chart, inputs, page, summary, user_lstm
 from ui.feedback import friendly_errors, show_problems
 from ui.table import show_table
@@ -97,7 +98,7 @@ else:
     spans = spans if user_config else [(0, 0), *spans, (len(text), len(text))]  # ELMo's <S> and </S>
 
 model = None
-with friendly_errors("loading the model"):
+with friendly_errors(_("loading the model")):
     model = (cached.user_lstm(user_folder) if user_config else cached.char_lstm() if char_model
              else cached.elmo_by_name(model_name))  # fmt: skip
 if model is None:
@@ -110,7 +111,7 @@ else:
     show_problems(model.check_sentences([[w.text for w in words]]))
 
 result = None
-with friendly_errors("tracing the gates"):
+with friendly_errors(_("tracing the gates")):
     result = cached.lstm_gates(model_name, text, layer, user_folder)
 if result is None:
     st.stop()
@@ -166,7 +167,7 @@ def gates_view() -> None:
             'Used by "Order units by: pattern" and by the pattern search below.',
         )
     mask = np.zeros(view.steps, dtype=bool)
-    with friendly_errors("reading the pattern"):
+    with friendly_errors(_("reading the pattern")):
         mask = G.mask_from_regex(text, spans, pattern) if pattern else mask
     values = view.get(quantity)
     if order == "pattern" and (mask.all() or not mask.any()):

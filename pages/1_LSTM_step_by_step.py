@@ -6,6 +6,7 @@ from engine import policy
 from engine.analysis import predictions as P
 from engine.text import tokenize
 from engine.validation import check_alphabet, check_count, check_text, clean_text
+from i18n import _
 from ui import cached, cached_lm, inputs, page, reading, user_lstm
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
@@ -62,7 +63,7 @@ language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     data = None
-    with friendly_errors("reading the text"):
+    with friendly_errors(_("reading the text")):
         data = reading.char_reading(text, layer, folder)
     if data is None:
         st.stop()
@@ -82,7 +83,7 @@ else:
     if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="ELMo")):
         st.stop()
     result = None
-    with friendly_errors("reading the words"):
+    with friendly_errors(_("reading the words")):
         result = reading.elmo_reading(text, layer, reader)
     if result is None:
         st.stop()

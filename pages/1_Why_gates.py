@@ -7,6 +7,7 @@ from engine.analysis.predictions import closing_quote
 from engine.text import steps
 from engine.validation import check_text, clean_text
 from figures import memory as F
+from i18n import _
 from ui import cached_memory, chart, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -86,7 +87,7 @@ target = predicted - 2  # the step read just before the predicted character (0-b
 
 st.header("Which characters move the prediction?")
 results = None
-with friendly_errors("following the gradient back"):
+with friendly_errors(_("following the gradient back")):
     results = cached_memory.connectivity(text, target)
 if results is not None:
     rnn, lstm = results["plain RNN"], results["LSTM"]
@@ -131,7 +132,7 @@ if results is not None:
 
 st.header("The memory test: an opening quote, N characters, then where it closes")
 tests = None
-with friendly_errors("running the memory test"):
+with friendly_errors(_("running the memory test")):
     tests = cached_memory.memory_tests()
 if tests is not None:
     lstm_test, rnn_test = tests["LSTM"], tests["plain RNN"]
@@ -167,7 +168,7 @@ if tests is not None:
 
 st.header("Surprisal of both models on your text")
 bits = None
-with friendly_errors("scoring the text"):
+with friendly_errors(_("scoring the text")):
     bits = cached_memory.surprisal(text)
 if bits is not None:
     tokens = [s.text for s in steps(text)]

@@ -7,6 +7,7 @@ from engine.text import language_note
 from engine.validation import check_text, clean_text
 from figures import summaries_new_pages as says
 from figures.language_model import blank_bars, word_probabilities
+from i18n import _
 from ui import cached_lm, chart, inputs, notebook, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -96,7 +97,7 @@ st.caption(
 )
 
 elmo = None
-with friendly_errors("loading ELMo"):
+with friendly_errors(_("loading ELMo")):
     elmo = cached_lm.elmo(choice)
 if elmo is not None and not elmo.can_predict:
     st.info(
@@ -109,7 +110,7 @@ elif elmo is not None:
     st.header("Fill the blank")
     result = None
     if show_problems(check_text(blank_text, max_chars=MAX_CHARS, what="sentence with a blank")):
-        with friendly_errors("filling the blank"):
+        with friendly_errors(_("filling the blank")):
             result = cached_lm.fill_blank(choice, clean_text(blank_text)[0], max(k, 5))
     if result is not None:
         st.text(" ".join(result.tokens))
@@ -126,7 +127,7 @@ elif elmo is not None:
             f"{result.excluded_prob['forward']:.3f} forward and {result.excluded_prob['backward']:.3f} backward."
         )
     if result is not None and check:
-        with friendly_errors("checking the word"):
+        with friendly_errors(_("checking the word")):
             ranks = cached_lm.word_in_blank(choice, clean_text(blank_text)[0], check, max(k, 5))
             rows = [{"word": check, "language model": key, "probability": p, "rank": rank} for key, (p, rank) in
                     ranks.items()]  # fmt: skip
@@ -134,7 +135,7 @@ elif elmo is not None:
 
     st.header("What each LM expects at every word")
     if show_problems(check_text(sentence, max_chars=MAX_CHARS, what="sentence")):
-        with friendly_errors("asking the language models"):
+        with friendly_errors(_("asking the language models")):
             guesses = cached_lm.word_guesses(choice, clean_text(sentence)[0], k)
             ppl = guesses.perplexity
             unknown = unknown_share(guesses.in_vocab)

@@ -12,6 +12,7 @@ from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures import summaries
 from figures.senses import layer_maps, scores_chart
+from i18n import _
 from ui import cached, cached_lm, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.glove_senses import glove_section
@@ -126,7 +127,7 @@ if not ok:
 sentences = clean_text(sentences)[0]  # control characters read as spaces, as the warning says
 
 data = None
-with friendly_errors("embedding the sentences"):
+with friendly_errors(_("embedding the sentences")):
     data = cached.sense_vectors(word, sentences, elmo_folder)
 if data is None:
     st.stop()
@@ -199,7 +200,7 @@ def sense_view() -> None:
         with score_columns[0]:
             summary.say(summaries.scores(_scores(mix, "elmo"), metric))
     if compare:
-        with transformer_slot, friendly_errors("running the Transformer"):
+        with transformer_slot, friendly_errors(_("running the Transformer")):
             data.update(cached.transformer_sense_vectors(parsed.word, sentences))
             chart.show(
                 layer_maps(
@@ -228,7 +229,7 @@ def sense_view() -> None:
             "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated senses."
         )
         learned_mix_view(parsed.word, sentences, elmo_folder, mix, data["elmo"].layer_names)
-    with friendly_errors("looking the word up in GloVe"):
+    with friendly_errors(_("looking the word up in GloVe")):
         glove_section(parsed.word, [o.tokens[o.index] for o in parsed.occurrences])
     if selected is not None:
         _neighbours(selected, mix)

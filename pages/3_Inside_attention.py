@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine.text import tokenize
 from engine.validation import check_text, clean_text
+from i18n import _
 from ui import cached, inputs, page
 from ui import inside_views as V
 from ui.feedback import friendly_errors, show_problems
@@ -36,12 +37,12 @@ if not show_problems(check_text(text, max_chars=MAX_CHARS)):
     st.stop()
 text = clean_text(text)[0]
 model = None
-with friendly_errors("loading the model"):
+with friendly_errors(_("loading the model")):
     model = cached.transformer_model("")
 if model is None or not show_problems(model.check(text)):
     st.stop()
 opened = None
-with friendly_errors("opening the layer"):
+with friendly_errors(_("opening the layer")):
     opened = V.opened_layer(text, layer, head)
 if opened is None:
     st.stop()

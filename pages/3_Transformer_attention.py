@@ -12,6 +12,7 @@ from engine.validation import check_text, clean_text
 from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
+from i18n import _
 from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -79,14 +80,14 @@ if source_kind == "MiniLM":
     language_note(text, "MiniLM")
 
 model = None
-with friendly_errors("loading the model"):
+with friendly_errors(_("loading the model")):
     model = cached.transformer_model(folder, allow_pickle)
 if model is None:
     st.stop()
 if not show_problems(model.check(text)):
     st.stop()
 result = None
-with friendly_errors("running the model"):
+with friendly_errors(_("running the model")):
     result = cached.attention(folder, allow_pickle, text)
 if result is None:
     st.stop()

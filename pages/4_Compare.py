@@ -7,6 +7,7 @@ from engine.models.charlstm import UNKNOWN_CHAR
 from engine.validation import check_alphabet, check_text, clean_text
 from figures import summaries_new_pages as says
 from figures.compare import pair_heatmaps, sentence_rows, unit_bars
+from i18n import _
 from ui import cached, chart, inputs, page
 from ui import compare as cc
 from ui.feedback import friendly_errors, show_problems
@@ -59,7 +60,7 @@ alphabet = cached.char_lstm().alphabet
 show_problems(check_alphabet(sentence_a + sentence_b, alphabet, model="the char-LSTM", unknown=UNKNOWN_CHAR))
 
 diff = None
-with friendly_errors("running the three models"):
+with friendly_errors(_("running the three models")):
     diff = cc.pair(sentence_a, sentence_b)
 if diff is None:
     st.stop()

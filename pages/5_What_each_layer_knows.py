@@ -7,6 +7,7 @@ import streamlit as st
 from engine.analysis import homographs as H
 from engine.validation import check_text, clean_text, has_errors
 from figures.probes import METRICS, homograph_chart, layer_chart
+from i18n import _
 from ui import cached_probes, chart, glossary, inputs, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -106,7 +107,7 @@ def homograph_view() -> None:
     if not ok:
         return
     result = None
-    with friendly_errors("probing your sentences"):
+    with friendly_errors(_("probing your sentences")):
         result = cached_probes.homograph(word, clean_text(lines)[0])
     if result is None:
         return
@@ -146,7 +147,7 @@ def _plain(label: str) -> str:
 
 def _glove_neighbours(target: str) -> None:
     """GloVe, the static fourth model: one vector for every use of the word, and its nearest words."""
-    with friendly_errors("looking the word up in GloVe"):
+    with friendly_errors(_("looking the word up in GloVe")):
         neighbours = cached_probes.glove_neighbours(target)
         st.markdown(
             md(f"GloVe gives '{target}' one vector in every sentence. Its nearest words (cosine): ")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from engine.analysis import ablation, inside, positions
 from figures import inside as FI
+from i18n import _
 from ui import cached, chart, inputs
 from ui.feedback import friendly_errors
 from ui.literal import md
@@ -97,7 +98,7 @@ def positions_section(text: str, words: int) -> None:
         st.info("Choose two different words to swap.")
         return
     swap = None
-    with friendly_errors("swapping the words"):
+    with friendly_errors(_("swapping the words")):
         swap = order_swap(text, int(first), int(second))
     if swap is not None:
         st.caption(f"Swapped text: {md(swap.swapped_text)}")
@@ -133,7 +134,7 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
     if not heads:
         return
     result = None
-    with friendly_errors("switching the heads off"):
+    with friendly_errors(_("switching the heads off")):
         result = heads_switched_off(text, layer, heads)
     if result is None:
         return

@@ -8,6 +8,7 @@ import streamlit as st
 
 from figures import summaries_new_pages as says
 from figures.language_model import mix_accuracy, mix_weights
+from i18n import _
 from ui import cached_lm, chart, inputs
 from ui.feedback import friendly_errors
 from ui.literal import md
@@ -24,7 +25,7 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
     )
     if not inputs.toggle("Learn the mix for these senses", key="learn_mix"):
         return
-    with friendly_errors("learning the mix"):
+    with friendly_errors(_("learning the mix")):
         fit = cached_lm.learned_mix(word, sentences, elmo_folder)
         if fit.note:
             st.warning(md(fit.note), icon=":material/warning:")  # it names the sense labels typed

@@ -15,6 +15,7 @@ from figures import predictions as FP
 from figures import summaries_new_pages as says
 from figures.common import token_labels, visible
 from figures.lstm import coloured_text
+from i18n import _
 from ui import chart, inputs, reading
 from ui.feedback import friendly_errors
 from ui.table import show_table
@@ -152,7 +153,7 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
     opening = next((k for k, step in enumerate(tokens) if step[:1] == '"'), -1)
     choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
     after = None
-    with friendly_errors("running the model with the units switched off"):
+    with friendly_errors(_("running the model with the units switched off")):
         after = reading.char_intervention(
             text, layer, *(choice[k] for k in ("units", "mode", "value", "start")), data.get("folder", "")
         )
