@@ -106,8 +106,9 @@ st.caption(
     _(
         "The LSTM and ELMo models were trained for this app on public-domain English that ships with Debian "
         "(mostly 19th-century novels and two Bible translations, plus WordNet and a sample of modern American "
-        "English), so they know *river banks* better than *power plants*. That is about 5.1 million words: the original "
-        "ELMo read about 800 million (the 1B Word Benchmark), so this ELMo is a small, honest stand-in, not the real "
-        "thing. The Transformer is all-MiniLM-L6-v2 (6 layers × 12 heads). Model cards are in the `assets/` folder."
+        "English), so they know *river banks* better than *power plants*. That is about 5.1 million words: "
+        "the original ELMo read about 800 million (the 1B Word Benchmark), so this ELMo is a small, honest "
+        "stand-in, not the real thing. The Transformer is all-MiniLM-L6-v2 (6 layers × 12 heads). Model cards "
+        "are in the `assets/` folder."
     )
 )
