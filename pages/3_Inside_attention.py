@@ -18,20 +18,37 @@ DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or th
 page.setup("Inside attention")
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
 text = inputs.text_input(max_chars=MAX_CHARS, default=DEFAULT_TEXT)
-layer = inputs.number("Layer", key="layer", low=1, high=6, default=1, sidebar=True)
-head = inputs.number("Head", key="head", low=1, high=12, default=1, sidebar=True)
+layer = inputs.number(_("Layer"), key="layer", low=1, high=6, default=1, sidebar=True)
+head = inputs.number(_("Head"), key="head", low=1, high=12, default=1, sidebar=True)
 page.sidebar_footer()
 
-st.title("Inside attention")
+st.title(_("Inside attention"))
 words_here(
-    "Transformer", "MiniLM", "token", "attention", "head", "query", "key vector", "value vector", "scaled dot product",
-    "softmax", "residual", "layer norm", "embedding", "positional encoding", "[CLS]", "cosine", "1-NN",
-)  # fmt: skip
+    "Transformer",
+    "MiniLM",
+    "token",
+    "attention",
+    "head",
+    "query",
+    "key vector",
+    "value vector",
+    "scaled dot product",
+    "softmax",
+    "residual",
+    "layer norm",
+    "embedding",
+    "positional encoding",
+    "[CLS]",
+    "cosine",
+    "1-NN",
+)
 st.markdown(
-    "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
-    "**scaled dot product** with every **key vector**, the **softmax**, the weighted sum of **value vectors**, "
-    "then the **residual** and **layer norm** around it. "
-    "Every number is the model's own (equal to the library's to 1e-6)."
+    _(
+        "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
+        "**scaled dot product** with every **key vector**, the **softmax**, the weighted sum of **value vectors**, "
+        "then the **residual** and **layer norm** around it. "
+        "Every number is the model's own (equal to the library's to 1e-6)."
+    )
 )
 if not show_problems(check_text(text, max_chars=MAX_CHARS)):
     st.stop()
@@ -48,8 +65,14 @@ if opened is None:
     st.stop()
 
 count = len(opened.tokens)
-query = inputs.number("Query token (counted from 0: [CLS])", key="query", low=0, high=count - 1,
-                      default=V.default_query(opened), help="The token whose attention you follow.")  # fmt: skip
+query = inputs.number(
+    _("Query token (counted from 0: [CLS])"),
+    key="query",
+    low=0,
+    high=count - 1,
+    default=V.default_query(opened),
+    help=_("The token whose attention you follow."),
+)
 st.caption(f"Query: {md(opened.shown_tokens[query])} · {count} tokens · layer {layer}, head {head}")
 V.stages_section(opened, query)
 V.positions_section(text, len(tokenize(text)))

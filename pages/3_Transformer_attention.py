@@ -26,15 +26,15 @@ page.setup("Transformer attention")
 rules = policy.current()  # a shared server offers only its own folders, never pickles
 text = inputs.text_input(max_chars=MAX_CHARS)
 source_kind = inputs.choice(
-    "Model",
+    _("Model"),
     ["MiniLM", "local folder"] if rules.allows_folders else ["MiniLM"],
     key="model",
-    help="MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder.",
+    help=_("MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder."),
 )
 folder, allow_pickle = "", False
 if source_kind == "local folder":
     folder = st.sidebar.text_input(
-        "Model folder",
+        _("Model folder"),
         key="folder",
         bind="query-params",
         placeholder="a folder this server offers" if rules.shared else "/path/to/a/huggingface/model",
@@ -45,12 +45,12 @@ if source_kind == "local folder":
     )
     if rules.allows_pickles:
         allow_pickle = st.sidebar.checkbox(
-            "Allow pickled weights (pytorch_model.bin)",
-            help="Pickle files can run arbitrary code when loaded. Only allow them for folders you trust.",
+            _("Allow pickled weights (pytorch_model.bin)"),
+            help=_("Pickle files can run arbitrary code when loaded. Only allow them for folders you trust."),
         )
 page.sidebar_footer()
 
-st.title("Transformer attention")
+st.title(_("Transformer attention"))
 words_here(
     "attention sink",
     "query",
@@ -65,9 +65,11 @@ words_here(
     "residual connection",
 )
 st.markdown(
-    "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
-    "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "
-    "Attention shows where information *can* flow, not why the model decides: treat it as a clue, not an explanation."
+    _(
+        "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
+        "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. Attention shows "
+        "where information *can* flow, not why the model decides: treat it as a clue, not an explanation."
+    )
 )
 
 ok = show_problems(check_text(text, max_chars=MAX_CHARS))
@@ -112,24 +114,24 @@ def attention_view() -> None:
     overview, focus = st.columns([2, 3], gap="large")
     with focus:
         mode = inputs.choice(
-            "View",
+            _("View"),
             list(A.MODES),
             key="mode",
             sidebar=False,
             horizontal=True,
-            help="One head's weights, the mean of the layer's heads, or the rollout through several layers.",
+            help=_("One head's weights, the mean of the layer's heads, or the rollout through several layers."),
         )
         c1, c2, c3 = st.columns(3)
         with c1:
-            layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
+            layer = inputs.number(_("Layer"), key="layer", low=1, high=layers, default=1)
         with c2:
             head = inputs.number(
-                "Head",
+                _("Head"),
                 key="head",
                 low=1,
                 high=heads,
                 default=min(DEFAULT_HEAD, heads),
-                help="Used in the one-head view.",
+                help=_("Used in the one-head view."),
             )
         first, last = 1, layers  # a one-layer model has no range to choose (a slider needs min < max)
         with c3:
@@ -137,29 +139,37 @@ def attention_view() -> None:
                 (first, last)
                 if layers == 1
                 else st.slider(
-                    "Rollout layers",
+                    _("Rollout layers"),
                     1,
                     layers,
                     (1, layers),
                     key="rollout",
                     bind="query-params",
-                    help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
-                    "each with the identity added for the residual connection.",
+                    help=_(
+                        "Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
+                        "each with the identity added for the residual connection."
+                    ),
                 )
             )
         t1, t2, t3 = st.columns(3)
         with t1:
-            hide = inputs.toggle("Hide special tokens", key="hide_special", help="Remove [CLS], [SEP] and similar.")
+            hide = inputs.toggle(
+                _("Hide special tokens"), key="hide_special", help=_("Remove [CLS], [SEP] and similar.")
+            )
         with t2:
             renorm = inputs.toggle(
-                "Renormalize rows",
+                _("Renormalize rows"),
                 key="renorm",
-                help="Special tokens often soak up most of the weight (an 'attention sink'): a head with nothing "
-                "better to do parks its attention on [SEP]. Hiding them leaves rows that sum to less than 1; "
-                "renormalizing rescales each row to sum to 1 over the tokens that remain.",
+                help=_(
+                    "Special tokens often soak up most of the weight (an 'attention sink'): a head with nothing "
+                    "better to do parks its attention on [SEP]. Hiding them leaves rows that sum to less than 1; "
+                    "renormalizing rescales each row to sum to 1 over the tokens that remain."
+                ),
             )
         with t3:
-            words = inputs.toggle("Words, not subwords", key="words", help="Keys summed, queries averaged per word.")
+            words = inputs.toggle(
+                _("Words, not subwords"), key="words", help=_("Keys summed, queries averaged per word.")
+            )
     # the focused head's heatmap goes out first (it is what a changed text or setting is for); the grid
     # of all heads fills the left column after it
     view = A.view_matrix(
@@ -190,14 +200,14 @@ def attention_view() -> None:
         summary.say(summaries.attention(view.matrix, labels, view.title))
         d1, d2 = st.columns(2)
         d1.download_button(
-            "Download this matrix (CSV)",
+            _("Download this matrix (CSV)"),
             data=pd.DataFrame(view.matrix, index=labels, columns=labels).to_csv(),
             file_name="attention_matrix.csv",
             mime="text/csv",
             on_click="ignore",
         )
         d2.download_button(
-            "Download all attentions (NPZ)",
+            _("Download all attentions (NPZ)"),
             data=lambda: _npz(result),
             file_name="attentions.npz",
             mime="application/octet-stream",
@@ -206,7 +216,7 @@ def attention_view() -> None:
     stats = A.head_statistics(result.attentions, result.special_mask)
     with overview:
         statistic = inputs.choice(
-            "Colour the grid by",
+            _("Colour the grid by"),
             list(A.STATISTICS),
             key="stat",
             default="previous",  # the default head 1.3 is the bright square
@@ -222,17 +232,17 @@ def attention_view() -> None:
             config={"displayModeBar": False},
         )
         summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
-        st.caption("Click a square to focus that head.")
+        st.caption(_("Click a square to focus that head."))
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
             st.markdown(
                 f"**{role.replace('head', 'heads', 1)}**: "
                 + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples())
             )
-        st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
-    st.subheader("Head statistics")
+        st.caption(_("Heads named layer.head, labelled from this text's statistics (see the table below)."))
+    st.subheader(_("Head statistics"))
     st.caption(
-        "One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads."
+        _("One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads.")
     )
     show_table(
         pd.DataFrame(stats.rows()).replace({"role": {"": "–"}}),

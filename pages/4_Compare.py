@@ -22,14 +22,14 @@ def load_preset(a: str, b: str) -> None:
     st.session_state["a"], st.session_state["b"] = a, b
 
 
-sentence_a = inputs.text_input(max_chars=MAX_CHARS, label="Sentence A", key="a", default=PRESETS[0].a, height=90)
-sentence_b = inputs.text_input(max_chars=MAX_CHARS, label="Sentence B", key="b", default=PRESETS[0].b, height=90)
-st.sidebar.caption("Presets: pairs chosen to teach something.")
+sentence_a = inputs.text_input(max_chars=MAX_CHARS, label=_("Sentence A"), key="a", default=PRESETS[0].a, height=90)
+sentence_b = inputs.text_input(max_chars=MAX_CHARS, label=_("Sentence B"), key="b", default=PRESETS[0].b, height=90)
+st.sidebar.caption(_("Presets: pairs chosen to teach something."))
 for preset in PRESETS:
     st.sidebar.button(preset.name, on_click=load_preset, args=(preset.a, preset.b), help=preset.lesson)
 page.sidebar_footer()
 
-st.title("Compare the three models")
+st.title(_("Compare the three models"))
 words_here(
     "char-LSTM",
     "attention",
@@ -45,9 +45,11 @@ words_here(
     "hidden state",
 )
 st.markdown(
-    "The **char-LSTM** reads left to right, one character at a time. **ELMo** adds a second LSTM that reads "
-    "right to left, and stacks two layers. The **Transformer** (MiniLM) lets every token look at every other "
-    "at once. Change one word and see which words each model lets the change reach."
+    _(
+        "The **char-LSTM** reads left to right, one character at a time. **ELMo** adds a second LSTM that reads "
+        "right to left, and stacks two layers. The **Transformer** (MiniLM) lets every token look at every other "
+        "at once. Change one word and see which words each model lets the change reach."
+    )
 )
 
 ok = show_problems(check_text(sentence_a, max_chars=MAX_CHARS, what="sentence A"))
@@ -65,7 +67,7 @@ with friendly_errors(_("running the three models")):
 if diff is None:
     st.stop()
 
-st.header("Where context flows: a minimal pair")
+st.header(_("Where context flows: a minimal pair"))
 st.info(cc.md(diff.pairing.summary), icon=":material/compare_arrows:")
 for note in sorted(set(diff.a.alignment.notes + diff.b.alignment.notes)):
     st.caption(cc.md(note))
@@ -73,12 +75,14 @@ for fact in flow_facts(diff):
     st.markdown(f"- {cc.md(fact)}")
 chart.show(pair_heatmaps(diff), says.pair(diff), key="pair", config={"displayModeBar": False})
 st.caption(
-    "Each cell: how far that word's representation moved from sentence A to sentence B. A cell reads 0 only "
-    "where the two vectors are equal to the last bit. Red frames mark the changed words; – marks a word with "
-    "no partner in the other sentence."
+    _(
+        "Each cell: how far that word's representation moved from sentence A to sentence B. A cell reads 0 only "
+        "where the two vectors are equal to the last bit. Red frames mark the changed words; – marks a word with "
+        "no partner in the other sentence."
+    )
 )
 st.download_button(
-    "Download the distance tables (CSV)",
+    _("Download the distance tables (CSV)"),
     data=diff.to_csv(),
     file_name="minimal_pair_distances.csv",
     mime="text/csv",
@@ -90,10 +94,10 @@ HEADS = ["mean of the heads"] + [f"head {h}" for h in range(1, 13)]
 
 @st.fragment
 def one_sentence() -> None:
-    st.header("One sentence through all three models")
+    st.header(_("One sentence through all three models"))
     left, middle, right = st.columns([1, 2, 2])
     with left:
-        which = inputs.choice("Sentence", ["A", "B"], key="which", sidebar=False, horizontal=True)
+        which = inputs.choice(_("Sentence"), ["A", "B"], key="which", sidebar=False, horizontal=True)
     run = diff.a if which == "A" else diff.b
     labels = run.alignment.labels
     first = diff.pairing.first_change
@@ -105,10 +109,10 @@ def one_sentence() -> None:
         st.session_state["word"] = labels[default]
     with middle:
         label = st.selectbox(
-            "Word", labels, key="word", bind="query-params", help="Or click a word in the strip above the rows."
+            _("Word"), labels, key="word", bind="query-params", help=_("Or click a word in the strip above the rows.")
         )
     with right:
-        head_name = inputs.choice("MiniLM attention", HEADS, key="head", sidebar=False)
+        head_name = inputs.choice(_("MiniLM attention"), HEADS, key="head", sidebar=False)
     word = labels.index(label)
 
     def choose_word_from_strip() -> None:
@@ -135,8 +139,10 @@ def one_sentence() -> None:
     )
     st.subheader(f"The char-LSTM while it reads “{cc.md(run.alignment.words[word])}”")
     st.caption(
-        "The units whose state (h, c) changed most from just before the word's first character to its last: "
-        "hover a bar for c and h before and after."
+        _(
+            "The units whose state (h, c) changed most from just before the word's first character to its last: "
+            "hover a bar for c and h before and after."
+        )
     )
     chart.show(unit_bars(view), says.unit_bars(view), key="units", config={"displayModeBar": False})
 

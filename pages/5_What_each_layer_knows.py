@@ -27,19 +27,21 @@ def load_preset() -> None:
 page.setup("What each layer knows")
 with st.sidebar:
     preset = st.selectbox(
-        "Homograph preset",
+        _("Homograph preset"),
         [*H.PRESETS, CUSTOM],
         key="hpreset",
         on_change=load_preset,
         bind="query-params",
-        help="Sentences that use one word as a noun and as a verb, each use tagged word/TAG.",
+        help=_("Sentences that use one word as a noun and as a verb, each use tagged word/TAG."),
     )
     default_word = preset if preset in H.PRESETS else "book"
-    word = st.text_input("Word", value=default_word, key="hword", bind="query-params", help="One word, e.g. book.")
+    word = st.text_input(
+        _("Word"), value=default_word, key="hword", bind="query-params", help=_("One word, e.g. book.")
+    )
 lines = inputs.text_input(
     max_chars=MAX_CHARS,
     key="hlines",
-    label="Sentences (one per line; word/TAG to tag a word)",
+    label=_("Sentences (one per line; word/TAG to tag a word)"),
     default=H.PRESETS.get(default_word, ""),
     height=220,
     help=f"Up to {H.MAX_LINES} lines of {H.MAX_LINE_CHARS} characters. Tag any word with Penn tags, e.g. "
@@ -47,7 +49,7 @@ lines = inputs.text_input(
 )
 page.sidebar_footer()
 
-st.title("What each layer knows")
+st.title(_("What each layer knows"))
 intro = (
     "A probe is a small linear classifier trained on one layer's frozen word vectors. If it can read a word's "
     "part of speech from them, the layer holds that information. A control task gives every word a fixed random "
@@ -58,14 +60,16 @@ st.markdown(intro)
 card = H.card()
 metric_names = {METRICS[m][0]: m for m in ("pos", "control", "sense_1nn", "ambiguous", "selectivity")}
 shown = st.multiselect(
-    "Lines",
+    _("Lines"),
     list(metric_names),
     default=["part of speech", "control task", "sense 1-NN"],
     key="lines",
     bind="query-params",
-    help="part of speech: probe accuracy on held-out documents. control task: the same probe on random tags per "
-    "word. sense 1-NN: nearest-neighbour sense accuracy on the shipped sense sets. ambiguous words: accuracy on "
-    "words seen with more than one tag.",
+    help=_(
+        "part of speech: probe accuracy on held-out documents. control task: the same probe on random tags per "
+        "word. sense 1-NN: nearest-neighbour sense accuracy on the shipped sense sets. ambiguous words: accuracy on "
+        "words seen with more than one tag."
+    ),
 )
 metrics = [metric_names[m] for m in shown] or ["pos"]
 left, right = st.columns(2)
@@ -90,7 +94,7 @@ words_here(
     "token",
 )
 
-with st.expander("The card's numbers, and the papers'"):
+with st.expander(_("The card's numbers, and the papers'")):
     rows = [
         {"model": m["model"], "layer": r["layer"]} | {METRICS[k][0]: r[k] for k in METRICS}
         for m in card["models"]
@@ -102,7 +106,7 @@ with st.expander("The card's numbers, and the papers'"):
 
 @st.fragment
 def homograph_view() -> None:
-    st.subheader("One word, two parts of speech")
+    st.subheader(_("One word, two parts of speech"))
     ok = show_problems(check_text(lines, max_chars=MAX_CHARS, what="list of sentences"))
     if not ok:
         return

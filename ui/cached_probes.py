@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import N_
 from ui import cached
+from ui.language import Later
 
 TTL = 3600
 
 
-@st.cache_resource(show_spinner="Loading GloVe (once per server)…", max_entries=1)
+@st.cache_resource(show_spinner=Later(N_("Loading GloVe (once per server)…")), max_entries=1)
 def glove_model():
     from engine.models import glove
 
@@ -22,7 +24,7 @@ def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
     return glove_model().neighbours(word, k)
 
 
-@st.cache_data(show_spinner="Probing every layer…", max_entries=16, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Probing every layer…")), max_entries=16, ttl=TTL)
 def homograph(word: str, text: str) -> dict:
     """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences."""
     from engine.analysis import homographs as H

@@ -6,7 +6,9 @@ import pandas  # noqa: F401  (see below)
 import streamlit as st
 
 from engine.compare import Models, PairDiff, SentenceRun, pair_diff, run_sentence
+from i18n import N_
 from ui import cached, viewcache
+from ui.language import Later
 from ui.literal import md  # noqa: F401  (the app's one escaping rule; pages call it as cc.md)
 
 # pandas is imported here, in the script thread, before page.setup starts the UMAP warm-up thread:
@@ -19,7 +21,7 @@ def models() -> Models:
     return Models(cached.char_lstm(), cached.elmo_model(), cached.transformer_model(""))
 
 
-@st.cache_data(show_spinner="Running the char-LSTM, ELMo and MiniLM…", max_entries=8)
+@st.cache_data(show_spinner=Later(N_("Running the char-LSTM, ELMo and MiniLM…")), max_entries=8)
 def sentence_run(text: str) -> SentenceRun:
     return run_sentence(text, models())
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from i18n import _
 from ui import cached_probes
 from ui.literal import md
 from ui.table import show_table
@@ -42,7 +43,7 @@ def card_row() -> pd.DataFrame:
 def glove_section(word: str, tokens: Sequence[str]) -> None:
     """The section: one point per occurrence, the nearest GloVe words, the card's row; a clear message
     (never a traceback) for a word outside GloVe's vocabulary."""
-    st.subheader("GloVe, a static vector: one point for every occurrence")
+    st.subheader(_("GloVe, a static vector: one point for every occurrence"))
     model = cached_probes.glove_model()
     if not model.has(word):
         st.info(
@@ -63,12 +64,16 @@ def glove_section(word: str, tokens: Sequence[str]) -> None:
     neighbours = cached_probes.glove_neighbours(word)
     st.markdown(", ".join(f"{md(w)} ({s:.2f})" for w, s in neighbours))
     st.caption(
-        "Which sense do these neighbours belong to? A static vector mixes the senses in the proportions of "
-        "GloVe's training text, so the commonest sense usually dominates its neighbours."
+        _(
+            "Which sense do these neighbours belong to? A static vector mixes the senses in the proportions of "
+            "GloVe's training text, so the commonest sense usually dominates its neighbours."
+        )
     )
     show_table(card_row(), formats={name: "%.3f" for name in CARD_COLUMNS.values()})
     st.caption(
-        "GloVe's row of this project's probe card: probe accuracies (part of speech, on all words and on ambiguous "
-        "ones; the control task's random labels) and 1-NN sense accuracy. The 'What each layer knows' page has "
-        "every model's."
+        _(
+            "GloVe's row of this project's probe card: probe accuracies (part of speech, on all words and on ambiguous "
+            "ones; the control task's random labels) and 1-NN sense accuracy. The 'What each layer knows' page has "
+            "every model's."
+        )
     )

@@ -10,9 +10,10 @@ import streamlit as st
 
 from engine.analysis import ablation, inside, positions
 from figures import inside as FI
-from i18n import _
+from i18n import N_, _
 from ui import cached, chart, inputs
 from ui.feedback import friendly_errors
+from ui.language import Later
 from ui.literal import md
 
 DEFAULT_OFF_LAYER, DEFAULT_OFF_HEADS = 6, "6, 7, 11"  # each alone moves the bank score (README: inside attention)
@@ -22,12 +23,12 @@ def _model():
     return cached._full_transformer("")  # the full MiniLM (weights), as cached.attention uses
 
 
-@st.cache_data(show_spinner="Opening the layer…", max_entries=16, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Opening the layer…")), max_entries=16, ttl=cached.TTL)
 def opened_layer(text: str, layer: int, head: int) -> inside.OpenedLayer:
     return inside.open_layer(_model(), text, layer, head)
 
 
-@st.cache_data(show_spinner="Running with the heads switched off…", max_entries=8, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Running with the heads switched off…")), max_entries=8, ttl=cached.TTL)
 def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> ablation.HeadsOffResult:
     return ablation.switch_off(_model(), text, {layer: frozenset(heads)})
 
@@ -37,7 +38,7 @@ def position_maps(count: int) -> positions.PositionMaps:
     return positions.position_maps(_model(), count)
 
 
-@st.cache_data(show_spinner="Swapping the words…", max_entries=8, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Swapping the words…")), max_entries=8, ttl=cached.TTL)
 def order_swap(text: str, first: int, second: int) -> positions.OrderSwap:
     return positions.order_swap(_model(), text, first, second)
 
@@ -53,16 +54,16 @@ def _stage_buttons() -> int:
         st.session_state.stage = min(max(0, int(st.session_state.get("stage", 0)) + delta), len(FI.STAGES) - 1)
 
     c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
-    c1.button("◀ stage", key="back", on_click=move, args=(-1,), shortcut="left", help="Left arrow key")
-    c2.button("stage ▶", key="forward", on_click=move, args=(1,), shortcut="right", help="Right arrow key")
+    c1.button(_("◀ stage"), key="back", on_click=move, args=(-1,), shortcut="left", help=_("Left arrow key"))
+    c2.button(_("stage ▶"), key="forward", on_click=move, args=(1,), shortcut="right", help=_("Right arrow key"))
     with c3:
         return inputs.number(
-            "Stage",
+            _("Stage"),
             key="stage",
             low=0,
             high=len(FI.STAGES) - 1,
             default=0,
-            help="0 = the input x … 7 = the feed-forward block. The arrow keys step.",
+            help=_("0 = the input x … 7 = the feed-forward block. The arrow keys step."),
         )
 
 
@@ -74,28 +75,30 @@ def stages_section(opened: inside.OpenedLayer, query: int) -> None:
     name = FI.STAGES[stage]
     st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
     chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
-    st.caption("Stepping redraws only this section: the model does not run again.")
+    st.caption(_("Stepping redraws only this section: the model does not run again."))
     # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
     st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
 
 
 def positions_section(text: str, words: int) -> None:
-    st.subheader("Positions")
+    st.subheader(_("Positions"))
     st.caption(
-        "Attention reads all tokens at once, so order must be added: MiniLM learns one vector per position; "
-        "the original Transformer used sines and cosines of different wavelengths. Both maps compare every "
-        "pair of positions (1 = same direction, 0 = unrelated)."
+        _(
+            "Attention reads all tokens at once, so order must be added: MiniLM learns one vector per position; "
+            "the original Transformer used sines and cosines of different wavelengths. Both maps compare every "
+            "pair of positions (1 = same direction, 0 = unrelated)."
+        )
     )
-    count = inputs.number("Positions shown", key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
+    count = inputs.number(_("Positions shown"), key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
     chart.show(FI.position_maps(position_maps(count)), key="position_maps")
     if words < 2:
-        st.info("Type at least two words to swap them.")
+        st.info(_("Type at least two words to swap them."))
         return
     c1, c2 = st.columns(2)
-    first = c1.number_input("Swap word", 1, words, 1, key="swap_a", bind="query-params")
-    second = c2.number_input("with word", 1, words, min(2, words), key="swap_b", bind="query-params")
+    first = c1.number_input(_("Swap word"), 1, words, 1, key="swap_a", bind="query-params")
+    second = c2.number_input(_("with word"), 1, words, min(2, words), key="swap_b", bind="query-params")
     if first == second:
-        st.info("Choose two different words to swap.")
+        st.info(_("Choose two different words to swap."))
         return
     swap = None
     with friendly_errors(_("swapping the words")):
@@ -112,15 +115,17 @@ def positions_section(text: str, words: int) -> None:
 
 @st.fragment
 def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
-    st.subheader("Switch heads off")
+    st.subheader(_("Switch heads off"))
     st.caption(
-        "The chosen heads' outputs are set to zero inside the forward pass, so every later layer sees the change. "
-        "Michel et al. (2019) found many heads can go with little loss; here is what happens to your text, and to "
-        "the senses page's bank score (1-NN at the last layer over its 32 preset sentences)."
+        _(
+            "The chosen heads' outputs are set to zero inside the forward pass, so every later layer sees the change. "
+            "Michel et al. (2019) found many heads can go with little loss; here is what happens to your text, and to "
+            "the senses page's bank score (1-NN at the last layer over its 32 preset sentences)."
+        )
     )
     c1, c2 = st.columns([1, 3])
     with c1:
-        layer = inputs.number("Layer", key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
+        layer = inputs.number(_("Layer"), key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
     with c2:
         chosen = st.text_input(
             f"Heads to switch off (1–{num_heads}, commas)",
@@ -139,8 +144,8 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
     if result is None:
         return
     m1, m2 = st.columns(2)
-    m1.metric("Bank score, all heads", f"{result.bank_before:.3f}")
-    m2.metric("Bank score, heads off", f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
+    m1.metric(_("Bank score, all heads"), f"{result.bank_before:.3f}")
+    m2.metric(_("Bank score, heads off"), f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
     chart.show(
         FI.heads_off(result),
         f"The word that moved most: {md(result.words[int(result.word_distance.argmax())])} "

@@ -70,7 +70,7 @@ def switch() -> str:
         key=KEY,
         on_change=_write_link,
         persist_state="session",
-        help=_("The language of the interface. Model names, tokens and your own text are never translated."),
+        help=_("The language of the interface. Model names and the text the models read are never translated."),
     )
     if given is not None and given not in i18n.LANGUAGES:
         known = ", ".join(f"{code} ({name})" for code, name in i18n.LANGUAGES.items())
@@ -79,3 +79,13 @@ def switch() -> str:
     else:
         _write_link()
     return chosen
+
+
+class Later(str):
+    """An English message shown in the language of the run that shows it: Streamlit turns it into text with
+    `str()` each time (e.g. `st.cache_data(show_spinner=Later(N_("Loading…")))`, fixed at import time)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _(str.__str__(self))

@@ -102,14 +102,19 @@ def _restart() -> None:
 
 def sidebar() -> None:
     st.sidebar.selectbox(
-        _("Lesson"), [lesson.slug for lesson in LESSONS], key=LESSON, on_change=_choose_lesson,
+        _("Lesson"),
+        [lesson.slug for lesson in LESSONS],
+        key=LESSON,
+        on_change=_choose_lesson,
         format_func=lambda slug: _(BY_SLUG[slug].title),
-    )  # fmt: skip
+    )
     lesson = BY_SLUG[st.session_state[LESSON]]
     st.sidebar.text_area(
-        _(lesson.text_label), key=TEXT, height=220,
+        _(lesson.text_label),
+        key=TEXT,
+        height=220,
         help=_("Edit the example and press Ctrl+Enter: every chart and every answer is recomputed from the model."),
-    )  # fmt: skip
+    )
 
 
 def _use_text(text: str) -> None:
@@ -286,9 +291,15 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
         guess = st.radio(_("Your answer"), answer.options, index=None, key=widget_key, label_visibility="collapsed")
     elif answer.integer:  # a count: whole numbers only, shown without decimals
         guess = st.number_input(
-            _("Your answer"), min_value=int(q.low), max_value=int(q.high), value=None, step=1, key=widget_key,
-            label_visibility="collapsed", placeholder=_("type a whole number"),
-        )  # fmt: skip
+            _("Your answer"),
+            min_value=int(q.low),
+            max_value=int(q.high),
+            value=None,
+            step=1,
+            key=widget_key,
+            label_visibility="collapsed",
+            placeholder=_("type a whole number"),
+        )
     else:
         guess = st.number_input(
             _("Your answer"),
@@ -335,9 +346,12 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
         return
     with st.expander(_("Copy lesson link (for a class)"), icon=":material/link:"), st.container(key="link"):
         hidden = st.multiselect(
-            _("Hide in the link"), list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
-            format_func=lambda name: _(CONTROLS[name]), key="hide_choice",
-        )  # fmt: skip
+            _("Hide in the link"),
+            list(CONTROLS),
+            default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
+            format_func=lambda name: _(CONTROLS[name]),
+            key="hide_choice",
+        )
         params = {LESSON: lesson.slug, STEP: str(step)}
         if text != lesson.default_text:
             params[TEXT] = text

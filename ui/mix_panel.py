@@ -17,13 +17,15 @@ from ui.literal import md
 def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[float], layers: Sequence[str]) -> None:
     """Fit ScalarMix (s_j, γ) + a linear classifier on the labelled occurrences; show s_j beside the sliders'
     mix and the cross-validated accuracy beside each single layer's."""
-    st.subheader("Learn the mix for these senses (ELMo's second stage)")
+    st.subheader(_("Learn the mix for these senses (ELMo's second stage)"))
     st.caption(
-        "In a downstream task ELMo learns its layer weights s_j and scale γ (eq. 1) together with the task's model. "
-        "Here the task is your sense labels and the model a linear classifier on the mixed vector (Adam, weight "
-        "decay), cross-validated: leave-one-out up to 20 sentences, stratified k-fold above."
+        _(
+            "In a downstream task ELMo learns its layer weights s_j and scale γ (eq. 1) together with the task's "
+            "model. Here the task is your sense labels and the model a linear classifier on the mixed vector (Adam, "
+            "weight decay), cross-validated: leave-one-out up to 20 sentences, stratified k-fold above."
+        )
     )
-    if not inputs.toggle("Learn the mix for these senses", key="learn_mix"):
+    if not inputs.toggle(_("Learn the mix for these senses"), key="learn_mix"):
         return
     with friendly_errors(_("learning the mix")):
         fit = cached_lm.learned_mix(word, sentences, elmo_folder)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from engine import policy
 from engine.models.elmo import official
+from i18n import _
 from ui.literal import md
 
 FLASH = "official_fetch_message"
@@ -52,7 +53,7 @@ def downloads_allowed() -> bool:
 def fetch_panel(expanded: bool = False) -> None:
     """Choose a size, fetch it (verified, sha256 shown), or see what to copy by hand."""
     message = st.session_state.pop(FLASH, None)
-    with st.expander("The official ELMo (AllenNLP), fetched once", expanded=expanded or message is not None):
+    with st.expander(_("The official ELMo (AllenNLP), fetched once"), expanded=expanded or message is not None):
         if message:
             st.success(message, icon=":material/check_circle:")
         if not downloads_allowed():
@@ -80,7 +81,7 @@ def fetch_panel(expanded: bool = False) -> None:
                 + "\n".join(f"  sha256 {digest}  {name}" for name, digest in model.sha256.items())
             )
         size = st.radio(
-            "Size",
+            _("Size"),
             list(official.SIZES),
             key="fetch_size",
             horizontal=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from figures.common import PROJECTOR_FONT_PX
+from i18n import _
 
 KEY = "projector"
 
@@ -50,11 +51,13 @@ def switch() -> bool:
     """The sidebar toggle, bound to `?projector=`; applies the style when on. Returns whether it is on."""
     on = bool(
         st.sidebar.toggle(
-            "Projector mode",
+            _("Projector mode"),
             key=KEY,
             bind="query-params",
-            help="Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
-            "sidebar too.",
+            help=_(
+                "Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
+                "sidebar too."
+            ),
         )
     )
     st.html(READABLE + (CSS if on else ""))
