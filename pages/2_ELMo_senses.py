@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import i18n
 from engine import policy
 from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
@@ -143,7 +144,8 @@ with friendly_errors(_("embedding the sentences")):
     data = cached.sense_vectors(word, sentences, elmo_folder)
 if data is None:
     st.stop()
-parsed = data["input"]
+# the parse's notes and problems in this run's language (the cached one may come from a view stored in English)
+parsed = data["input"] if i18n.current() == i18n.DEFAULT else S.parse_sentences(sentences, word)
 show_problems(parsed.problems)
 if has_errors(parsed.problems):
     st.stop()

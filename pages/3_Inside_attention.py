@@ -73,7 +73,11 @@ query = inputs.number(
     default=V.default_query(opened),
     help=_("The token whose attention you follow."),
 )
-st.caption(f"Query: {md(opened.shown_tokens[query])} · {count} tokens · layer {layer}, head {head}")
+st.caption(
+    _("Query: {token} · {count} tokens · layer {layer}, head {head}").format(
+        token=md(opened.shown_tokens[query]), count=count, layer=layer, head=head
+    )
+)
 V.stages_section(opened, query)
 V.positions_section(text, len(tokenize(text)))
 V.heads_off_section(text, opened.num_layers, opened.num_heads)

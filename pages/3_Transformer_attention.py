@@ -12,7 +12,7 @@ from engine.validation import check_text, clean_text
 from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
-from i18n import _
+from i18n import N_, _
 from ui import cached, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -20,6 +20,17 @@ from ui.table import show_table
 from ui.words import language_note, words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
+SHOWN = (  # the choices' English values (their keys in engine.analysis.attention), shown translated
+    N_("one head"), N_("layer mean"), N_("rollout"), N_("local folder"),
+    N_("entropy"), N_("previous"), N_("self"), N_("special"), N_("distance"), N_("max"),
+)  # fmt: skip
+ROLE_HEADINGS = {  # engine.analysis.attention.head_role -> the heading over the heads that have it
+    "previous-token head": N_("previous-token heads"),
+    "sink head ([CLS]/[SEP])": N_("sink heads ([CLS]/[SEP])"),
+    "self head": N_("self heads"),
+    "broad head": N_("broad heads"),
+}
+TABLE_COLUMNS = (N_("layer"), N_("head"), N_("role"))  # with the statistics' names: the head table's columns
 DEFAULT_HEAD = 3  # MiniLM's head 1.3 is its previous-token head: 1.00 on the default text, runner-up 0.37 (issue 23)
 
 page.setup("Transformer attention")
@@ -27,7 +38,7 @@ rules = policy.current()  # a shared server offers only its own folders, never p
 text = inputs.text_input(max_chars=MAX_CHARS)
 source_kind = inputs.choice(
     _("Model"),
-    ["MiniLM", "local folder"] if rules.allows_folders else ["MiniLM"],
+    ["MiniLM", N_("local folder")] if rules.allows_folders else ["MiniLM"],
     key="model",
     help=_("MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder."),
 )
@@ -37,11 +48,13 @@ if source_kind == "local folder":
         _("Model folder"),
         key="folder",
         bind="query-params",
-        placeholder="a folder this server offers" if rules.shared else "/path/to/a/huggingface/model",
+        placeholder=_("a folder this server offers") if rules.shared else "/path/to/a/huggingface/model",
         help=policy.refused_message(rules)
         if rules.shared
-        else "Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
-        "tokenizer files and safetensors weights.",
+        else _(
+            "Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
+            "tokenizer files and safetensors weights."
+        ),
     )
     if rules.allows_pickles:
         allow_pickle = st.sidebar.checkbox(
@@ -95,8 +108,8 @@ if result is None:
     st.stop()
 
 st.caption(
-    f"{len(result.tokens)} tokens · {md(model.description)}"
-    + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
+    _("{count} tokens · {model}").format(count=len(result.tokens), model=md(_(model.description)))
+    + (" · " + _("causal: each token sees only itself and the tokens before it") if result.is_causal else "")
 )
 
 
@@ -221,10 +234,10 @@ def attention_view() -> None:
             key="stat",
             default="previous",  # the default head 1.3 is the bright square
             sidebar=False,
-            help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
+            help="\n\n".join(f"**{_(k)}**: {_(v)}" for k, v in A.STATISTICS.items()),
         )
         chart.show(
-            heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
+            heads_grid(stats.get(statistic), _(A.STATISTICS[statistic]).split(":")[0].split("：")[0], (layer, head)),
             key="grid",
             width="content",
             on_select=select_head_from_grid,
@@ -236,7 +249,7 @@ def attention_view() -> None:
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
             st.markdown(
-                f"**{role.replace('head', 'heads', 1)}**: "
+                f"**{_(ROLE_HEADINGS.get(role, role))}**: "
                 + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples())
             )
         st.caption(_("Heads named layer.head, labelled from this text's statistics (see the table below)."))
@@ -244,9 +257,11 @@ def attention_view() -> None:
     st.caption(
         _("One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads.")
     )
+    table = pd.DataFrame(stats.rows()).replace({"role": {"": "–"}})
+    table["role"] = table["role"].map(_)
     show_table(
-        pd.DataFrame(stats.rows()).replace({"role": {"": "–"}}),
-        formats=dict.fromkeys(A.STATISTICS, "%.3f"),
+        table.rename(columns=_),
+        formats={_(name): "%.3f" for name in A.STATISTICS},
         width="stretch",
     )
 

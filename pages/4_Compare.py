@@ -26,7 +26,7 @@ sentence_a = inputs.text_input(max_chars=MAX_CHARS, label=_("Sentence A"), key="
 sentence_b = inputs.text_input(max_chars=MAX_CHARS, label=_("Sentence B"), key="b", default=PRESETS[0].b, height=90)
 st.sidebar.caption(_("Presets: pairs chosen to teach something."))
 for preset in PRESETS:
-    st.sidebar.button(preset.name, on_click=load_preset, args=(preset.a, preset.b), help=preset.lesson)
+    st.sidebar.button(_(preset.name), on_click=load_preset, args=(preset.a, preset.b), help=_(preset.lesson))
 page.sidebar_footer()
 
 st.title(_("Compare the three models"))
@@ -52,14 +52,14 @@ st.markdown(
     )
 )
 
-ok = show_problems(check_text(sentence_a, max_chars=MAX_CHARS, what="sentence A"))
-ok = show_problems(check_text(sentence_b, max_chars=MAX_CHARS, what="sentence B")) and ok
+ok = show_problems(check_text(sentence_a, max_chars=MAX_CHARS, what=_("sentence A")))
+ok = show_problems(check_text(sentence_b, max_chars=MAX_CHARS, what=_("sentence B"))) and ok
 if not ok:
     st.stop()
 sentence_a, sentence_b = clean_text(sentence_a)[0], clean_text(sentence_b)[0]
 language_note(sentence_a + "\n" + sentence_b, "char-LSTM", "ELMo", "MiniLM")
 alphabet = cached.char_lstm().alphabet
-show_problems(check_alphabet(sentence_a + sentence_b, alphabet, model="the char-LSTM", unknown=UNKNOWN_CHAR))
+show_problems(check_alphabet(sentence_a + sentence_b, alphabet, model=_("the char-LSTM"), unknown=UNKNOWN_CHAR))
 
 diff = None
 with friendly_errors(_("running the three models")):
@@ -89,7 +89,14 @@ st.download_button(
     on_click="ignore",
 )
 
-HEADS = ["mean of the heads"] + [f"head {h}" for h in range(1, 13)]
+HEADS = ["mean of the heads"] + [f"head {h}" for h in range(1, 13)]  # URL values
+
+
+def head_shown(option: str) -> str:
+    """A HEADS option in this run's language."""
+    if option == HEADS[0]:
+        return _("mean of the heads")
+    return _("head {head}").format(head=option.split()[-1])
 
 
 @st.fragment
@@ -112,7 +119,7 @@ def one_sentence() -> None:
             _("Word"), labels, key="word", bind="query-params", help=_("Or click a word in the strip above the rows.")
         )
     with right:
-        head_name = inputs.choice(_("MiniLM attention"), HEADS, key="head", sidebar=False)
+        head_name = inputs.choice(_("MiniLM attention"), HEADS, key="head", sidebar=False, format_func=head_shown)
     word = labels.index(label)
 
     def choose_word_from_strip() -> None:
@@ -125,9 +132,15 @@ def one_sentence() -> None:
     head = None if head_name == HEADS[0] else int(head_name.split()[-1])
     view = word_view(run, word, head)
     st.caption(
-        f"Chosen word: {cc.md(run.alignment.words[word])} (word {word}). Rows: cosine similarity of each word's vector "
-        "to the chosen word's, per layer (1 = same direction); the last block is the attention the chosen word "
-        f"pays to each word. [CLS]/[SEP] take the rest: {', '.join(f'{s:.0%}' for s in view.special_share)}."
+        _(
+            "Chosen word: {word} (word {number}). Rows: cosine similarity of each word's vector "
+            "to the chosen word's, per layer (1 = same direction); the last block is the attention the chosen word "
+            "pays to each word. [CLS]/[SEP] take the rest: {shares}."
+        ).format(
+            word=cc.md(run.alignment.words[word]),
+            number=word,
+            shares=", ".join(f"{s:.0%}" for s in view.special_share),
+        )
     )
     chart.show(
         sentence_rows(view),
@@ -137,7 +150,7 @@ def one_sentence() -> None:
         selection_mode="points",
         config={"displayModeBar": False},
     )
-    st.subheader(f"The char-LSTM while it reads “{cc.md(run.alignment.words[word])}”")
+    st.subheader(_("The char-LSTM while it reads “{word}”").format(word=cc.md(run.alignment.words[word])))
     st.caption(
         _(
             "The units whose state (h, c) changed most from just before the word's first character to its last: "

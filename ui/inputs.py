@@ -8,7 +8,7 @@ view. Values are validated by the page (engine.validation), never cut here: Stre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -89,6 +89,7 @@ def choice(
     help: str | None = None,
     sidebar: bool = True,
     horizontal: bool = False,
+    format_func: Callable[[str], str] | None = None,
 ) -> str:
     """A select box (or a horizontal radio) bound to `?key=` in the URL.
 
@@ -96,11 +97,12 @@ def choice(
     readable strings ("one head", "rollout") that double as URL values. Options are English (marked with
     `N_` where they are written) and shown in the run's language (issue 29), so a Chinese view's link says
     `?view=单头`; a link with the English value ("one head") opens the same view in any language.
-    The English option is returned.
+    The English option is returned. `format_func`: how an option is shown, where `_(option)` cannot find it
+    (options built with numbers, "head 3").
     """
     where = st.sidebar if sidebar else st
     options = list(options)
-    shown = {option: _(option) for option in options}
+    shown = {option: (format_func or _)(option) for option in options}
     index = options.index(default) if default is not None else 0
     given = st.query_params.get(key)
     if given in options and shown[given] != given:  # an English value in a translated view: that option

@@ -43,6 +43,7 @@ def order_swap(text: str, first: int, second: int) -> positions.OrderSwap:
     return positions.order_swap(_model(), text, first, second)
 
 
+STAGE_NAMES = (N_("scores"), N_("scaled"), N_("weighted sum"), N_("attention block"), N_("feed-forward"))  # FI.STAGES
 default_query = inside.default_query  # the first token spelled "bank", else the first after [CLS]
 
 
@@ -73,7 +74,8 @@ def stages_section(opened: inside.OpenedLayer, query: int) -> None:
     only this section; the page and the model do not run again."""
     stage = _stage_buttons()
     name = FI.STAGES[stage]
-    st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
+    heading = _("Stage {stage} of {last}: {name}.").format(stage=stage, last=len(FI.STAGES) - 1, name=_(name))
+    st.markdown(f"**{heading}** {md(FI.stage_sentence(opened, query, name))}")
     chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
     st.caption(_("Stepping redraws only this section: the model does not run again."))
     # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
@@ -104,11 +106,13 @@ def positions_section(text: str, words: int) -> None:
     with friendly_errors(_("swapping the words")):
         swap = order_swap(text, int(first), int(second))
     if swap is not None:
-        st.caption(f"Swapped text: {md(swap.swapped_text)}")
+        st.caption(_("Swapped text: {text}").format(text=md(swap.swapped_text)))
         chart.show(
             FI.order_swap(swap),
-            f"Without position embeddings no word moved more than {swap.moved_without.max():.1e} (float rounding); "
-            f"with them, up to {swap.moved_with.max():.3f}.",
+            _(
+                "Without position embeddings no word moved more than {without:.1e} (float rounding); "
+                "with them, up to {with_:.3f}."
+            ).format(without=swap.moved_without.max(), with_=swap.moved_with.max()),
             key="swap_chart",
         )
 
@@ -128,7 +132,7 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
         layer = inputs.number(_("Layer"), key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
     with c2:
         chosen = st.text_input(
-            f"Heads to switch off (1–{num_heads}, commas)",
+            _("Heads to switch off (1–{count}, commas)").format(count=num_heads),
             value=DEFAULT_OFF_HEADS,
             key="off_heads",
             bind="query-params",
@@ -148,9 +152,11 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
     m2.metric(_("Bank score, heads off"), f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
     chart.show(
         FI.heads_off(result),
-        f"The word that moved most: {md(result.words[int(result.word_distance.argmax())])} "
-        f"(word {int(result.word_distance.argmax()) + 1}) "
-        f"(1 − cos = {result.word_distance.max():.4f}).",
+        _("The word that moved most: {word} (word {number}) (1 − cos = {distance:.4f}).").format(
+            word=md(result.words[int(result.word_distance.argmax())]),
+            number=int(result.word_distance.argmax()) + 1,
+            distance=result.word_distance.max(),
+        ),
         key="off_chart",
     )
 
@@ -167,8 +173,16 @@ def parse_heads(text: str, num_heads: int) -> tuple[tuple[int, ...], str | None]
         else:
             bad.append(part)
     if len(heads) > ablation.MAX_HEADS_OFF:
-        return (), f"{len(heads)} heads chosen: switch off at most {ablation.MAX_HEADS_OFF} at once."
-    problem = f"Not a head between 1 and {num_heads}, not used: {', '.join(map(repr, bad))}." if bad else None
+        return (), _("{count} heads chosen: switch off at most {limit} at once.").format(
+            count=len(heads), limit=ablation.MAX_HEADS_OFF
+        )
+    problem = None
+    if bad:
+        problem = _("Not a head between 1 and {count}, not used: {bad}.").format(
+            count=num_heads, bad=", ".join(map(repr, bad))
+        )
     if not heads:
-        problem = (problem or "") + f" Type head numbers between 1 and {num_heads}, e.g. 6, 7, 11."
+        problem = (
+            (problem or "") + " " + _("Type head numbers between 1 and {count}, e.g. 6, 7, 11.").format(count=num_heads)
+        )
     return tuple(sorted(heads)), problem

@@ -38,8 +38,16 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
         )
         chart.show_in(right, mix_accuracy(fit, layers), says.mix_accuracy(fit, layers), key="learned_accuracy")
         st.caption(
-            f"{fit.n} labelled sentences, {len(fit.senses)} senses, {fit.scheme}. Learned on all of them: "
-            f"s = {' / '.join(f'{s:.2f}' for s in fit.weights)}, γ = {fit.gamma:.2f} (each layer first scaled to "
-            "unit mean norm, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
-            "so alone it can only guess the most frequent sense."
+            _(
+                "{n} labelled sentences, {senses} senses, {scheme}. Learned on all of them: "
+                "s = {weights}, γ = {gamma:.2f} (each layer first scaled to "
+                "unit mean norm, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
+                "so alone it can only guess the most frequent sense."
+            ).format(
+                n=fit.n,
+                senses=len(fit.senses),
+                scheme=_(fit.scheme),
+                weights=" / ".join(f"{s:.2f}" for s in fit.weights),
+                gamma=fit.gamma,
+            )
         )
