@@ -130,8 +130,8 @@ if results is not None:
     chart.show_in(
         left,
         F.influence_by_distance(influence),
-        _("Below 1 % of its peak: plain RNN {rnn}; LSTM {lstm}.").format(
-            rnn=reach(rnn.inputs), lstm=reach(lstm.inputs)
+        _("Below {share} of its peak: plain RNN {rnn}; LSTM {lstm}.").format(
+            share="1 %", rnn=reach(rnn.inputs), lstm=reach(lstm.inputs)
         ),
         key="distance",
     )
@@ -154,7 +154,7 @@ if results is not None:
     st.caption(
         _(
             "Gradients are exact (one backward pass through each model): the size of the change in log p(next "
-            "character) per unit change of a character's input vector, or of a state. The forget-gate product ∏ f "
+            "character) per change of size 1 in a character's input vector, or of a state. The forget-gate product ∏ f "
             "(the forget gates multiplied from that character to the prediction) is how much of the cell state "
             "survives, unchanged by writes, along the LSTM's own path."
         )

@@ -41,7 +41,7 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
             _(
                 "{n} labelled sentences, {senses} senses, {scheme}. Learned on all of them: "
                 "s = {weights}, γ = {gamma:.2f} (each layer first scaled to "
-                "unit mean norm, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
+                "a mean norm of 1, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
                 "so alone it can only guess the most frequent sense."
             ).format(
                 n=fit.n,
