@@ -67,13 +67,15 @@ sentence = st.sidebar.text_input(
 )
 k = inputs.number(_("Guesses shown"), key="k", low=1, high=20, default=5, sidebar=True)
 st.sidebar.caption(
-    "No telemetry. "
+    _("No telemetry.")
+    + " "
     + (
-        "The one exception is the official-ELMo fetch at the bottom of this page, and only when you click it. "
+        _("The one exception is the official-ELMo fetch at the bottom of this page, and only when you click it.")
         if downloads_allowed()
-        else "This shared server downloads nothing for a visitor. "
+        else _("This shared server downloads nothing for a visitor.")
     )
-    + "Every input is in the link: copy the URL to share this exact view."
+    + " "
+    + _("Every input is in the link: copy the URL to share this exact view.")
 )
 notebook.download_button()  # "Open as notebook" (other pages get it from page.sidebar_footer)
 

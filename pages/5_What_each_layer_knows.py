@@ -52,6 +52,7 @@ lines = inputs.text_input(
 page.sidebar_footer()
 
 st.title(_("What each layer knows"))
+PAPER_COLUMNS = (N_("source"), N_("pos"), N_("sense"))  # the card's "papers" table, shown translated
 METRIC_NAMES = (N_("part of speech"), N_("control task"), N_("sense 1-NN"), N_("ambiguous words"), N_("selectivity"))
 intro = _(
     "A probe is a small linear classifier trained on one layer's frozen word vectors. If it can read a word's "

@@ -140,7 +140,11 @@ def cell_section(arrays: dict, steps: dict, default_units: list[int], default_st
     cell = reading.cell_steps(arrays, units, **steps)
     t = _step_buttons(cell.steps, min(default_step, cell.steps - 1))
     chart.show(FC.cell_view(cell, t), says.cell_step(cell.values, cell.units, cell.tokens, t), key="cell")
-    st.caption(f"Step {t} of {cell.steps - 1} (the chart names the character; stepping does not run the model again).")
+    st.caption(
+        _("Step {step} of {last} (the chart names the character; stepping does not run the model again).").format(
+            step=t, last=cell.steps - 1
+        )
+    )
     # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
     st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
 

@@ -1,6 +1,7 @@
 """What a page shows, as strings, for the Chinese-interface tests (issue 29): every text element, widget label,
-help, option and placeholder, expander and tab label, table, and the plotly figures' text (titles, axis titles,
-legends, hover templates, annotations), each tagged with where it came from ("page" or "figure")."""
+help, option and placeholder, expander and tab label, table header, and the plotly figures' text (titles, axis
+titles, legends, hover templates, annotations), each tagged with where it came from ("page" or "figure").
+Table cells, text boxes and `st.text` hold what the models read or wrote, and are left out."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 TEXT_FIELDS = {"body", "label", "help", "options", "placeholder", "caption", "title"}
 FIGURE_KEYS = {"text", "title", "name", "hovertemplate", "texttemplate", "ticktext"}
-SKIPPED = {"text_area", "text_input", "code", "html", "plotly_chart", "arrow_data_frame", "arrow_table", "json"}
+# what the models read or wrote (text boxes, st.text of tokens, code, raw HTML) is never translated
+SKIPPED = {"text_area", "text_input", "code", "html", "plotly_chart", "arrow_data_frame", "arrow_table", "json", "text"}
 _MARKUP = re.compile(r"<[^>]+>|%\{[^}]*\}|https?://\S+|:material/[a-z_]+:")
 
 
@@ -61,8 +63,7 @@ def _walk(node, out: list[tuple[str, str]]) -> None:
         out += [("figure", s) for s in figure_strings(json.loads(proto.spec))]
     elif kind in ("table", "arrow_table", "dataframe", "arrow_data_frame"):
         frame = node.value
-        out += [("page", str(c)) for c in frame.columns]
-        out += [("page", str(v)) for v in frame.to_numpy().ravel() if isinstance(v, str)]
+        out += [("page", str(c)) for c in frame.columns]  # headers; the cells are data (tokens, numbers, names)
     elif kind not in SKIPPED and isinstance(proto, Message):
         out += [("page", s) for s in _proto_strings(proto)]
     for child in getattr(node, "children", {}).values():
