@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
 
-test: $(VENV)/.dev-installed /usr/bin/chromium
+test: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -36,7 +36,7 @@ test-robust: $(VENV)/.dev-installed /usr/bin/chromium /usr/sbin/nginx
 
 # Every step of every lesson in Chromium at 1280x720, projector mode, hide=sidebar: the chart and its question on
 # one screen (lesson rule 2), and a screenshot of each lesson (a few minutes; not part of `make test`).
-test-screens: $(VENV)/.dev-installed /usr/bin/chromium
+test-screens: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(BIN)/python -m pytest -m screens tests/browser/test_lessons_browser.py
 
 # A few locust students against a live server: no errors, no cross-talk (about 1 min).
@@ -108,6 +108,12 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.lock
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+# Debian's CJK fonts, so the browser tests draw the Chinese interface (issue 29) without tofu boxes.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk
 
 # 30 students through nginx over 2 replicas, one killed mid-run: prints errors, spread and latency.
 bench-deploy: $(VENV)/.dev-installed /usr/sbin/nginx
