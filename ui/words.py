@@ -54,11 +54,33 @@ MODEL_NOTES = {  # what each model does with text that is not English (issue 23:
 }
 
 
+CHINESE_NOTES = {  # the same, for text with Chinese characters in it (issue 29)
+    "char-LSTM": N_(
+        "The char-LSTM never saw a Chinese character in its English books: it reads each one as ⁇, so its "
+        "guesses and its units say nothing about Chinese."
+    ),
+    "ELMo": N_(
+        "ELMo splits text at spaces, so Chinese written without spaces is one long word to it; it never saw "
+        "Chinese, reads such a word as <UNK> and guesses English words."
+    ),
+    "MiniLM": N_(
+        "MiniLM's vocabulary has the common Chinese characters one by one: it reads Chinese one character per "
+        "token (a rare one as [UNK]), but its heads were trained on English sentences."
+    ),
+}
+
+
+def has_chinese(text: str) -> bool:
+    """Whether `text` holds a CJK ideograph (the Unicode block U+4E00..U+9FFF or its extension A)."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
 def language_note(text: str, *models: str) -> None:
     """A note when `text` does not look English (engine.text.language_note), saying what each of `models`
-    ("char-LSTM", "ELMo", "MiniLM") does with it; nothing for English text."""
+    ("char-LSTM", "ELMo", "MiniLM") does with it (Chinese text: CHINESE_NOTES); nothing for English text."""
     from engine.text import language_note as looks_foreign
 
     note = looks_foreign(text)
     if note:
-        st.info(" ".join([note, *(md(_(MODEL_NOTES[m])) for m in models)]), icon=":material/translate:")
+        notes = CHINESE_NOTES if has_chinese(text) else MODEL_NOTES
+        st.info(" ".join([_(note), *(md(_(notes[m])) for m in models)]), icon=":material/translate:")

@@ -136,3 +136,12 @@ def test_a_run_without_the_context_finds_the_language_through_the_resolver():
     finally:
         i18n._resolver[:] = previous
     assert found == ["zh"]
+
+
+def test_chinese_typed_into_the_models_gets_a_note_in_the_interface_language():
+    at = run_page("pages/3_Transformer_attention.py", params={"lang": "zh", "text": "我坐在河边的银行门口等他。"})
+    assert not at.exception
+    notes = [n for n in messages(at, "info") if "MiniLM 的词表逐个收录了常用汉字" in n]
+    assert len(notes) == 1, messages(at, "info")
+    assert at.text_area(key="text").value == "我坐在河边的银行门口等他。"  # kept as typed
+    assert at.get("plotly_chart")  # and the page keeps working
