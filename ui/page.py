@@ -27,6 +27,8 @@ PAGES = [
 ]
 
 
+SHORT_TITLES = (N_("Why gates"), N_("Compare"))  # setup() titles shorter than their PAGES label
+
 FAVICON = str(ASSETS / "favicon.png")  # a local file: a :material/...: page icon is fetched from Google's fonts
 
 
