@@ -8,9 +8,8 @@ the URL when a session opens and written back after every run, so a copied link 
 from __future__ import annotations
 
 import hashlib
-import socket
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -23,6 +22,7 @@ from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
 from ui import glossary, hide, language, projector
 from ui.lesson_backend import BACKEND
+from ui.student_link import page_url
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
 CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its control)
@@ -38,7 +38,6 @@ PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 4.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
 </style>"""
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 
 
 def init_from_url() -> None:
@@ -363,45 +362,3 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
         base, note = page_url()
         st.code(base + "?" + urlencode(params), language=None, wrap_lines=True)
         st.caption(_("Opening it shows this step, with this text, and those controls hidden.") + " " + note)
-
-
-def network_address() -> str | None:
-    """This machine's address on the local network (the interface a route out would use; nothing is
-    sent), or None when it has none."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.254.254.254", 1))  # UDP connect: picks the interface, sends no packet
-            address = probe.getsockname()[0]
-    except OSError:
-        try:
-            address = socket.gethostbyname(socket.gethostname())
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
-
-
-def page_url() -> tuple[str, str]:
-    """(the Lessons page's address as students can reach it, a sentence saying how it was built).
-
-    Browsed on localhost, the link would not open on a student's machine: it is built from Streamlit's
-    `browser.serverAddress` when that is set to a real host, else from this machine's network address."""
-    parts = urlsplit(st.context.url or "")
-    host, port = parts.hostname or "", parts.port
-    if parts.scheme and host and host not in LOCAL_HOSTS:
-        return f"{parts.scheme}://{parts.netloc}/Lessons", ""
-    configured = st.get_option("browser.serverAddress") or ""
-    port = port or st.get_option("server.port")
-    if configured and configured not in LOCAL_HOSTS:
-        return f"http://{configured}:{port}/Lessons", _(
-            "The address is Streamlit's browser.serverAddress, {address}."
-        ).format(address=configured)
-    address = network_address()
-    if address:
-        return f"http://{address}:{port}/Lessons", _(
-            "You are browsing on {host}, which students cannot open: the link uses this "
-            "machine's network address, {address}. Students reach it if the server was started with "
-            "--server.address 0.0.0.0 (see TEACHING.md)."
-        ).format(host=host or _("this machine"), address=address)
-    return f"http://localhost:{port}/Lessons", _(
-        "This machine has no network address: the link opens only here. Connect it to the class network."
-    )
