@@ -99,3 +99,12 @@ def test_one_step_of_each_lesson_in_chinese_on_a_projector(projector, server, sh
     expect(page.get_by_role("button", name="下一步")).to_be_visible()
     assert page.locator("button p").evaluate_all(CUT) == []
     keep(page, shots, f"zh-lesson-{lesson.slug}-{step}")
+
+
+def test_a_chinese_browser_gets_chinese_on_its_first_visit(projector, server):
+    """No `lang` in the link: the browser's language (navigator.language, here zh-CN) decides, and the link
+    then says `lang=zh`, so a copied link opens in Chinese for anyone."""
+    page = projector
+    page.goto(f"{server}/")
+    expect(page.get_by_role("heading", name="看看三个里程碑式 NLP 模型的内部")).to_be_visible()
+    page.wait_for_url("**lang=zh**")
