@@ -160,7 +160,8 @@ def navigation(lesson: Lesson, step: int, *, with_title: bool = False) -> None:
     projector, where the page has no room for a separate heading)."""
     if with_title:
         st.html(PROJECTOR_CSS)
-    back, where, forward, again = st.columns([2, 5 if with_title else 3, 2, 2], vertical_alignment="center")
+    # wide enough for "上一步 ←" at 20 px on a projector with the sidebar shown (issue 29)
+    back, where, forward, again = st.columns([2.5, 4.5 if with_title else 3, 2.5, 2], vertical_alignment="center")
     back.button(
         _("Back"),
         key="back",
