@@ -84,7 +84,7 @@ def test_every_page_in_chinese_on_a_projector(projector, server, shots, path):
     settle(page)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert len([c for c in main if "\u4e00" <= c <= "\u9fff"]) > 20, main[:300]
-    labels = page.locator('[data-testid="stSidebar"] a span, [data-testid="stWidgetLabel"] p, button p')
+    labels = page.locator('[data-testid="stSidebar"] a span, [data-testid="stWidgetLabel"] p, button *')
     assert labels.evaluate_all(CUT) == []
     keep(page, shots, "zh-page" + (path.replace("/", "-").lower() if path != "/" else "-home"))
 
@@ -97,7 +97,7 @@ def test_one_step_of_each_lesson_in_chinese_on_a_projector(projector, server, sh
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&lang=zh&projector=true&hide=sidebar")
     settle(page)
     expect(page.get_by_role("button", name="下一步")).to_be_visible()
-    assert page.locator("button p").evaluate_all(CUT) == []
+    assert page.locator("button *").evaluate_all(CUT) == []
     keep(page, shots, f"zh-lesson-{lesson.slug}-{step}")
 
 
