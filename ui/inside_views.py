@@ -54,7 +54,7 @@ def _stage_buttons() -> int:
     def move(delta: int) -> None:
         st.session_state.stage = min(max(0, int(st.session_state.get("stage", 0)) + delta), len(FI.STAGES) - 1)
 
-    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([1.5, 1.5, 3], vertical_alignment="bottom")  # "◀ stage ←" uncut on a projector
     c1.button(_("◀ stage"), key="back", on_click=move, args=(-1,), shortcut="left", help=_("Left arrow key"))
     c2.button(_("stage ▶"), key="forward", on_click=move, args=(1,), shortcut="right", help=_("Right arrow key"))
     with c3:

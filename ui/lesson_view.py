@@ -161,7 +161,7 @@ def navigation(lesson: Lesson, step: int, *, with_title: bool = False) -> None:
     if with_title:
         st.html(PROJECTOR_CSS)
     # wide enough for "上一步 ←" at 20 px on a projector with the sidebar shown (issue 29)
-    back, where, forward, again = st.columns([2.5, 4.5 if with_title else 3, 2.5, 2], vertical_alignment="center")
+    back, where, forward, again = st.columns([2.5, 4 if with_title else 3, 2.5, 2.5], vertical_alignment="center")
     back.button(
         _("Back"),
         key="back",

@@ -99,7 +99,7 @@ def _step_buttons(steps: int, default: int = 0) -> int:
     def move(delta: int) -> None:
         st.session_state.step = min(max(0, int(st.session_state.get("step", default)) + delta), steps - 1)
 
-    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([1.5, 1.5, 3], vertical_alignment="bottom")  # "◀ stage ←" uncut on a projector
     c1.button(_("◀ step"), key="back", on_click=move, args=(-1,), shortcut="left", help=_("Left arrow key"))
     c2.button(_("step ▶"), key="forward", on_click=move, args=(1,), shortcut="right", help=_("Right arrow key"))
     with c3:

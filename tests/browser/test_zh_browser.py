@@ -84,9 +84,9 @@ def test_every_page_in_chinese_on_a_projector(projector, server, shots, path):
     settle(page)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert len([c for c in main if "\u4e00" <= c <= "\u9fff"]) > 20, main[:300]
+    keep(page, shots, "zh-page" + (path.replace("/", "-").lower() if path != "/" else "-home"))
     labels = page.locator('[data-testid="stSidebar"] a span, [data-testid="stWidgetLabel"] p, button *')
     assert labels.evaluate_all(CUT) == []
-    keep(page, shots, "zh-page" + (path.replace("/", "-").lower() if path != "/" else "-home"))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
@@ -97,8 +97,8 @@ def test_one_step_of_each_lesson_in_chinese_on_a_projector(projector, server, sh
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&lang=zh&projector=true&hide=sidebar")
     settle(page)
     expect(page.get_by_role("button", name="下一步")).to_be_visible()
-    assert page.locator("button *").evaluate_all(CUT) == []
     keep(page, shots, f"zh-lesson-{lesson.slug}-{step}")
+    assert page.locator("button *").evaluate_all(CUT) == []
 
 
 def test_a_chinese_browser_gets_chinese_on_its_first_visit(projector, server):
