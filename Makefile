@@ -11,19 +11,24 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: i18n run test lint test-fast test-deploy test-load test-robust test-screens corpus train probes bench bench-deploy load clean
+.PHONY: i18n run test lint test-browser test-all test-deploy test-load test-robust test-screens corpus train probes bench bench-deploy load clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
 
-test: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# Lint, then every test but the slow suites below (engine, figures, lessons, AppTest of every page, the API and
+# notebooks; about 6 minutes on 2 cores). CI runs this.
+test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# Everything but the real-browser tests.
-test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser and not deploy and not load"
+# A real-browser test per page in Debian's chromium (tests/browser/, marker `browser`; about 5 minutes).
+test-browser: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+	$(BIN)/python -m pytest -m "browser and not screens" tests/browser
+
+# What CI runs, then the browser, lesson-screen and classroom-robustness suites (the last needs nginx).
+test-all: test test-browser test-screens test-robust
 
 # Two replicas behind Debian's nginx on 127.0.0.1, driven by websocket students; one replica is killed
 # mid-test (about 1.5 min, so not part of `make test`). See deploy/README.md.

@@ -30,3 +30,13 @@ def pytest_unconfigure(config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_EXIT_STATUS[-1])
+
+
+BROWSER_DIR = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test under tests/browser/ is a real-browser test: marked `browser` (`make test-browser`)."""
+    for item in items:
+        if BROWSER_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import random
 import time
@@ -30,6 +29,7 @@ from engine.training.common import (
     save_checkpoint,
     seconds_so_far,
     seed_everything,
+    write_training_record,
 )
 
 
@@ -246,14 +246,7 @@ def train_bilm(args: argparse.Namespace) -> None:
             tqdm.write(f"step {step}: valid perplexity fwd {ppl['forward']:.1f} bwd {ppl['backward']:.1f}")
             save_checkpoint(out, trainer, optimizer, step, {"log": log, "epoch": epoch})
     progress.close()
-    info = {
-        "steps": step,
-        "train_seconds": round(time.perf_counter() - started),
-        "threads": torch.get_num_threads(),
-        "log": log,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-    (out / "training.json").write_text(json.dumps(info, indent=2))
+    info = write_training_record(out, step, time.perf_counter() - started, log, args)
     if args.export:
         export_bilm(trainer, data, options, args.export, info)
 

@@ -22,7 +22,14 @@ from engine import ASSETS, assets
 from engine.models.charlstm import UNKNOWN_CHAR, CharLstm, CharLstmConfig, CharLstmLM
 from engine.models.charrnn import CharRnn
 from engine.text import detokenize
-from engine.training.common import cosine_lr, load_checkpoint, save_checkpoint, seconds_so_far, seed_everything
+from engine.training.common import (
+    cosine_lr,
+    load_checkpoint,
+    save_checkpoint,
+    seconds_so_far,
+    seed_everything,
+    write_training_record,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,14 +115,7 @@ def train_char_lm(args: argparse.Namespace, kind: type[CharLstm], name: str) -> 
             tqdm.write(f"step {step}: valid {bpc:.3f} bits/char (perplexity {2**bpc:.2f})")
             save_checkpoint(out, model, optimizer, step, {"log": log})
     progress.close()
-    info = {
-        "steps": step,
-        "train_seconds": round(time.perf_counter() - started),
-        "threads": torch.get_num_threads(),
-        "log": log,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-    (out / "training.json").write_text(json.dumps(info, indent=2))
+    info = write_training_record(out, step, time.perf_counter() - started, log, args)
     if args.export:
         config.extra = {"training": {k: info[k] for k in ("steps", "train_seconds", "threads")} | {"final": log[-1]}}
         kind(model).save(args.export)

@@ -82,6 +82,20 @@ def load_checkpoint(directory: Path, model: nn.Module, optimizer: torch.optim.Op
     return json.loads((directory / "state.json").read_text())
 
 
+def write_training_record(out: Path, step: int, seconds: float, log: list[dict], args) -> dict:
+    """Write `out`/training.json (steps, wall seconds, threads, the evaluation log, the command's arguments) and
+    return it: the record every model card quotes."""
+    info = {
+        "steps": step,
+        "train_seconds": round(seconds),
+        "threads": torch.get_num_threads(),
+        "log": log,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (out / "training.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
 def cosine_lr(step: int, total: int, base: float, warmup: int = 200, floor: float = 0.1) -> float:
     if step < warmup:
         return base * (step + 1) / warmup

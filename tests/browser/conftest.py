@@ -16,7 +16,6 @@ from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
 
 TIMEOUT_MS = 90_000  # the first call of a page loads its model (a few seconds on 2 cores)
 
-pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
 
 

@@ -15,6 +15,7 @@ from lessons import LESSONS
 from tests.browser.conftest import screenshot, wait_for_chart
 
 NOTES_SHOTS = Path("/work/notes/shots")
+STEP_DRAWN = ".st-key-step_chart .main-svg, .st-key-step_chart [data-testid='stHtml']"  # a step's plotly chart or HTML
 PAGES = [
     "/",
     "/LSTM_gates",
@@ -154,7 +155,7 @@ def test_projector_mode_screenshots(browser, server, shots, lesson):
     step = next(k for k, s in enumerate(lesson.steps, start=1) if s.question is not None)
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
     settle(page)
-    wait_for_chart(page)
+    page.wait_for_selector(STEP_DRAWN, state="attached")  # some steps draw an HTML sentence, not a plotly chart
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p, .xtick text, .ytick text')]
@@ -227,8 +228,7 @@ def test_one_screen_the_chart_and_its_question_fit_at_1280x720(browser, server, 
     page.set_default_timeout(COLD_MS)
     page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
     expect(step_heading(page)).to_contain_text(lesson.steps[step - 1].title, timeout=COLD_MS)
-    drawn = ".st-key-step_chart .main-svg, .st-key-step_chart [data-testid='stHtml']"  # a plotly chart or HTML
-    page.wait_for_selector(drawn, state="attached", timeout=COLD_MS)
+    page.wait_for_selector(STEP_DRAWN, state="attached", timeout=COLD_MS)
     if lesson.steps[step - 1].question is not None:
         page.wait_for_selector('[data-testid="stRadio"], [data-testid="stNumberInput"]', timeout=COLD_MS)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=COLD_MS)

@@ -1,6 +1,8 @@
 """The "What each layer knows" page in a real browser: the card's lines and the homograph grid drawn, a
 new word typed and probed, and the page at 1280x720 in projector mode (issue 26)."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_for_app, wait_for_chart
@@ -21,9 +23,10 @@ def test_page_draws_the_card_and_probes_new_sentences(page, server, shots):
     expect(page.get_by_text("GloVe gives", exact=False)).to_be_visible()
     screenshot(page, shots, "layers-know")
 
-    page.locator('[data-testid="stSidebar"] input[type="text"]').first.fill("run")
+    page.locator('[data-testid="stSidebar"] input[type="text"]').first.fill("run")  # the preset box's search
     page.locator('[data-testid="stSidebar"] input[type="text"]').first.press("Enter")
     box = page.locator('[data-testid="stSidebar"] textarea').first
+    expect(box).to_have_value(re.compile("morning run"))  # the preset's rerun is done: typing now is not overwritten
     box.fill("The run/NN was long .\nThey run/VBP home .\nWe run/VBP fast .")
     box.press("Control+Enter")
     page.wait_for_function(f"() => JSON.stringify(({GRID_ROWS})()) === JSON.stringify([12, 3])")

@@ -1,6 +1,6 @@
 """The Chinese interface in a real browser (issue 29): a Chinese teacher link to a lesson step opens in Chinese,
 and every page and one step of each lesson, at 1280x720 in projector mode, shows Chinese text drawn with a CJK
-font the machine has (Debian's fonts-noto-cjk, a prerequisite of `make test`; nothing from a CDN), with no
+font the machine has (Debian's fonts-noto-cjk, a prerequisite of `make test-browser`; nothing from a CDN), with no
 label cut off. Screenshots go to the session's folder (printed), and to $ZH_SHOTS when it names a folder.
 """
 
@@ -60,7 +60,7 @@ def keep(page: Page, shots: Path, name: str) -> None:
 
 
 def test_the_machine_has_a_cjk_font():
-    assert CJK_FONT.is_file(), "install Debian's fonts-noto-cjk (make test does)"
+    assert CJK_FONT.is_file(), "install Debian's fonts-noto-cjk (make test-browser does)"
 
 
 def test_a_chinese_teacher_link_opens_that_lesson_step_in_chinese(projector, server, shots):
