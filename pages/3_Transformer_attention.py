@@ -13,7 +13,7 @@ from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
 from i18n import N_, _
-from ui import cached, chart, inputs, page, summary
+from ui import cached, chart, inputs, page, projector, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.table import show_table
@@ -211,7 +211,8 @@ def attention_view() -> None:
             config={"toImageButtonOptions": {"format": "png", "filename": "attention", "scale": 2}},
         )
         summary.say(summaries.attention(view.matrix, labels, view.title))
-        d1, d2 = st.columns(2)
+        # side by side, or one above the other on a projector, where two would not fit their labels
+        d1, d2 = (st.container(), st.container()) if projector.active() else st.columns(2)
         d1.download_button(
             _("Download this matrix (CSV)"),
             data=pd.DataFrame(view.matrix, index=labels, columns=labels).to_csv(),
