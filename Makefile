@@ -24,7 +24,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
 # A real-browser test per page in Debian's chromium (tests/browser/, marker `browser`; about 5 minutes).
-test-browser: $(VENV)/.dev-installed /usr/bin/chromium
+test-browser: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(BIN)/python -m pytest -m "browser and not screens" tests/browser
 
 # What CI runs, then the browser, lesson-screen and classroom-robustness suites (the last needs nginx).
@@ -41,7 +41,7 @@ test-robust: $(VENV)/.dev-installed /usr/bin/chromium /usr/sbin/nginx
 
 # Every step of every lesson in Chromium at 1280x720, projector mode, hide=sidebar: the chart and its question on
 # one screen (lesson rule 2), and a screenshot of each lesson (a few minutes; not part of `make test`).
-test-screens: $(VENV)/.dev-installed /usr/bin/chromium
+test-screens: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(BIN)/python -m pytest -m screens tests/browser/test_lessons_browser.py
 
 # A few locust students against a live server: no errors, no cross-talk (about 1 min).
@@ -55,7 +55,7 @@ I18N_DOMAINS := app lessons charts
 LANGS := zh
 i18n: $(VENV)/.dev-installed
 	for d in $(I18N_DOMAINS); do \
-	  $(BIN)/pybabel -q extract -F i18n/$$d.cfg --no-wrap --sort-by-file --add-location=file -c TRANSLATORS: --project=nlp-model-explorer -o i18n/locale/$$d.pot . || exit 1; \
+	  PYTHONPATH=. $(BIN)/pybabel -q extract -F i18n/$$d.cfg --no-wrap --sort-by-file --add-location=file -c TRANSLATORS: --project=nlp-model-explorer -o i18n/locale/$$d.pot . || exit 1; \
 	  for l in $(LANGS); do \
 	    if [ -f i18n/locale/$$l/LC_MESSAGES/$$d.po ]; then \
 	      $(BIN)/pybabel -q update -D $$d -l $$l -i i18n/locale/$$d.pot -d i18n/locale --no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \
@@ -113,6 +113,12 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.lock
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+# Debian's CJK fonts, so the browser tests draw the Chinese interface (issue 29) without tofu boxes.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk
 
 # 30 students through nginx over 2 replicas, one killed mid-run: prints errors, spread and latency.
 bench-deploy: $(VENV)/.dev-installed /usr/sbin/nginx

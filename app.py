@@ -3,49 +3,52 @@
 import streamlit as st
 
 from engine import ASSETS
-from ui import inputs, overview, page, projector
+from i18n import N_, _
+from ui import hide, inputs, overview, page, projector
 from ui.first_views import ATTENTION_TRY, LSTM_TRY
 from ui.words import words_here
 
 page.setup("Home")
-text = inputs.text_input(max_chars=100_000, label="Your text (used on every page)")
+text = inputs.text_input(max_chars=100_000, label=_("Your text (used on every page)"))
 page.sidebar_footer()
 
-st.title("Look inside three landmark NLP models")
+st.title(_("Look inside three landmark NLP models"))
 words_here(
     "attention", "attention head", "cell state", "gate", "language model", "unit", "biLM", "char-CNN", "embedding"
 )
 st.markdown(
-    "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
-    "Everything runs here, on this machine, with the exact numbers the models compute."
+    _(
+        "Type your own sentence in the sidebar, then open a page to watch what each model does with it. "
+        "Everything runs here, on this machine, with the exact numbers the models compute."
+    )
 )
 st.page_link(
     "pages/0_Lessons.py",
-    label="New here? Start with the Lessons: short guided tours that ask you to predict, then show the answer",
+    label=_("New here? Start with the Lessons: short guided tours that ask you to predict, then show the answer"),
     icon=":material/school:",
 )
-OVERVIEW_ALT = (
+OVERVIEW_ALT = N_(
     "Overview: the same text goes through an LSTM (gates over time), ELMo (word senses per layer) and a "
     "Transformer (attention heads)."
 )
 if projector.active():  # one panel per tab, drawn so that every label is >= 18 px on screen (issue 23)
     panels = overview.panels()
-    for tab, (_, panel_svg, width) in zip(st.tabs([title for title, _, _ in panels]), panels, strict=True):
+    for tab, (_title, panel_svg, width) in zip(st.tabs([title for title, _s, _w in panels]), panels, strict=True):
         tab.image(panel_svg, width=width)
 else:
-    st.image(str(ASSETS / "overview.svg"), width="stretch", alt=OVERVIEW_ALT)
+    st.image(str(ASSETS / "overview.svg"), width="stretch", alt=_(OVERVIEW_ALT))
 
 # Chosen from measured strengths (issue 23): the gates example's best quote unit; ELMo's clearest word sense
 # ("bank": 1-NN accuracy 0.75 at layer 2 against 0.50 for the untrained control; "play" only 0.66 against
 # 0.53); MiniLM's head 4.2 puts 0.57 of "it"'s weight on "trophy" and 0.25 on "suitcase" (bench/defaults.py).
 TRY = {  # one classroom question per page, opened with its settings in the link
     "pages/1_LSTM_gates.py": (
-        "Which units track being inside quotes?",
+        N_("Which units track being inside quotes?"),
         {"text": LSTM_TRY, "q": "c", "order": "pattern"},
     ),
-    "pages/2_ELMo_senses.py": ("A river bank or a money bank?", {"preset": "bank", "word": "bank"}),
+    "pages/2_ELMo_senses.py": (N_("A river bank or a money bank?"), {"preset": "bank", "word": "bank"}),
     "pages/3_Transformer_attention.py": (
-        "Which word does 'it' look at?",
+        N_("Which word does 'it' look at?"),
         {"text": ATTENTION_TRY, "layer": "4", "head": "2", "words": "true", "stat": "max"},
     ),
 }
@@ -53,44 +56,59 @@ TRY = {  # one classroom question per page, opened with its settings in the link
 PAGES = [
     (
         "pages/1_LSTM_gates.py",
-        "LSTM gates",
+        N_("LSTM gates"),
         ":material/memory:",
-        "An LSTM (Hochreiter & Schmidhuber, 1997) reads the text one step at a time and keeps a memory, "
-        "the cell state. Three gates decide, at every step and for every unit, how much of the memory to "
-        "**forget**, how much new content to **write**, and how much to **show** as output. Watch them "
-        "open and close over your text, find the units that track quotes or words.",
+        N_(
+            "An LSTM (Hochreiter & Schmidhuber, 1997) reads the text one step at a time and keeps a memory, "
+            "the cell state. Three gates decide, at every step and for every unit, how much of the memory to "
+            "**forget**, how much new content to **write**, and how much to **show** as output. Watch them "
+            "open and close over your text, find the units that track quotes or words."
+        ),
     ),
     (
         "pages/2_ELMo_senses.py",
-        "ELMo senses",
+        N_("ELMo senses"),
         ":material/hub:",
-        "ELMo (Peters et al., 2018) runs a two-layer bidirectional LSTM language model over characters and "
-        'gives every word a vector that depends on its sentence. Put the same word ("bank": river or '
-        "money?) in many sentences and see, layer by layer, how the senses fall apart into clusters.",
+        N_(
+            "ELMo (Peters et al., 2018) runs a two-layer bidirectional LSTM language model over characters and "
+            'gives every word a vector that depends on its sentence. Put the same word ("bank": river or '
+            "money?) in many sentences and see, layer by layer, how the senses fall apart into clusters."
+        ),
     ),
     (
         "pages/3_Transformer_attention.py",
-        "Transformer attention",
+        N_("Transformer attention"),
         ":material/grid_view:",
-        "A Transformer (Vaswani et al., 2017) lets every token look at every other token at once. Each "
-        "**attention head** in each layer learns its own way of looking: at the previous word, at the "
-        "sentence boundary, at a related word. See all heads at a glance, then read one head's weights.",
+        N_(
+            "A Transformer (Vaswani et al., 2017) lets every token look at every other token at once. Each "
+            "**attention head** in each layer learns its own way of looking: at the previous word, at the "
+            "sentence boundary, at a related word. See all heads at a glance, then read one head's weights."
+        ),
     ),
 ]
 
 for column, (path, label, icon, blurb) in zip(st.columns(3), PAGES, strict=True):
     with column:
-        st.subheader(label)
-        st.page_link(path, label=f"Open {label}", icon=icon)
-        st.markdown(blurb)
+        st.subheader(_(label))
+        carried = hide.travelling()  # the language (and projector mode) follow these links too
+        st.page_link(path, label=_("Open {page}").format(page=_(label)), icon=icon, query_params=carried or None)
+        st.markdown(_(blurb))
         question, params = TRY[path]
-        st.page_link(path, label=f"Try: {question}", icon=":material/school:", query_params=params)
+        st.page_link(
+            path,
+            label=_("Try: {question}").format(question=_(question)),
+            icon=":material/school:",
+            query_params={**carried, **params},
+        )
 
 st.divider()
 st.caption(
-    "The LSTM and ELMo models were trained for this app on public-domain English that ships with Debian "
-    "(mostly 19th-century novels and two Bible translations, plus WordNet and a sample of modern American "
-    "English), so they know *river banks* better than *power plants*. That is about 5.1 million words: the original "
-    "ELMo read about 800 million (the 1B Word Benchmark), so this ELMo is a small, honest stand-in, not the real "
-    "thing. The Transformer is all-MiniLM-L6-v2 (6 layers × 12 heads). Model cards are in the `assets/` folder."
+    _(
+        "The LSTM and ELMo models were trained for this app on public-domain English that ships with Debian "
+        "(mostly 19th-century novels and two Bible translations, plus WordNet and a sample of modern American "
+        "English), so they know *river banks* better than *power plants*. That is about 5.1 million words: "
+        "the original ELMo read about 800 million (the 1B Word Benchmark), so this ELMo is a small, honest "
+        "stand-in, not the real thing. The Transformer is all-MiniLM-L6-v2 (6 layers × 12 heads). Model cards "
+        "are in the `assets/` folder."
+    )
 )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from i18n import _
 from lessons import LESSONS
 from ui import lesson_view as view
 from ui import page, projector
@@ -14,18 +15,22 @@ page.sidebar_footer()
 
 lesson, step, text = view.current()
 if not projector.active():  # on a projector the step itself gets the room
-    st.title("Lessons")
-    st.caption(f"{len(LESSONS)} lessons: " + " · ".join(item.title for item in LESSONS) + ". Pick one in the sidebar.")
+    st.title(_("Lessons"))
+    st.caption(
+        _("{count} lessons: {titles}. Pick one in the sidebar.").format(
+            count=len(LESSONS), titles=" · ".join(_(item.title) for item in LESSONS)
+        )
+    )
 if not projector.active():
-    st.header(lesson.title)
+    st.header(_(lesson.title))
 view.navigation(lesson, step, with_title=projector.active())
-title = lesson.steps[step - 1].title
+title = _(lesson.steps[step - 1].title)
 heading = st.empty()
 heading.subheader(title)
 
 shown = None
 if view.own_text(lesson, text):  # over the limit: the first part is offered instead of running
-    with friendly_errors("running the lesson on your text"):
+    with friendly_errors(_("running the lesson on your text")):
         shown = view.step_view(lesson.slug, step, text, projector.active())
 if shown is not None:
     heading.subheader(title, help=view.words_help(title, shown))  # "?": the step's words, explained

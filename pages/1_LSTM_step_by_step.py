@@ -6,6 +6,7 @@ from engine import policy
 from engine.analysis import predictions as P
 from engine.text import tokenize
 from engine.validation import check_alphabet, check_count, check_text, clean_text
+from i18n import N_, _
 from ui import cached, cached_lm, inputs, page, reading, user_lstm
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
@@ -18,24 +19,43 @@ page.setup("LSTM step by step")
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
 text = inputs.text_input(
     max_chars=MAX_CHARS,
-    help=f"Up to {MAX_CHARS:,} characters for the char-LSTM, {MAX_WORDS} words for ELMo. "
-    "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link.",
+    help=_(
+        "Up to {chars:,} characters for the char-LSTM, {words} words for ELMo. "
+        "Press Ctrl+Enter (or click outside the box) to run. The text is part of the page's link."
+    ).format(chars=MAX_CHARS, words=MAX_WORDS),
 )
 official = [c for c in cached_lm.elmo_choices() if c.startswith(cached.OFFICIAL)]  # fetched official ELMos
 yours = [cached.YOUR_LSTM] if policy.current().allows_folders else []
-reader = inputs.choice("Model", ["char-LSTM", "ELMo", *official, *yours], key="reader",
-                       help="char-LSTM: steps are characters, it predicts the next one. ELMo: steps are words; "
-                       "its forward LM predicts the next word, its backward LM the one before. An official ELMo "
-                       "(fetched on the ELMo language model page) has no softmax: its cell, no guesses.")  # fmt: skip
+reader = inputs.choice(
+    _("Model"),
+    ["char-LSTM", "ELMo", *official, *yours],
+    key="reader",
+    help=_(
+        "char-LSTM: steps are characters, it predicts the next one. ELMo: steps are words; "
+        "its forward LM predicts the next word, its backward LM the one before. An official ELMo "
+        "(fetched on the ELMo language model page) has no softmax: its cell, no guesses."
+    ),
+)
 folder, config = user_lstm.choice() if reader == cached.YOUR_LSTM else ("", None)
-layer = int(inputs.choice("Layer", [str(k) for k in range(1, (config.num_layers if config else 2) + 1)], key="layer",
-                          help="Layer 1 reads the input; each layer above reads the one below."))  # fmt: skip
+layer = int(
+    inputs.choice(
+        _("Layer"),
+        [str(k) for k in range(1, (config.num_layers if config else 2) + 1)],
+        key="layer",
+        help=_("Layer 1 reads the input; each layer above reads the one below."),
+    )
+)
 page.sidebar_footer()
 
-st.title("LSTM step by step")
+st.title(_("LSTM step by step"))
 if config and (config.unit != "characters" or not user_lstm.has_decoder(folder)):
-    st.info("This page steps through a character LSTM's predictions, so it needs a character-level LSTM with a "
-            "decoder. Your LSTM's gates and memory are on the LSTM gates page.", icon=":material/info:")  # fmt: skip
+    st.info(
+        _(
+            "This page steps through a character LSTM's predictions, so it needs a character-level LSTM with a "
+            "decoder. Your LSTM's gates and memory are on the LSTM gates page."
+        ),
+        icon=":material/info:",
+    )
     st.stop()
 words_here(
     "char-LSTM",
@@ -62,14 +82,14 @@ language_note(text, "char-LSTM" if char_model else "ELMo")
 
 if char_model:
     data = None
-    with friendly_errors("reading the text"):
+    with friendly_errors(_("reading the text")):
         data = reading.char_reading(text, layer, folder)
     if data is None:
         st.stop()
     if config:
         user_lstm.unknown_note(cached.user_lstm(folder), text)
     else:
-        show_problems(check_alphabet(text, data["chars"][1:], model="the char-LSTM", unknown="⁇"))
+        show_problems(check_alphabet(text, data["chars"][1:], model=_("the char-LSTM"), unknown="⁇"))
     table = P.next_step_table(data["probs"], data["ids"])
     V.char_predictions(text, data, table)
     guesses = reading.char_guesses(table, data["chars"])
@@ -79,17 +99,22 @@ if char_model:
     V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
 else:
     words = tokenize(text)
-    if not show_problems(check_count(len(words), limit=MAX_WORDS, unit="words", model="ELMo")):
+    if not show_problems(check_count(len(words), limit=MAX_WORDS, unit=_("words"), model="ELMo")):
         st.stop()
     result = None
-    with friendly_errors("reading the words"):
+    with friendly_errors(_("reading the words")):
         result = reading.elmo_reading(text, layer, reader)
     if result is None:
         st.stop()
     if result["predictions"] is not None:
         V.elmo_predictions(result["predictions"])
     else:
-        st.info(f"{md(reader)} has no softmax (AllenNLP publishes only the biLM's layers): its cells, no guesses.")
-    direction = inputs.choice("Cell of the", ["forward LM", "backward LM"], key="direction", sidebar=False,
-                              horizontal=True)  # fmt: skip
+        st.info(
+            _("{model} has no softmax (AllenNLP publishes only the biLM's layers): its cells, no guesses.").format(
+                model=md(reader)
+            )
+        )
+    direction = inputs.choice(
+        _("Cell of the"), [N_("forward LM"), N_("backward LM")], key="direction", sidebar=False, horizontal=True
+    )
     V.cell_section(result[direction.split()[0]], reading.elmo_steps(result, direction), [0, 1, 2])

@@ -7,6 +7,7 @@ from engine.text import language_note
 from engine.validation import check_text, clean_text
 from figures import summaries_new_pages as says
 from figures.language_model import blank_bars, word_probabilities
+from i18n import N_, _
 from ui import cached_lm, chart, inputs, notebook, page
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -20,6 +21,7 @@ MAX_CHARS = 600
 # ("the ___ of the river", "into the ___") ranked "bank" 145th to 828th.
 EXAMPLES = ("I have not seen him for a long ___ .", "Thank ___ very much .")
 CHECK_WORD = "time"
+LM_NAMES = (N_("forward"), N_("backward"), N_("combined"))  # cached_lm.word_in_blank's keys, shown translated
 UNKNOWN_LIMIT = 0.10  # above this share of words read as <UNK>, a perplexity is not comparable with English text
 
 
@@ -34,41 +36,50 @@ def use_example(sentence: str) -> None:
 
 page.setup("ELMo language model")
 choice = inputs.choice(
-    "ELMo model",
+    _("ELMo model"),
     cached_lm.elmo_choices(),
     key="lm_model",
-    help="This app's biLM (trained here, with its softmax), or an official ELMo once fetched (below).",
+    help=_("This app's biLM (trained here, with its softmax), or an official ELMo once fetched (below)."),
 )
 blank_text = st.sidebar.text_input(
-    "Sentence with a blank ___",
+    _("Sentence with a blank ___"),
     value=EXAMPLES[0],
     key="blank",
     bind="query-params",
-    help=f"One blank, three underscores. Up to {MAX_CHARS} characters.",
+    help=_("One blank, three underscores. Up to {limit} characters.").format(limit=MAX_CHARS),
 )
-st.sidebar.caption("Examples")
+st.sidebar.caption(_("Examples"))
 for example in EXAMPLES:
     st.sidebar.button(example, on_click=use_example, args=(example,), key=f"example {example}")
 check = st.sidebar.text_input(
-    "Check a word in the blank",
+    _("Check a word in the blank"),
     value=CHECK_WORD,
     key="check",
     bind="query-params",
-    help="Its probability and rank under each LM, even when it is not among the top guesses.",
+    help=_("Its probability and rank under each LM, even when it is not among the top guesses."),
 ).strip()
 sentence = st.sidebar.text_input(
-    "Sentence", value="I sat on the bank of the river .", key="sentence", bind="query-params", help="Any sentence."
+    _("Sentence"),
+    value="I sat on the bank of the river .",
+    key="sentence",
+    bind="query-params",
+    help=_("Any sentence."),
 )
-k = inputs.number("Guesses shown", key="k", low=1, high=20, default=5, sidebar=True)
+k = inputs.number(_("Guesses shown"), key="k", low=1, high=20, default=5, sidebar=True)
 st.sidebar.caption(
-    "No telemetry. "
-    + ("The one exception is the official-ELMo fetch at the bottom of this page, and only when you click it. "
-       if downloads_allowed() else "This shared server downloads nothing for a visitor. ")
-    + "Every input is in the link: copy the URL to share this exact view."
-)  # fmt: skip
+    _("No telemetry.")
+    + " "
+    + (
+        _("The one exception is the official-ELMo fetch at the bottom of this page, and only when you click it.")
+        if downloads_allowed()
+        else _("This shared server downloads nothing for a visitor.")
+    )
+    + " "
+    + _("Every input is in the link: copy the URL to share this exact view.")
+)
 notebook.download_button()  # "Open as notebook" (other pages get it from page.sidebar_footer)
 
-st.title("ELMo's language model")
+st.title(_("ELMo's language model"))
 words_here(
     "biLM",
     "language model",
@@ -83,58 +94,75 @@ words_here(
     "gate",
 )
 st.markdown(
-    "ELMo's vectors are a by-product of a bidirectional language model (Peters et al. 2018, §3.1). Its **forward "
-    "LM** predicts each word from the words to its left; its **backward LM** predicts each word from the words to "
-    "its right. They are trained together, as two separate predictors sharing the character CNN and the softmax. "
-    "Learning to guess words is what makes the layers carry the context that separates a word's senses."
+    _(
+        "ELMo's vectors are a by-product of a bidirectional language model (Peters et al. 2018, §3.1). Its **forward "
+        "LM** predicts each word from the words to its left; its **backward LM** predicts each word from the words to "
+        "its right. They are trained together, as two separate predictors sharing the character CNN and the softmax. "
+        "Learning to guess words is what makes the layers carry the context that separates a word's senses."
+    )
 )
 st.caption(
-    "This app's biLM is small and read little: about 5.1 million words of mostly 19th-century English (novels, two "
-    "Bibles), where the original ELMo read about 800 million words of news (the 1B Word Benchmark). Expect "
-    'common words and phrases to work ("for a long ___" → time) and rarer ones to fail; the backward LM often '
-    "guesses punctuation at the end of a sentence."
+    _(
+        "This app's biLM is small and read little: about 5.1 million words of mostly 19th-century English (novels, two "
+        "Bibles), where the original ELMo read about 800 million words of news (the 1B Word Benchmark). Expect "
+        'common words and phrases to work ("for a long ___" → time) and rarer ones to fail; the backward LM often '
+        "guesses punctuation at the end of a sentence."
+    )
 )
 
 elmo = None
-with friendly_errors("loading ELMo"):
+with friendly_errors(_("loading ELMo")):
     elmo = cached_lm.elmo(choice)
 if elmo is not None and not elmo.can_predict:
     st.info(
-        f"{md(elmo.name)} has no softmax: AllenNLP's published files keep only the biLM's layers, not the output layer "
-        "that turns them into word probabilities. So it gives vectors (senses page) and gates (LSTM page), but "
-        "no predictions here; nothing below is made up. Choose this app's biLM to see the language model.",
+        _(
+            "{model} has no softmax: AllenNLP's published files keep only the biLM's layers, not the output layer "
+            "that turns them into word probabilities. So it gives vectors (senses page) and gates (LSTM page), but "
+            "no predictions here; nothing below is made up. Choose this app's biLM to see the language model."
+        ).format(model=md(elmo.name)),
         icon=":material/info:",
     )
 elif elmo is not None:
-    st.header("Fill the blank")
+    st.header(_("Fill the blank"))
     result = None
-    if show_problems(check_text(blank_text, max_chars=MAX_CHARS, what="sentence with a blank")):
-        with friendly_errors("filling the blank"):
+    if show_problems(check_text(blank_text, max_chars=MAX_CHARS, what=_("sentence with a blank"))):
+        with friendly_errors(_("filling the blank")):
             result = cached_lm.fill_blank(choice, clean_text(blank_text)[0], max(k, 5))
     if result is not None:
         st.text(" ".join(result.tokens))
         chart.show(blank_bars(result, k), says.blank(result, k), key="blank_bars")
         st.info(
-            "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
-            "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
-            "their layers, not their guesses. It only shows what each direction knows.",
+            _(
+                "**Both combined** adds the two log-probabilities and renormalizes over the vocabulary. ELMo never "
+                "trains or uses this combination: its two LMs are trained separately, and downstream tasks read "
+                "their layers, not their guesses. It only shows what each direction knows."
+            ),
             icon=":material/science:",
         )
         st.caption(
-            f"Left out and the rest renormalized: `{'`, `'.join(result.excluded)}` (`<UNK>` stands for every "
-            f"word outside the {len(elmo.vocab):,}-word vocabulary at once), which had p = "
-            f"{result.excluded_prob['forward']:.3f} forward and {result.excluded_prob['backward']:.3f} backward."
+            _(
+                "Left out and the rest renormalized: {left_out} (`<UNK>` stands for every "
+                "word outside the {size:,}-word vocabulary at once), which had p = "
+                "{forward:.3f} forward and {backward:.3f} backward."
+            ).format(
+                left_out="`" + "`, `".join(result.excluded) + "`",
+                size=len(elmo.vocab),
+                forward=result.excluded_prob["forward"],
+                backward=result.excluded_prob["backward"],
+            )
         )
     if result is not None and check:
-        with friendly_errors("checking the word"):
+        with friendly_errors(_("checking the word")):
             ranks = cached_lm.word_in_blank(choice, clean_text(blank_text)[0], check, max(k, 5))
-            rows = [{"word": check, "language model": key, "probability": p, "rank": rank} for key, (p, rank) in
-                    ranks.items()]  # fmt: skip
-            show_table(pd.DataFrame(rows), formats={"probability": "%.5f"})
+            rows = [
+                {_("word"): check, _("language model"): _(key), _("probability"): p, _("rank"): rank}
+                for key, (p, rank) in ranks.items()
+            ]
+            show_table(pd.DataFrame(rows), formats={_("probability"): "%.5f"})
 
-    st.header("What each LM expects at every word")
-    if show_problems(check_text(sentence, max_chars=MAX_CHARS, what="sentence")):
-        with friendly_errors("asking the language models"):
+    st.header(_("What each LM expects at every word"))
+    if show_problems(check_text(sentence, max_chars=MAX_CHARS, what=_("sentence"))):
+        with friendly_errors(_("asking the language models")):
             guesses = cached_lm.word_guesses(choice, clean_text(sentence)[0], k)
             ppl = guesses.perplexity
             unknown = unknown_share(guesses.in_vocab)
@@ -142,28 +170,40 @@ elif elmo is not None:
             note = language_note(sentence)
             if note:
                 st.warning(
-                    f"{note} ELMo was trained on English only: a word it never saw is read as `<UNK>` (one symbol "
-                    "for every unknown word), and its guesses are English words.",
+                    note
+                    + " "
+                    + _(
+                        "ELMo was trained on English only: a word it never saw is read as `<UNK>` (one symbol "
+                        "for every unknown word), and its guesses are English words."
+                    ),
                     icon=":material/translate:",
                 )
             if not comparable:
                 st.warning(
-                    f"{unknown:.0%} of this sentence's words are unknown to ELMo (read as `<UNK>`), more than the "
-                    f"{UNKNOWN_LIMIT:.0%} this page accepts for a fair perplexity. `<UNK>` is one cheap guess for all "
-                    "unknown words at once, so the perplexity below looks better than the model is: do not compare "
-                    "it with an English sentence's.",
+                    _(
+                        "{unknown:.0%} of this sentence's words are unknown to ELMo (read as `<UNK>`), more than the "
+                        "{limit:.0%} this page accepts for a fair perplexity. `<UNK>` is one cheap guess for all "
+                        "unknown words at once, so the perplexity below looks better than the model is: do not "
+                        "compare it with an English sentence's."
+                    ).format(unknown=unknown, limit=UNKNOWN_LIMIT),
                     icon=":material/warning:",
                 )
-            mark = "" if comparable else " (not comparable)"
+            mark = "" if comparable else " " + _("(not comparable)")
             c1, c2, c3 = st.columns(3)
-            c1.metric(f"Perplexity, forward LM{mark}", f"{ppl['forward']:.1f}")
-            c2.metric(f"Perplexity, backward LM{mark}", f"{ppl['backward']:.1f}")
-            c3.metric(f"Average of the two{mark}", f"{ppl['average']:.1f}")
-            st.caption(f"Unknown words (read as `<UNK>`): {unknown:.0%} of {len(guesses.in_vocab)}.")
+            c1.metric(_("Perplexity, forward LM") + mark, f"{ppl['forward']:.1f}")
+            c2.metric(_("Perplexity, backward LM") + mark, f"{ppl['backward']:.1f}")
+            c3.metric(_("Average of the two") + mark, f"{ppl['average']:.1f}")
             st.caption(
-                "Perplexity = exp(mean surprisal) over the sentence's words and its end (forward) or start "
-                "(backward) marker: the number of equally likely words the LM was choosing between, on average. "
-                "The average is the mean of the two, as bilm-tf (the original ELMo code) reports it."
+                _("Unknown words (read as `<UNK>`): {unknown:.0%} of {count}.").format(
+                    unknown=unknown, count=len(guesses.in_vocab)
+                )
+            )
+            st.caption(
+                _(
+                    "Perplexity = exp(mean surprisal) over the sentence's words and its end (forward) or start "
+                    "(backward) marker: the number of equally likely words the LM was choosing between, on average. "
+                    "The average is the mean of the two, as bilm-tf (the original ELMo code) reports it."
+                )
             )
 
             def top(guesses_at: list) -> str:
@@ -171,22 +211,24 @@ elif elmo is not None:
 
             table = pd.DataFrame(
                 {
-                    "word": guesses.tokens,
-                    "forward: top guesses from the left": [top(g) for g in guesses.forward_top],
-                    "p (forward)": guesses.forward_prob,
-                    "rank (forward)": guesses.forward_rank,
-                    "backward: top guesses from the right": [top(g) for g in guesses.backward_top],
-                    "p (backward)": guesses.backward_prob,
-                    "rank (backward)": guesses.backward_rank,
-                    "known word": ["yes" if known else "no: read as <UNK>" for known in guesses.in_vocab],
+                    _("word"): guesses.tokens,
+                    _("forward: top guesses from the left"): [top(g) for g in guesses.forward_top],
+                    _("p (forward)"): guesses.forward_prob,
+                    _("rank (forward)"): guesses.forward_rank,
+                    _("backward: top guesses from the right"): [top(g) for g in guesses.backward_top],
+                    _("p (backward)"): guesses.backward_prob,
+                    _("rank (backward)"): guesses.backward_rank,
+                    _("known word"): [_("yes") if known else _("no: read as <UNK>") for known in guesses.in_vocab],
                 }
             )
-            show_table(table, formats={"p (forward)": "%.4f", "p (backward)": "%.4f"})
+            show_table(table, formats={_("p (forward)"): "%.4f", _("p (backward)"): "%.4f"})
             chart.show(word_probabilities(guesses), says.word_probabilities(guesses), key="word_probabilities")
             st.caption(
-                "p: the probability the LM gave the actual word (a word outside the vocabulary is scored as "
-                "`<UNK>`); rank 1 = it was the LM's first guess."
+                _(
+                    "p: the probability the LM gave the actual word (a word outside the vocabulary is scored as "
+                    "`<UNK>`); rank 1 = it was the LM's first guess."
+                )
             )
 
-st.header("The official ELMo")
+st.header(_("The official ELMo"))
 fetch_panel(expanded=elmo is not None and not elmo.can_predict)

@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import i18n
 from engine import policy
 from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures import summaries
 from figures.senses import layer_maps, scores_chart
+from i18n import N_, _
 from ui import cached, cached_lm, chart, inputs, page, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.glove_senses import glove_section
@@ -43,45 +45,49 @@ def search_corpus() -> None:
 page.setup("ELMo senses")
 with st.sidebar:
     preset = st.selectbox(
-        "Preset",
+        _("Preset"),
         [*S.PRESETS, CUSTOM],
         key="preset",
         on_change=load_preset,
         bind="query-params",
-        help="Labelled sentences written for this app: two senses of each word, 16 sentences per sense.",
+        help=_("Labelled sentences written for this app: two senses of each word, 16 sentences per sense."),
     )
     # a shared link names the preset; its sentences are the default, so the link need not carry them
     preset_word, preset_sentences = S.read_preset(preset if preset in S.PRESETS else "bank")
-    word = st.text_input("Word", value=preset_word, key="word", bind="query-params", help="One word, e.g. bank.")
+    word = st.text_input(_("Word"), value=preset_word, key="word", bind="query-params", help=_("One word, e.g. bank."))
 sentences = inputs.text_input(
     max_chars=MAX_CHARS,
     key="sentences",
-    label="Sentences (one per line)",
+    label=_("Sentences (one per line)"),
     default=preset_sentences,
     height=260,
-    help=f"Up to {S.MAX_SENTENCES} sentences that use the word. Optionally start a line with a sense label and a "
-    "tab (river<TAB>We sat on the bank.) to colour the points and score the layers.",
+    help=_(
+        "Up to {limit} sentences that use the word. Optionally start a line with a sense label and a "
+        "tab (river<TAB>We sat on the bank.) to colour the points and score the layers."
+    ).format(limit=S.MAX_SENTENCES),
 )
 st.sidebar.button(
-    f"Find '{md(word.strip()) or '…'}' in the corpus sample",
+    _("Find '{word}' in the corpus sample").format(word=md(word.strip()) or "…"),
     on_click=search_corpus,
-    help="Up to 60 unlabelled sentences from the held-out part of the training corpus.",
+    help=_("Up to 60 unlabelled sentences from the held-out part of the training corpus."),
 )
 fetched = cached_lm.elmo_choices()[1:]  # official models fetched on the ELMo language model page
 elmo_kind = inputs.choice(
-    "ELMo model",
-    ["this app's biLM", *fetched, *(["official files (folder)"] if policy.current().allows_folders else [])],
+    _("ELMo model"),
+    [N_("this app's biLM"), *fetched, *([N_("official files (folder)")] if policy.current().allows_folders else [])],
     key="elmo",
-    help="This app's biLM was trained here on public-domain English. An official ELMo appears here once fetched "
-    "(ELMo language model page); other official AllenNLP files (options.json + weights.hdf5): name their folder.",
+    help=_(
+        "This app's biLM was trained here on public-domain English. An official ELMo appears here once fetched "
+        "(ELMo language model page); other official AllenNLP files (options.json + weights.hdf5): name their folder."
+    ),
 )
 elmo_folder = elmo_kind if elmo_kind in fetched else ""
 if elmo_kind == "official files (folder)":
-    elmo_folder = st.sidebar.text_input("ELMo folder", key="elmo_folder", bind="query-params").strip()
-compare = inputs.toggle("Compare with the Transformer (MiniLM)", key="compare", default=True, sidebar=True)
+    elmo_folder = st.sidebar.text_input(_("ELMo folder"), key="elmo_folder", bind="query-params").strip()
+compare = inputs.toggle(_("Compare with the Transformer (MiniLM)"), key="compare", default=True, sidebar=True)
 page.sidebar_footer()
 
-st.title("ELMo senses")
+st.title(_("ELMo senses"))
 words_here(
     "MiniLM",
     "Transformer",
@@ -105,39 +111,54 @@ words_here(
     "selectivity",
 )
 st.markdown(
-    "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "
-    "the LSTM layers above mix in the context, and the senses of a word pull apart. Peters et al. (2018, "
-    "Table 5) measured it with 1-nearest-neighbour word-sense disambiguation: **67.4** F1 from layer 1, "
-    "**69.0** from layer 2. Below, each point is one sentence's occurrence of the word."
+    _(
+        "ELMo gives a word a new vector in every sentence. Its layer 0 (characters only) is the same everywhere; "
+        "the LSTM layers above mix in the context, and the senses of a word pull apart. Peters et al. (2018, "
+        "Table 5) measured it with 1-nearest-neighbour word-sense disambiguation: **67.4** F1 from layer 1, "
+        "**69.0** from layer 2. Below, each point is one sentence's occurrence of the word."
+    )
 )
 st.markdown(
-    "This app's ELMo read about 5.1 million words (mostly 19th-century English), the original about 800 million "
-    '(the 1B Word Benchmark): its senses separate less cleanly. On the 32 "bank" sentences its layer 2 finds the '
-    "right sense for 0.75 of them against 0.50 for the same network untrained; MiniLM, below, does better."
+    _(
+        "This app's ELMo read about 5.1 million words (mostly 19th-century English), the original about 800 million "
+        '(the 1B Word Benchmark): its senses separate less cleanly. On the 32 "bank" sentences its layer 2 finds the '
+        "right sense for 0.75 of them against 0.50 for the same network untrained; MiniLM, below, does better."
+    )
 )
 if st.session_state.pop("found", None) == 0:
-    st.warning(f"'{md(word)}' does not occur in the corpus sample; your sentences were replaced by nothing.")
+    st.warning(
+        _("'{word}' does not occur in the corpus sample; your sentences were replaced by nothing.").format(
+            word=md(word)
+        )
+    )
 
-ok = show_problems(check_text(sentences, max_chars=MAX_CHARS, what="list of sentences"))
+ok = show_problems(check_text(sentences, max_chars=MAX_CHARS, what=_("list of sentences")))
 if elmo_folder == "" and elmo_kind == "official files (folder)":
-    ok = show_problems([Problem("error", "Type the folder that holds options.json and weights.hdf5.")]) and ok
+    ok = show_problems([Problem("error", _("Type the folder that holds options.json and weights.hdf5."))]) and ok
 if not ok:
     st.stop()
 sentences = clean_text(sentences)[0]  # control characters read as spaces, as the warning says
 
 data = None
-with friendly_errors("embedding the sentences"):
+with friendly_errors(_("embedding the sentences")):
     data = cached.sense_vectors(word, sentences, elmo_folder)
 if data is None:
     st.stop()
-parsed = data["input"]
+# the parse's notes and problems in this run's language (the cached one may come from a view stored in English)
+parsed = data["input"] if i18n.current() == i18n.DEFAULT else S.parse_sentences(sentences, word)
 show_problems(parsed.problems)
 if has_errors(parsed.problems):
     st.stop()
 
 labels = parsed.labels
 n = len(parsed.occurrences)
-st.caption(md(f"{n} occurrences of '{parsed.word}' · {parsed.colour_note} · {data['elmo'].model}"))
+st.caption(
+    md(
+        _("{count} occurrences of '{word}' · {note} · {model}").format(
+            count=n, word=parsed.word, note=_(parsed.colour_note), model=data["elmo"].model
+        )
+    )
+)
 if parsed.sense_labels and not labels:  # labelled, but the scores are undefined: say why
     st.info(md(parsed.score_note), icon=":material/info:")
 elif parsed.score_caveat:
@@ -146,33 +167,39 @@ elif parsed.score_caveat:
 
 @st.fragment
 def sense_view() -> None:
-    with st.expander("ELMo's layer mix (ScalarMix, eq. 1)", expanded=False):
+    with st.expander(_("ELMo's layer mix (ScalarMix, eq. 1)"), expanded=False):
         st.caption(
-            "ELMo = γ Σ s_j h_j: a weighted average of the three layers. Set the weights (they are normalized to "
-            "sum to 1). γ only scales the vector, so it changes nothing in these cosine-based maps and scores."
+            _(
+                "ELMo = γ Σ s_j h_j: a weighted average of the three layers. Set the weights (they are normalized to "
+                "sum to 1). γ only scales the vector, so it changes nothing in these cosine-based maps and scores."
+            )
         )
         cols = st.columns(3)
         mix = tuple(
-            cols[k].slider(f"weight of layer {k}", 0.0, 1.0, 1.0, 0.05, key=f"w{k}", bind="query-params")
+            cols[k].slider(
+                _("weight of layer {layer}").format(layer=k), 0.0, 1.0, 1.0, 0.05, key=f"w{k}", bind="query-params"
+            )
             for k in range(3)
         )
     if sum(mix) <= 0:
-        st.error("At least one layer weight must be above 0.")
+        st.error(_("At least one layer weight must be above 0."))
         return
     method = inputs.choice(
-        "2-D map",
-        ["auto", "PCA", "UMAP"],
+        _("2-D map"),
+        [N_("auto"), "PCA", "UMAP"],
         key="map",
         sidebar=False,
         horizontal=True,
-        help=f"auto: UMAP (cosine, fixed seed) from {UMAP_MIN_POINTS} points up, PCA below. The maps only "
-        "illustrate; the scores are measured in the original space.",
+        help=_(
+            "auto: UMAP (cosine, fixed seed) from {points} points up, PCA below. The maps only "
+            "illustrate; the scores are measured in the original space."
+        ).format(points=UMAP_MIN_POINTS),
     )
     # ELMo first: its maps and scores are drawn while the Transformer comparison is still running
     cached.umap_ready()
     elmo_maps = cached.sense_maps(parsed.word, sentences, elmo_folder, mix, method)
     colours = parsed.sense_labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
-    hovers = [f"line {o.line}: {o.highlighted}" for o in parsed.occurrences]
+    hovers = [_("line {line}: {sentence}").format(line=o.line, sentence=o.highlighted) for o in parsed.occurrences]
     selected = _selected_point(n)
     chart.show(
         layer_maps(elmo_maps["maps"], colours, hovers, selected=selected, title=data["elmo"].model),
@@ -182,24 +209,30 @@ def sense_view() -> None:
     )
     summary.say(summaries.maps(elmo_maps["maps"], colours))
     if identical_rows(data["elmo"].vectors[0]):
-        st.caption(f"Layer 0 puts all {n} occurrences on one point: it sees only the word's characters.")
+        st.caption(
+            _("Layer 0 puts all {count} occurrences on one point: it sees only the word's characters.").format(count=n)
+        )
     transformer_slot = st.container()
     st.caption(
-        f"Maps: {elmo_maps['method']}; consecutive layers are rotated to line up. Click a point to see its neighbours."
+        _("Maps: {method}; consecutive layers are rotated to line up. Click a point to see its neighbours.").format(
+            method=elmo_maps["method"]
+        )
     )
     if labels:
-        st.subheader("Sense scores per layer (measured in the original space)")
-        metric = inputs.choice("Score", ["1-NN accuracy", "silhouette"], key="metric", sidebar=False, horizontal=True)
+        st.subheader(_("Sense scores per layer (measured in the original space)"))
+        metric = inputs.choice(
+            _("Score"), [N_("1-NN accuracy"), N_("silhouette")], key="metric", sidebar=False, horizontal=True
+        )
         score_columns = st.columns(2 if compare else 1)
         chart.show_in(
             score_columns[0],
-            scores_chart(_scores(mix, "elmo"), metric, title="ELMo vs its untrained control"),
+            scores_chart(_scores(mix, "elmo"), metric, title=_("ELMo vs its untrained control")),
             key="elmo_scores",
         )
         with score_columns[0]:
             summary.say(summaries.scores(_scores(mix, "elmo"), metric))
     if compare:
-        with transformer_slot, friendly_errors("running the Transformer"):
+        with transformer_slot, friendly_errors(_("running the Transformer")):
             data.update(cached.transformer_sense_vectors(parsed.word, sentences))
             chart.show(
                 layer_maps(
@@ -217,18 +250,21 @@ def sense_view() -> None:
         if labels and "transformer" in data:
             chart.show_in(
                 score_columns[1],
-                scores_chart(_scores(mix, "transformer"), metric, title="MiniLM vs its untrained control"),
+                scores_chart(_scores(mix, "transformer"), metric, title=_("MiniLM vs its untrained control")),
                 key="transformer_scores",
             )
             with score_columns[1]:
                 summary.say(summaries.scores(_scores(mix, "transformer"), metric))
     if labels:
         st.caption(
-            "1-NN accuracy: for each occurrence, does its most similar other occurrence (cosine) have the same "
-            "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated senses."
+            _(
+                "1-NN accuracy: for each occurrence, does its most similar other occurrence (cosine) have the same "
+                "sense? Chance is about 0.5 for two balanced senses. Silhouette: -1..1, higher = better separated "
+                "senses."
+            )
         )
         learned_mix_view(parsed.word, sentences, elmo_folder, mix, data["elmo"].layer_names)
-    with friendly_errors("looking the word up in GloVe"):
+    with friendly_errors(_("looking the word up in GloVe")):
         glove_section(parsed.word, [o.tokens[o.index] for o in parsed.occurrences])
     if selected is not None:
         _neighbours(selected, mix)
@@ -261,7 +297,7 @@ def _scores(mix: tuple, model: str | None = None) -> list[dict]:
 
 def _neighbours(index: int, mix: tuple) -> None:
     occurrence = parsed.occurrences[index]
-    st.subheader(f"Nearest occurrences to line {occurrence.line}")
+    st.subheader(_("Nearest occurrences to line {line}").format(line=occurrence.line))
     st.markdown(f"*{md(occurrence.sentence)}*" + (f" ({md(occurrence.label)})" if occurrence.label else ""))
     rows = []
     for vectors in _layers(mix)[::2]:  # the chosen models, not their controls
@@ -270,21 +306,21 @@ def _neighbours(index: int, mix: tuple) -> None:
                 other = parsed.occurrences[j]
                 rows.append(
                     {
-                        "model": vectors.model,
-                        "layer": name,
-                        "cosine": similarity,
-                        "line": other.line,
-                        "label": other.label or "",
-                        "sentence": other.sentence,
+                        _("model"): vectors.model,
+                        _("layer"): _(name),
+                        _("cosine"): similarity,
+                        _("line"): other.line,
+                        _("label"): other.label or "",
+                        _("sentence"): other.sentence,
                     }
                 )
-    show_table(pd.DataFrame(rows), formats={"cosine": "%.3f"})
+    show_table(pd.DataFrame(rows), formats={_("cosine"): "%.3f"})
 
 
 def _downloads(mix: tuple) -> None:
     d1, d2 = st.columns(2)
     d1.download_button(
-        "Download the vectors (NPZ)",
+        _("Download the vectors (NPZ)"),
         data=lambda: _npz(mix),
         file_name=f"senses_{parsed.word}.npz",
         mime="application/octet-stream",
@@ -292,7 +328,7 @@ def _downloads(mix: tuple) -> None:
     )
     if labels:
         d2.download_button(
-            "Download the scores (CSV)",
+            _("Download the scores (CSV)"),
             data=lambda: pd.DataFrame(_scores(mix)).to_csv(index=False),
             file_name=f"sense_scores_{parsed.word}.csv",
             mime="text/csv",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine.text import tokenize
 from engine.validation import check_text, clean_text
+from i18n import _
 from ui import cached, inputs, page
 from ui import inside_views as V
 from ui.feedback import friendly_errors, show_problems
@@ -17,39 +18,66 @@ DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or th
 page.setup("Inside attention")
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
 text = inputs.text_input(max_chars=MAX_CHARS, default=DEFAULT_TEXT)
-layer = inputs.number("Layer", key="layer", low=1, high=6, default=1, sidebar=True)
-head = inputs.number("Head", key="head", low=1, high=12, default=1, sidebar=True)
+layer = inputs.number(_("Layer"), key="layer", low=1, high=6, default=1, sidebar=True)
+head = inputs.number(_("Head"), key="head", low=1, high=12, default=1, sidebar=True)
 page.sidebar_footer()
 
-st.title("Inside attention")
+st.title(_("Inside attention"))
 words_here(
-    "Transformer", "MiniLM", "token", "attention", "head", "query", "key vector", "value vector", "scaled dot product",
-    "softmax", "residual", "layer norm", "embedding", "positional encoding", "[CLS]", "cosine", "1-NN",
-)  # fmt: skip
+    "Transformer",
+    "MiniLM",
+    "token",
+    "attention",
+    "head",
+    "query",
+    "key vector",
+    "value vector",
+    "scaled dot product",
+    "softmax",
+    "residual",
+    "layer norm",
+    "embedding",
+    "positional encoding",
+    "[CLS]",
+    "cosine",
+    "1-NN",
+)
 st.markdown(
-    "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
-    "**scaled dot product** with every **key vector**, the **softmax**, the weighted sum of **value vectors**, "
-    "then the **residual** and **layer norm** around it. "
-    "Every number is the model's own (equal to the library's to 1e-6)."
+    _(
+        "One layer of all-MiniLM-L6-v2, computed step by step for one token of your text: its **query**, its "
+        "**scaled dot product** with every **key vector**, the **softmax**, the weighted sum of **value vectors**, "
+        "then the **residual** and **layer norm** around it. "
+        "Every number is the model's own (equal to the library's to 1e-6)."
+    )
 )
 if not show_problems(check_text(text, max_chars=MAX_CHARS)):
     st.stop()
 text = clean_text(text)[0]
 model = None
-with friendly_errors("loading the model"):
+with friendly_errors(_("loading the model")):
     model = cached.transformer_model("")
 if model is None or not show_problems(model.check(text)):
     st.stop()
 opened = None
-with friendly_errors("opening the layer"):
+with friendly_errors(_("opening the layer")):
     opened = V.opened_layer(text, layer, head)
 if opened is None:
     st.stop()
 
 count = len(opened.tokens)
-query = inputs.number("Query token (counted from 0: [CLS])", key="query", low=0, high=count - 1,
-                      default=V.default_query(opened), help="The token whose attention you follow.")  # fmt: skip
-st.caption(f"Query: {md(opened.shown_tokens[query])} · {count} tokens · layer {layer}, head {head}")
+query = inputs.number(
+    _("Query token (counted from 0: [CLS])"),
+    key="query",
+    low=0,
+    high=count - 1,
+    default=V.default_query(opened),
+    help=_("The token whose attention you follow."),
+)
+st.caption(
+    _("Query: {token} · {count} tokens · layer {layer}, head {head}").format(
+        token=md(opened.shown_tokens[query]), count=count, layer=layer, head=head
+    )
+)
 V.stages_section(opened, query)
 V.positions_section(text, len(tokenize(text)))
 V.heads_off_section(text, opened.num_layers, opened.num_heads)

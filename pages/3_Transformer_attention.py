@@ -12,44 +12,58 @@ from engine.validation import check_text, clean_text
 from figures import summaries
 from figures.attention import attention_heatmap, heads_grid
 from figures.common import token_labels
-from ui import cached, chart, inputs, page, summary
+from i18n import N_, _
+from ui import cached, chart, inputs, page, projector, summary
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
 from ui.table import show_table
 from ui.words import language_note, words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
+SHOWN = (  # the choices' English values (their keys in engine.analysis.attention), shown translated
+    N_("one head"), N_("layer mean"), N_("rollout"), N_("local folder"),
+    N_("entropy"), N_("previous"), N_("self"), N_("special"), N_("distance"), N_("max"),
+)  # fmt: skip
+ROLE_HEADINGS = {  # engine.analysis.attention.head_role -> the heading over the heads that have it
+    "previous-token head": N_("previous-token heads"),
+    "sink head ([CLS]/[SEP])": N_("sink heads ([CLS]/[SEP])"),
+    "self head": N_("self heads"),
+    "broad head": N_("broad heads"),
+}
+TABLE_COLUMNS = (N_("layer"), N_("head"), N_("role"))  # with the statistics' names: the head table's columns
 DEFAULT_HEAD = 3  # MiniLM's head 1.3 is its previous-token head: 1.00 on the default text, runner-up 0.37 (issue 23)
 
 page.setup("Transformer attention")
 rules = policy.current()  # a shared server offers only its own folders, never pickles
 text = inputs.text_input(max_chars=MAX_CHARS)
 source_kind = inputs.choice(
-    "Model",
-    ["MiniLM", "local folder"] if rules.allows_folders else ["MiniLM"],
+    _("Model"),
+    ["MiniLM", N_("local folder")] if rules.allows_folders else ["MiniLM"],
     key="model",
-    help="MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder.",
+    help=_("MiniLM is all-MiniLM-L6-v2 (6 layers × 12 heads), built in. Or load any local Hugging Face model folder."),
 )
 folder, allow_pickle = "", False
 if source_kind == "local folder":
     folder = st.sidebar.text_input(
-        "Model folder",
+        _("Model folder"),
         key="folder",
         bind="query-params",
-        placeholder="a folder this server offers" if rules.shared else "/path/to/a/huggingface/model",
+        placeholder=_("a folder this server offers") if rules.shared else "/path/to/a/huggingface/model",
         help=policy.refused_message(rules)
         if rules.shared
-        else "Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
-        "tokenizer files and safetensors weights.",
+        else _(
+            "Any local Hugging Face encoder or decoder (BERT, RoBERTa, DistilBERT, GPT-2…) with config.json, "
+            "tokenizer files and safetensors weights."
+        ),
     )
     if rules.allows_pickles:
         allow_pickle = st.sidebar.checkbox(
-            "Allow pickled weights (pytorch_model.bin)",
-            help="Pickle files can run arbitrary code when loaded. Only allow them for folders you trust.",
+            _("Allow pickled weights (pytorch_model.bin)"),
+            help=_("Pickle files can run arbitrary code when loaded. Only allow them for folders you trust."),
         )
 page.sidebar_footer()
 
-st.title("Transformer attention")
+st.title(_("Transformer attention"))
 words_here(
     "attention sink",
     "query",
@@ -64,9 +78,11 @@ words_here(
     "residual connection",
 )
 st.markdown(
-    "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
-    "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. "
-    "Attention shows where information *can* flow, not why the model decides: treat it as a clue, not an explanation."
+    _(
+        "Each **head** of each **layer** gives every token a probability distribution over the tokens it looks at "
+        "(rows sum to 1). Start from the overview of all heads, click one, and read its weights. Attention shows "
+        "where information *can* flow, not why the model decides: treat it as a clue, not an explanation."
+    )
 )
 
 ok = show_problems(check_text(text, max_chars=MAX_CHARS))
@@ -79,21 +95,21 @@ if source_kind == "MiniLM":
     language_note(text, "MiniLM")
 
 model = None
-with friendly_errors("loading the model"):
+with friendly_errors(_("loading the model")):
     model = cached.transformer_model(folder, allow_pickle)
 if model is None:
     st.stop()
 if not show_problems(model.check(text)):
     st.stop()
 result = None
-with friendly_errors("running the model"):
+with friendly_errors(_("running the model")):
     result = cached.attention(folder, allow_pickle, text)
 if result is None:
     st.stop()
 
 st.caption(
-    f"{len(result.tokens)} tokens · {md(model.description)}"
-    + (" · causal: each token sees only itself and the tokens before it" if result.is_causal else "")
+    _("{count} tokens · {model}").format(count=len(result.tokens), model=md(_(model.description)))
+    + (" · " + _("causal: each token sees only itself and the tokens before it") if result.is_causal else "")
 )
 
 
@@ -111,24 +127,24 @@ def attention_view() -> None:
     overview, focus = st.columns([2, 3], gap="large")
     with focus:
         mode = inputs.choice(
-            "View",
+            _("View"),
             list(A.MODES),
             key="mode",
             sidebar=False,
             horizontal=True,
-            help="One head's weights, the mean of the layer's heads, or the rollout through several layers.",
+            help=_("One head's weights, the mean of the layer's heads, or the rollout through several layers."),
         )
         c1, c2, c3 = st.columns(3)
         with c1:
-            layer = inputs.number("Layer", key="layer", low=1, high=layers, default=1)
+            layer = inputs.number(_("Layer"), key="layer", low=1, high=layers, default=1)
         with c2:
             head = inputs.number(
-                "Head",
+                _("Head"),
                 key="head",
                 low=1,
                 high=heads,
                 default=min(DEFAULT_HEAD, heads),
-                help="Used in the one-head view.",
+                help=_("Used in the one-head view."),
             )
         first, last = 1, layers  # a one-layer model has no range to choose (a slider needs min < max)
         with c3:
@@ -136,29 +152,37 @@ def attention_view() -> None:
                 (first, last)
                 if layers == 1
                 else st.slider(
-                    "Rollout layers",
+                    _("Rollout layers"),
                     1,
                     layers,
                     (1, layers),
                     key="rollout",
                     bind="query-params",
-                    help="Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
-                    "each with the identity added for the residual connection.",
+                    help=_(
+                        "Attention rollout (Abnar & Zuidema 2020) multiplies the head-mean attention of these layers, "
+                        "each with the identity added for the residual connection."
+                    ),
                 )
             )
         t1, t2, t3 = st.columns(3)
         with t1:
-            hide = inputs.toggle("Hide special tokens", key="hide_special", help="Remove [CLS], [SEP] and similar.")
+            hide = inputs.toggle(
+                _("Hide special tokens"), key="hide_special", help=_("Remove [CLS], [SEP] and similar.")
+            )
         with t2:
             renorm = inputs.toggle(
-                "Renormalize rows",
+                _("Renormalize rows"),
                 key="renorm",
-                help="Special tokens often soak up most of the weight (an 'attention sink'): a head with nothing "
-                "better to do parks its attention on [SEP]. Hiding them leaves rows that sum to less than 1; "
-                "renormalizing rescales each row to sum to 1 over the tokens that remain.",
+                help=_(
+                    "Special tokens often soak up most of the weight (an 'attention sink'): a head with nothing "
+                    "better to do parks its attention on [SEP]. Hiding them leaves rows that sum to less than 1; "
+                    "renormalizing rescales each row to sum to 1 over the tokens that remain."
+                ),
             )
         with t3:
-            words = inputs.toggle("Words, not subwords", key="words", help="Keys summed, queries averaged per word.")
+            words = inputs.toggle(
+                _("Words, not subwords"), key="words", help=_("Keys summed, queries averaged per word.")
+            )
     # the focused head's heatmap goes out first (it is what a changed text or setting is for); the grid
     # of all heads fills the left column after it
     view = A.view_matrix(
@@ -187,16 +211,17 @@ def attention_view() -> None:
             config={"toImageButtonOptions": {"format": "png", "filename": "attention", "scale": 2}},
         )
         summary.say(summaries.attention(view.matrix, labels, view.title))
-        d1, d2 = st.columns(2)
+        # side by side, or one above the other on a projector, where two would not fit their labels
+        d1, d2 = (st.container(), st.container()) if projector.active() else st.columns(2)
         d1.download_button(
-            "Download this matrix (CSV)",
+            _("Download this matrix (CSV)"),
             data=pd.DataFrame(view.matrix, index=labels, columns=labels).to_csv(),
             file_name="attention_matrix.csv",
             mime="text/csv",
             on_click="ignore",
         )
         d2.download_button(
-            "Download all attentions (NPZ)",
+            _("Download all attentions (NPZ)"),
             data=lambda: _npz(result),
             file_name="attentions.npz",
             mime="application/octet-stream",
@@ -205,15 +230,15 @@ def attention_view() -> None:
     stats = A.head_statistics(result.attentions, result.special_mask)
     with overview:
         statistic = inputs.choice(
-            "Colour the grid by",
+            _("Colour the grid by"),
             list(A.STATISTICS),
             key="stat",
             default="previous",  # the default head 1.3 is the bright square
             sidebar=False,
-            help="\n\n".join(f"**{k}**: {v}" for k, v in A.STATISTICS.items()),
+            help="\n\n".join(f"**{_(k)}**: {_(v)}" for k, v in A.STATISTICS.items()),
         )
         chart.show(
-            heads_grid(stats.get(statistic), A.STATISTICS[statistic].split(":")[0], (layer, head)),
+            heads_grid(stats.get(statistic), _(A.STATISTICS[statistic]).split(":")[0].split("：")[0], (layer, head)),
             key="grid",
             width="content",
             on_select=select_head_from_grid,
@@ -221,21 +246,23 @@ def attention_view() -> None:
             config={"displayModeBar": False},
         )
         summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
-        st.caption("Click a square to focus that head.")
+        st.caption(_("Click a square to focus that head."))
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:
             st.markdown(
-                f"**{role.replace('head', 'heads', 1)}**: "
+                f"**{_(ROLE_HEADINGS.get(role, role))}**: "
                 + ", ".join(f"{r.layer}.{r.head}" for r in group.itertuples())
             )
-        st.caption("Heads named layer.head, labelled from this text's statistics (see the table below).")
-    st.subheader("Head statistics")
+        st.caption(_("Heads named layer.head, labelled from this text's statistics (see the table below)."))
+    st.subheader(_("Head statistics"))
     st.caption(
-        "One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads."
+        _("One row per head, for this text. Sort by a column (click its header) to find e.g. the previous-token heads.")
     )
+    table = pd.DataFrame(stats.rows()).replace({"role": {"": "–"}})
+    table["role"] = table["role"].map(_)
     show_table(
-        pd.DataFrame(stats.rows()).replace({"role": {"": "–"}}),
-        formats=dict.fromkeys(A.STATISTICS, "%.3f"),
+        table.rename(columns=_),
+        formats={_(name): "%.3f" for name in A.STATISTICS},
         width="stretch",
     )
 

@@ -16,7 +16,9 @@ import streamlit as st
 import torch
 
 from engine.models import transformer
+from i18n import N_, _
 from ui import loading, viewcache
+from ui.language import Later
 
 torch.set_num_threads(2)  # process-wide: set once, here, not per request
 TTL = 3600  # seconds a result stays cached without use
@@ -52,7 +54,7 @@ def _full_transformer(source: str, allow_pickle: bool = False) -> transformer.Tr
     if not source:
         with loading.loads("MiniLM"):
             return _transformer_model(source, allow_pickle)
-    with st.spinner("Loading the Transformer from its folder (once per server)…", show_time=True):
+    with st.spinner(_("Loading the Transformer from its folder (once per server)…"), show_time=True):
         return _transformer_model(source, allow_pickle)
 
 
@@ -81,7 +83,7 @@ def _attention(source: str, allow_pickle: bool, text: str) -> transformer.Attent
     return _full_transformer(source, allow_pickle).run(text)
 
 
-@st.cache_data(show_spinner="Running the Transformer…", max_entries=8, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Running the Transformer…")), max_entries=8, ttl=TTL)
 def attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
     if source:
         return _attention(source, allow_pickle, text)
@@ -136,7 +138,7 @@ def _elmo_model():
 YOUR_LSTM = "your LSTM folder"  # the LSTM pages' choice of a user's folder (engine/models/user_lstm.py)
 
 
-@st.cache_resource(show_spinner="Loading your LSTM from its folder…", max_entries=2)
+@st.cache_resource(show_spinner=Later(N_("Loading your LSTM from its folder…")), max_entries=2)
 def user_lstm(folder: str):
     """Your own LSTM (config.json + safetensors), checked before anything runs; on a shared server only a
     folder under the models root (engine.policy)."""
@@ -145,7 +147,7 @@ def user_lstm(folder: str):
     return loader.load(folder)
 
 
-@st.cache_data(show_spinner="Tracing every gate…", max_entries=8, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Tracing every gate…")), max_entries=8, ttl=TTL)
 def lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
     """(LayerView of `layer` (1-based) in the model's direction, saturation of i/f/o for every layer, layer
     names). `folder`: your LSTM's folder when `model` is YOUR_LSTM (never read from or written to disk)."""
@@ -171,7 +173,7 @@ def _lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
 # ---------------------------------------------------------------------------------------------
 # ELMo senses
 # ---------------------------------------------------------------------------------------------
-@st.cache_resource(show_spinner="Loading ELMo from the folder (once per server)…", max_entries=2)
+@st.cache_resource(show_spinner=Later(N_("Loading ELMo from the folder (once per server)…")), max_entries=2)
 def elmo_from_folder(folder: str):
     """A folder of options.json + weights.hdf5 (+ vocab.txt), or "official ELMo <size>" (fetched, verified).
     On a shared server a folder must lie inside its models root (`engine.policy`)."""
@@ -217,7 +219,7 @@ def umap_ready() -> None:
     when they come from the cache or the disk), inside `sense_maps` / `transformer_sense_maps`."""
 
 
-@st.cache_data(show_spinner="Embedding the sentences with ELMo…", max_entries=8, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Embedding the sentences with ELMo…")), max_entries=8, ttl=TTL)
 def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     """The parsed input and the word's vectors at every layer of ELMo and of its untrained control."""
     if elmo_folder:
@@ -239,7 +241,7 @@ def _sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     return result
 
 
-@st.cache_data(show_spinner="Running the Transformer for comparison…", max_entries=8, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Running the Transformer for comparison…")), max_entries=8, ttl=TTL)
 def transformer_sense_vectors(word: str, sentences: str) -> dict:
     """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
     return _through("transformer_sense_vectors", word, sentences)
@@ -259,7 +261,9 @@ def _transformer_sense_vectors(word: str, sentences: str) -> dict:
 
 
 @st.cache_data(
-    show_spinner="Drawing the maps (the first ones wait a few seconds for UMAP to load)…", max_entries=16, ttl=TTL
+    show_spinner=Later(N_("Drawing the maps (the first ones wait a few seconds for UMAP to load)…")),
+    max_entries=16,
+    ttl=TTL,
 )
 def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
     """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
@@ -278,7 +282,7 @@ def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method:
     return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].description}
 
 
-@st.cache_data(show_spinner="Drawing the Transformer's maps…", max_entries=16, ttl=TTL)
+@st.cache_data(show_spinner=Later(N_("Drawing the Transformer's maps…")), max_entries=16, ttl=TTL)
 def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     """Maps of the Transformer's embeddings and layers 2, 4 and the last, aligned like ELMo's."""
     return _through("transformer_sense_maps", word, sentences, method)

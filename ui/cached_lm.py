@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import N_
 from ui import cached
+from ui.language import Later
 
 THIS_APP = "this app's biLM"
 
@@ -21,7 +23,7 @@ def elmo(choice: str):
     return cached.elmo_model() if choice == THIS_APP else cached.elmo_from_folder(choice)
 
 
-@st.cache_data(show_spinner="Asking both language models…", max_entries=16)
+@st.cache_data(show_spinner=Later(N_("Asking both language models…")), max_entries=16)
 def word_guesses(choice: str, sentence: str, k: int):
     from engine.analysis import language_model
     from engine.text import tokenize
@@ -29,7 +31,7 @@ def word_guesses(choice: str, sentence: str, k: int):
     return language_model.word_guesses(elmo(choice), tokenize(sentence), k)
 
 
-@st.cache_data(show_spinner="Filling the blank…", max_entries=16)
+@st.cache_data(show_spinner=Later(N_("Filling the blank…")), max_entries=16)
 def fill_blank(choice: str, sentence: str, k: int):
     from engine.analysis import language_model
     from engine.text import tokenize
@@ -45,7 +47,7 @@ def word_in_blank(choice: str, sentence: str, word: str, k: int) -> dict:
     return language_model.word_in_blank(elmo(choice), fill_blank(choice, sentence, k), word)
 
 
-@st.cache_data(show_spinner="Learning the layer mix (cross-validated)…", max_entries=8)
+@st.cache_data(show_spinner=Later(N_("Learning the layer mix (cross-validated)…")), max_entries=8)
 def learned_mix(word: str, sentences: str, elmo_folder: str):
     """ScalarMix + linear classifier fitted on the labelled occurrences (engine.analysis.mix_learning)."""
     from engine.analysis import mix_learning

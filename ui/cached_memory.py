@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import N_
 from ui import cached
+from ui.language import Later
 
 MODELS = ("plain RNN", "LSTM")
 
 
-@st.cache_resource(show_spinner="Loading the plain RNN…", max_entries=1)
+@st.cache_resource(show_spinner=Later(N_("Loading the plain RNN…")), max_entries=1)
 def char_rnn():
     from engine.models import charrnn
 
@@ -21,7 +23,9 @@ def model(name: str):
     return char_rnn() if name == "plain RNN" else cached.char_lstm()
 
 
-@st.cache_data(show_spinner="Following the gradient back through both models…", max_entries=16, ttl=cached.TTL)
+@st.cache_data(
+    show_spinner=Later(N_("Following the gradient back through both models…")), max_entries=16, ttl=cached.TTL
+)
 def connectivity(text: str, target: int) -> dict:
     """{"plain RNN" | "LSTM": engine.analysis.memory.Connectivity} for the prediction after step `target`."""
     from engine.analysis import memory
@@ -29,7 +33,7 @@ def connectivity(text: str, target: int) -> dict:
     return {name: memory.connectivity(model(name), text, target) for name in MODELS}
 
 
-@st.cache_data(show_spinner="Scoring the text with both models…", max_entries=16, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Scoring the text with both models…")), max_entries=16, ttl=cached.TTL)
 def surprisal(text: str) -> dict:
     """{"plain RNN" | "LSTM": `[T-1]` bits}."""
     from engine.analysis import memory
@@ -37,7 +41,7 @@ def surprisal(text: str) -> dict:
     return {name: memory.surprisal(model(name), text) for name in MODELS}
 
 
-@st.cache_data(show_spinner="Running the memory test on held-out text (once per server)…", max_entries=1)
+@st.cache_data(show_spinner=Later(N_("Running the memory test on held-out text (once per server)…")), max_entries=1)
 def memory_tests() -> dict:
     """{"plain RNN" | "LSTM": engine.analysis.memory.MemoryTest} on the shipped held-out sample."""
     from engine.analysis import memory

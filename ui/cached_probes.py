@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+import i18n
+from i18n import N_
 from ui import cached
+from ui.language import Later
 
 TTL = 3600
 
 
-@st.cache_resource(show_spinner="Loading GloVe (once per server)…", max_entries=1)
+@st.cache_resource(show_spinner=Later(N_("Loading GloVe (once per server)…")), max_entries=1)
 def glove_model():
     from engine.models import glove
 
@@ -22,9 +25,15 @@ def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
     return glove_model().neighbours(word, k)
 
 
-@st.cache_data(show_spinner="Probing every layer…", max_entries=16, ttl=TTL)
 def homograph(word: str, text: str) -> dict:
-    """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences."""
+    """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences; the
+    input's problems in this run's language (one cache entry per interface language)."""
+    return _homograph(word, text, i18n.current())
+
+
+@st.cache_data(show_spinner=Later(N_("Probing every layer…")), max_entries=16, ttl=TTL)
+def _homograph(word: str, text: str, lang: str) -> dict:
     from engine.analysis import homographs as H
 
+    i18n.use(lang)
     return H.read_all(text, word, cached.elmo_model(), cached._full_transformer(""), glove_model())

@@ -11,6 +11,7 @@ from streamlit.errors import FragmentHandledException
 
 from engine import policy
 from engine.validation import InputError, ModelLoadError, Problem, has_errors
+from i18n import _
 from ui.literal import md
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,7 @@ def friendly_errors(action: str) -> Iterator[None]:
     except Exception as exc:
         log.exception("%s failed", action)
         detail = "" if policy.current().shared else f": {type(exc).__name__}: {exc}"  # a shared server's log keeps it
-        st.error(
-            md(
-                f"Something went wrong while {action}{detail}. Your input is kept; try a shorter text or another model."
-            ),
-            icon=":material/error:",
+        message = _(
+            "Something went wrong while {action}{detail}. Your input is kept; try a shorter text or another model."
         )
+        st.error(md(message.format(action=action, detail=detail)), icon=":material/error:")

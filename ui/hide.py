@@ -11,6 +11,7 @@ import re
 
 import streamlit as st
 
+import i18n
 from ui import projector
 
 PARAM = "hide"
@@ -30,11 +31,14 @@ def hidden() -> list[str]:
 
 def travelling() -> dict[str, str]:
     """The teacher's link settings every sidebar page link carries (Streamlit keeps only bound widgets'
-    parameters across a page switch, #7982): `hide=` (all its names, in one value) and `projector=true`
-    when the link turns projector mode on (ui/projector.py reads it on every page)."""
+    parameters across a page switch, #7982): `hide=` (all its names, in one value), `projector=true`
+    when the link turns projector mode on (ui/projector.py reads it on every page), and the interface
+    language `lang=` (issue 29)."""
     carried = {PARAM: ",".join(hidden())} if hidden() else {}
     if st.query_params.get(projector.KEY, "").strip().lower() in projector.ON:
         carried[projector.KEY] = "true"
+    if i18n.current() != i18n.DEFAULT or "lang" in st.query_params:  # the session's, chosen or from the browser
+        carried["lang"] = i18n.current()
     return carried
 
 

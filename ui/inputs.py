@@ -8,11 +8,12 @@ view. Values are validated by the page (engine.validation), never cut here: Stre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from i18n import _
 from ui.literal import md
 
 # Chosen by measuring (issue 23): on this text the char-LSTM's layer-1 unit 208 follows the quote most
@@ -25,19 +26,19 @@ TEXT_KEY = "text"
 def text_input(
     *,
     max_chars: int,
-    label: str = "Your text",
+    label: str | None = None,
     key: str = TEXT_KEY,
     default: str = DEFAULT_TEXT,
     height: int = 160,
     help: str | None = None,
 ) -> str:
     """The input text box, in the sidebar; `?text=` in the URL; kept when switching pages."""
-    hint = help or (
-        f"Up to {max_chars:,} characters. Press Ctrl+Enter (or click outside the box) to run. "
+    hint = help or _(
+        "Up to {limit:,} characters. Press Ctrl+Enter (or click outside the box) to run. "
         "The text is part of the page's link, so you can share the exact view."
-    )
+    ).format(limit=max_chars)
     text = st.sidebar.text_area(
-        label,
+        label or _("Your text"),
         value=default,
         key=key,
         height=height,
@@ -68,11 +69,15 @@ def _warn_when_the_link_is_too_long(text: str, key: str) -> None:
     if size <= LINK_LIMIT:
         return
     st.sidebar.warning(
-        f"This view's link is now {size / 1000:.1f} KB: over {LINK_LIMIT / 1000:.0f} KB some servers refuse it, so "
-        "a copied link or a reload may fail. Share the text as a file instead: whoever opens it pastes it into "
-        "this box."
+        _(
+            "This view's link is now {size:.1f} KB: over {limit:.0f} KB some servers refuse it, so "
+            "a copied link or a reload may fail. Share the text as a file instead: whoever opens it pastes it into "
+            "this box."
+        ).format(size=size / 1000, limit=LINK_LIMIT / 1000)
     )
-    st.sidebar.download_button("Download the text", text.encode("utf-8"), file_name="view-text.txt", key=f"{key}_file")
+    st.sidebar.download_button(
+        _("Download the text"), text.encode("utf-8"), file_name="view-text.txt", key=f"{key}_file"
+    )
 
 
 def choice(
@@ -84,22 +89,33 @@ def choice(
     help: str | None = None,
     sidebar: bool = True,
     horizontal: bool = False,
+    format_func: Callable[[str], str] | None = None,
 ) -> str:
     """A select box (or a horizontal radio) bound to `?key=` in the URL.
 
     Streamlit writes a bound choice into the URL as its displayed text, so the options are short,
-    readable strings ("one head", "rollout") that double as URL values.
+    readable strings ("one head", "rollout") that double as URL values. Options are English (marked with
+    `N_` where they are written) and shown in the run's language (issue 29), so a Chinese view's link says
+    `?view=单头`; a link with the English value ("one head") opens the same view in any language.
+    The English option is returned. `format_func`: how an option is shown, where `_(option)` cannot find it
+    (options built with numbers, "head 3").
     """
     where = st.sidebar if sidebar else st
-    index = list(options).index(default) if default is not None else 0
+    options = list(options)
+    shown = {option: (format_func or _)(option) for option in options}
+    index = options.index(default) if default is not None else 0
     given = st.query_params.get(key)
-    missing = given is not None and given not in options
+    if given in options and shown[given] != given:  # an English value in a translated view: that option
+        index = options.index(given)
+    missing = given is not None and given not in options and given not in shown.values()
+    common = {"index": index, "key": key, "help": help, "bind": "query-params", "format_func": shown.__getitem__}
     if horizontal:
-        chosen = where.radio(label, options, index=index, key=key, help=help, horizontal=True, bind="query-params")
+        chosen = where.radio(label, options, horizontal=True, **common)
     else:
-        chosen = where.selectbox(label, options, index=index, key=key, help=help, bind="query-params")
+        chosen = where.selectbox(label, options, **common)
     if missing:
-        _name_missing(where, label, given, f"one of {', '.join(options)}", str(chosen))
+        allowed = _("one of {options}").format(options=", ".join(shown.values()))
+        name_missing(where, label, given, allowed, shown[chosen])
     return chosen
 
 
@@ -122,7 +138,7 @@ def number(
         label, min_value=low, max_value=high, value=default, step=1, key=key, help=help, bind="query-params"
     )
     if missing:
-        _name_missing(where, label, given, f"from {low} to {high}", str(int(value)))
+        name_missing(where, label, given, _("from {low} to {high}").format(low=low, high=high), str(int(value)))
     return int(value)
 
 
@@ -131,9 +147,10 @@ def toggle(label: str, *, key: str, default: bool = False, help: str | None = No
     return bool(where.toggle(label, value=default, key=key, help=help, bind="query-params"))
 
 
-def _name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
+def name_missing(where, label: str, given: str, allowed: str, shown: str) -> None:
     """Name a hand-edited link value that does not exist, once (Streamlit then drops only that parameter
     from the link and the widget shows its default; every other parameter of the link is kept):
     "Head in the link: 13 does not exist (from 1 to 12); showing 1." The value is shown literally, just
     under the control it is about."""
-    where.warning(f"{md(label)} in the link: {md(given)} does not exist ({md(allowed)}); showing {md(shown)}.")
+    message = _("{label} in the link: {value} does not exist ({allowed}); showing {shown}.")
+    where.warning(message.format(label=md(label), value=md(given), allowed=md(allowed), shown=md(shown)))

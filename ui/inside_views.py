@@ -10,8 +10,10 @@ import streamlit as st
 
 from engine.analysis import ablation, inside, positions
 from figures import inside as FI
+from i18n import N_, _
 from ui import cached, chart, inputs
 from ui.feedback import friendly_errors
+from ui.language import Later
 from ui.literal import md
 
 DEFAULT_OFF_LAYER, DEFAULT_OFF_HEADS = 6, "6, 7, 11"  # each alone moves the bank score (README: inside attention)
@@ -21,12 +23,12 @@ def _model():
     return cached._full_transformer("")  # the full MiniLM (weights), as cached.attention uses
 
 
-@st.cache_data(show_spinner="Opening the layer…", max_entries=16, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Opening the layer…")), max_entries=16, ttl=cached.TTL)
 def opened_layer(text: str, layer: int, head: int) -> inside.OpenedLayer:
     return inside.open_layer(_model(), text, layer, head)
 
 
-@st.cache_data(show_spinner="Running with the heads switched off…", max_entries=8, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Running with the heads switched off…")), max_entries=8, ttl=cached.TTL)
 def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> ablation.HeadsOffResult:
     return ablation.switch_off(_model(), text, {layer: frozenset(heads)})
 
@@ -36,11 +38,12 @@ def position_maps(count: int) -> positions.PositionMaps:
     return positions.position_maps(_model(), count)
 
 
-@st.cache_data(show_spinner="Swapping the words…", max_entries=8, ttl=cached.TTL)
+@st.cache_data(show_spinner=Later(N_("Swapping the words…")), max_entries=8, ttl=cached.TTL)
 def order_swap(text: str, first: int, second: int) -> positions.OrderSwap:
     return positions.order_swap(_model(), text, first, second)
 
 
+STAGE_NAMES = (N_("scores"), N_("scaled"), N_("weighted sum"), N_("attention block"), N_("feed-forward"))  # FI.STAGES
 default_query = inside.default_query  # the first token spelled "bank", else the first after [CLS]
 
 
@@ -51,17 +54,17 @@ def _stage_buttons() -> int:
     def move(delta: int) -> None:
         st.session_state.stage = min(max(0, int(st.session_state.get("stage", 0)) + delta), len(FI.STAGES) - 1)
 
-    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="bottom")
-    c1.button("◀ stage", key="back", on_click=move, args=(-1,), shortcut="left", help="Left arrow key")
-    c2.button("stage ▶", key="forward", on_click=move, args=(1,), shortcut="right", help="Right arrow key")
+    c1, c2, c3 = st.columns([1.5, 1.5, 3], vertical_alignment="bottom")  # "◀ stage ←" uncut on a projector
+    c1.button(_("◀ stage"), key="back", on_click=move, args=(-1,), shortcut="left", help=_("Left arrow key"))
+    c2.button(_("stage ▶"), key="forward", on_click=move, args=(1,), shortcut="right", help=_("Right arrow key"))
     with c3:
         return inputs.number(
-            "Stage",
+            _("Stage"),
             key="stage",
             low=0,
             high=len(FI.STAGES) - 1,
             default=0,
-            help="0 = the input x … 7 = the feed-forward block. The arrow keys step.",
+            help=_("0 = the input x … 7 = the feed-forward block. The arrow keys step."),
         )
 
 
@@ -71,58 +74,65 @@ def stages_section(opened: inside.OpenedLayer, query: int) -> None:
     only this section; the page and the model do not run again."""
     stage = _stage_buttons()
     name = FI.STAGES[stage]
-    st.markdown(f"**Stage {stage} of {len(FI.STAGES) - 1}: {name}.** {md(FI.stage_sentence(opened, query, name))}")
+    heading = _("Stage {stage} of {last}: {name}.").format(stage=stage, last=len(FI.STAGES) - 1, name=_(name))
+    st.markdown(f"**{heading}** {md(FI.stage_sentence(opened, query, name))}")
     chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
-    st.caption("Stepping redraws only this section: the model does not run again.")
+    st.caption(_("Stepping redraws only this section: the model does not run again."))
     # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
     st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
 
 
 def positions_section(text: str, words: int) -> None:
-    st.subheader("Positions")
+    st.subheader(_("Positions"))
     st.caption(
-        "Attention reads all tokens at once, so order must be added: MiniLM learns one vector per position; "
-        "the original Transformer used sines and cosines of different wavelengths. Both maps compare every "
-        "pair of positions (1 = same direction, 0 = unrelated)."
+        _(
+            "Attention reads all tokens at once, so order must be added: MiniLM learns one vector per position; "
+            "the original Transformer used sines and cosines of different wavelengths. Both maps compare every "
+            "pair of positions (1 = same direction, 0 = unrelated)."
+        )
     )
-    count = inputs.number("Positions shown", key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
+    count = inputs.number(_("Positions shown"), key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
     chart.show(FI.position_maps(position_maps(count)), key="position_maps")
     if words < 2:
-        st.info("Type at least two words to swap them.")
+        st.info(_("Type at least two words to swap them."))
         return
     c1, c2 = st.columns(2)
-    first = c1.number_input("Swap word", 1, words, 1, key="swap_a", bind="query-params")
-    second = c2.number_input("with word", 1, words, min(2, words), key="swap_b", bind="query-params")
+    first = c1.number_input(_("Swap word"), 1, words, 1, key="swap_a", bind="query-params")
+    second = c2.number_input(_("with word"), 1, words, min(2, words), key="swap_b", bind="query-params")
     if first == second:
-        st.info("Choose two different words to swap.")
+        st.info(_("Choose two different words to swap."))
         return
     swap = None
-    with friendly_errors("swapping the words"):
+    with friendly_errors(_("swapping the words")):
         swap = order_swap(text, int(first), int(second))
     if swap is not None:
-        st.caption(f"Swapped text: {md(swap.swapped_text)}")
+        st.caption(_("Swapped text: {text}").format(text=md(swap.swapped_text)))
         chart.show(
             FI.order_swap(swap),
-            f"Without position embeddings no word moved more than {swap.moved_without.max():.1e} (float rounding); "
-            f"with them, up to {swap.moved_with.max():.3f}.",
+            _(
+                "Without position embeddings no word moved more than {without:.1e} (float rounding); "
+                "with them, up to {with_:.3f}."
+            ).format(without=swap.moved_without.max(), with_=swap.moved_with.max()),
             key="swap_chart",
         )
 
 
 @st.fragment
 def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
-    st.subheader("Switch heads off")
+    st.subheader(_("Switch heads off"))
     st.caption(
-        "The chosen heads' outputs are set to zero inside the forward pass, so every later layer sees the change. "
-        "Michel et al. (2019) found many heads can go with little loss; here is what happens to your text, and to "
-        "the senses page's bank score (1-NN at the last layer over its 32 preset sentences)."
+        _(
+            "The chosen heads' outputs are set to zero inside the forward pass, so every later layer sees the change. "
+            "Michel et al. (2019) found many heads can go with little loss; here is what happens to your text, and to "
+            "the senses page's bank score (1-NN at the last layer over its 32 preset sentences)."
+        )
     )
     c1, c2 = st.columns([1, 3])
     with c1:
-        layer = inputs.number("Layer", key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
+        layer = inputs.number(_("Layer"), key="off_layer", low=1, high=num_layers, default=DEFAULT_OFF_LAYER)
     with c2:
         chosen = st.text_input(
-            f"Heads to switch off (1–{num_heads}, commas)",
+            _("Heads to switch off (1–{count}, commas)").format(count=num_heads),
             value=DEFAULT_OFF_HEADS,
             key="off_heads",
             bind="query-params",
@@ -133,18 +143,20 @@ def heads_off_section(text: str, num_layers: int, num_heads: int) -> None:
     if not heads:
         return
     result = None
-    with friendly_errors("switching the heads off"):
+    with friendly_errors(_("switching the heads off")):
         result = heads_switched_off(text, layer, heads)
     if result is None:
         return
     m1, m2 = st.columns(2)
-    m1.metric("Bank score, all heads", f"{result.bank_before:.3f}")
-    m2.metric("Bank score, heads off", f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
+    m1.metric(_("Bank score, all heads"), f"{result.bank_before:.3f}")
+    m2.metric(_("Bank score, heads off"), f"{result.bank_after:.3f}", f"{result.bank_after - result.bank_before:+.3f}")
     chart.show(
         FI.heads_off(result),
-        f"The word that moved most: {md(result.words[int(result.word_distance.argmax())])} "
-        f"(word {int(result.word_distance.argmax()) + 1}) "
-        f"(1 − cos = {result.word_distance.max():.4f}).",
+        _("The word that moved most: {word} (word {number}) (1 − cos = {distance:.4f}).").format(
+            word=md(result.words[int(result.word_distance.argmax())]),
+            number=int(result.word_distance.argmax()) + 1,
+            distance=result.word_distance.max(),
+        ),
         key="off_chart",
     )
 
@@ -161,8 +173,16 @@ def parse_heads(text: str, num_heads: int) -> tuple[tuple[int, ...], str | None]
         else:
             bad.append(part)
     if len(heads) > ablation.MAX_HEADS_OFF:
-        return (), f"{len(heads)} heads chosen: switch off at most {ablation.MAX_HEADS_OFF} at once."
-    problem = f"Not a head between 1 and {num_heads}, not used: {', '.join(map(repr, bad))}." if bad else None
+        return (), _("{count} heads chosen: switch off at most {limit} at once.").format(
+            count=len(heads), limit=ablation.MAX_HEADS_OFF
+        )
+    problem = None
+    if bad:
+        problem = _("Not a head between 1 and {count}, not used: {bad}.").format(
+            count=num_heads, bad=", ".join(map(repr, bad))
+        )
     if not heads:
-        problem = (problem or "") + f" Type head numbers between 1 and {num_heads}, e.g. 6, 7, 11."
+        problem = (
+            (problem or "") + " " + _("Type head numbers between 1 and {count}, e.g. 6, 7, 11.").format(count=num_heads)
+        )
     return tuple(sorted(heads)), problem

@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from i18n import N_
 from lessons.backend import Backend
 from ui import cached
+from ui.language import Later
 
 
-@st.cache_data(show_spinner="Running ELMo on the two sentences…", max_entries=16)
+@st.cache_data(show_spinner=Later(N_("Running ELMo on the two sentences…")), max_entries=16)
 def elmo_embed(sentences: tuple[tuple[str, ...], ...]) -> list[np.ndarray]:
     return cached.elmo_model().embed([list(s) for s in sentences])
 

@@ -8,35 +8,36 @@ the URL when a session opens and written back after every run, so a copied link 
 from __future__ import annotations
 
 import hashlib
-import socket
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
 
+import i18n
 from engine.learner_text import first_part, language_check
 from figures.common import projector as projector_figure
+from i18n import N_, _
 from lessons import BY_SLUG, LESSONS
 from lessons.core import Answer, Chart, Lesson, literal
-from ui import glossary, hide, history, projector
+from ui import glossary, hide, history, language, projector
 from ui.lesson_backend import BACKEND
+from ui.student_link import page_url
 
 LESSON, STEP, TEXT = "lesson", "step", "ltext"
 CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its control)
-    "lesson": "the lesson picker",
-    "ltext": "the text box",
-    "restart": "the start-again button",
-    "link": "the copy-link box",
-    "teacher": "the teacher's link box (for students' links)",
-    "sidebar": "the whole sidebar",
+    "lesson": N_("the lesson picker"),
+    "ltext": N_("the text box"),
+    "restart": N_("the start-again button"),
+    "link": N_("the copy-link box"),
+    "teacher": N_("the teacher's link box (for students' links)"),
+    "sidebar": N_("the whole sidebar"),
 }
 PROJECTOR_CHART_PX = 340  # a lesson chart's height on a projector: text, chart and question fit 1280x720
 PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar */
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 4.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
 </style>"""
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
 
 
 def init_from_url() -> None:
@@ -103,14 +104,19 @@ def _restart() -> None:
 
 def sidebar() -> None:
     st.sidebar.selectbox(
-        "Lesson", [lesson.slug for lesson in LESSONS], key=LESSON, on_change=_choose_lesson,
-        format_func=lambda slug: BY_SLUG[slug].title,
-    )  # fmt: skip
+        _("Lesson"),
+        [lesson.slug for lesson in LESSONS],
+        key=LESSON,
+        on_change=_choose_lesson,
+        format_func=lambda slug: _(BY_SLUG[slug].title),
+    )
     lesson = BY_SLUG[st.session_state[LESSON]]
     st.sidebar.text_area(
-        lesson.text_label, key=TEXT, height=220,
-        help="Edit the example and press Ctrl+Enter: every chart and every answer is recomputed from the model.",
-    )  # fmt: skip
+        _(lesson.text_label),
+        key=TEXT,
+        height=220,
+        help=_("Edit the example and press Ctrl+Enter: every chart and every answer is recomputed from the model."),
+    )
 
 
 def _use_text(text: str) -> None:
@@ -124,18 +130,29 @@ def own_text(lesson: Lesson, text: str) -> bool:
     if lesson.max_chars and len(text) > lesson.max_chars:
         part = first_part(text, lesson.max_chars)
         st.warning(
-            f"This lesson reads at most {lesson.max_chars:,} characters; the text has {len(text):,}. Nothing was "
-            "cut: the text is kept as typed.",
+            _(
+                "This lesson reads at most {limit:,} characters; the text has {length:,}. Nothing was "
+                "cut: the text is kept as typed."
+            ).format(limit=lesson.max_chars, length=len(text)),
             icon=":material/content_cut:",
         )
-        st.button(f"Use the first {len(part):,} characters", key="first_part", on_click=_use_text, args=(part,),
-                  help="Replaces the lesson's text with its first part, cut at a sentence end or a space.")  # fmt: skip
+        st.button(
+            _("Use the first {count:,} characters").format(count=len(part)),
+            key="first_part",
+            on_click=_use_text,
+            args=(part,),
+            help=_("Replaces the lesson's text with its first part, cut at a sentence end or a space."),
+        )
         return False
     check = language_check(text)
     if not check.english and check.notes:
         notes = [f"**{model}**: {literal(check.notes[model])}" for model in lesson.models if model in check.notes]
         st.info(
-            f"This text looks like {literal(check.language)}; the models here learned English. " + " ".join(notes),
+            _("This text looks like {language}; the models here learned English.").format(
+                language=literal(_(check.language))
+            )
+            + " "
+            + " ".join(notes),
             icon=":material/translate:",
         )
     return True
@@ -146,29 +163,30 @@ def navigation(lesson: Lesson, step: int, *, with_title: bool = False) -> None:
     projector, where the page has no room for a separate heading)."""
     if with_title:
         st.html(PROJECTOR_CSS)
-    back, where, forward, again = st.columns([2, 5 if with_title else 3, 2, 2], vertical_alignment="center")
+    # wide enough for "上一步 ←" at 20 px on a projector with the sidebar shown (issue 29)
+    back, where, forward, again = st.columns([2.5, 4 if with_title else 3, 2.5, 2.5], vertical_alignment="center")
     back.button(
-        "Back",
+        _("Back"),
         key="back",
         on_click=_move,
         args=(-1,),
         disabled=step == 1,
         shortcut="ArrowLeft",
-        help="Previous step (left arrow key)",
+        help=_("Previous step (left arrow key)"),
     )
-    title = f"{literal(lesson.title)} · " if with_title else ""
-    where.markdown(f"{title}**Step {step} of {len(lesson.steps)}**")
+    title = f"{literal(_(lesson.title))} · " if with_title else ""
+    where.markdown(title + "**" + _("Step {step} of {count}").format(step=step, count=len(lesson.steps)) + "**")
     forward.button(
-        "Next",
+        _("Next"),
         key="next",
         on_click=_move,
         args=(1,),
         disabled=step == len(lesson.steps),
         shortcut="ArrowRight",
         type="primary",
-        help="Next step (right arrow key)",
+        help=_("Next step (right arrow key)"),
     )
-    again.button("Start again", key="restart", on_click=_restart, help="Back to step 1, answers cleared")
+    again.button(_("Start again"), key="restart", on_click=_restart, help=_("Back to step 1, answers cleared"))
 
 
 @dataclass(frozen=True)
@@ -210,11 +228,17 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
     )
 
 
-@st.cache_data(show_spinner="Running the lesson on the text…", max_entries=64)
-def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
-    """`build_step_view` with the app's cached models. Raises InputError (not cached) when the lesson
-    cannot use the text."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _step_view(slug: str, step: int, text: str, projector_on: bool, lang: str) -> StepView:
+    i18n.use(lang)  # a cached view holds the lesson's words: one entry per interface language
     return build_step_view(slug, step, text, BACKEND, projector_on)
+
+
+def step_view(slug: str, step: int, text: str, projector_on: bool) -> StepView:
+    """`build_step_view` with the app's cached models, in this run's language. Raises InputError (not
+    cached) when the lesson cannot use the text."""
+    with st.spinner(_("Running the lesson on the text…")):
+        return _step_view(slug, step, text, projector_on, i18n.current())
 
 
 def figure_words(chart: Chart | None) -> list[str]:
@@ -264,32 +288,38 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     if answer.value is None:
         st.info(answer.caveat, icon=":material/info:")
         return True
-    st.markdown(f"**Your prediction.** {view.prompt}")
+    st.markdown("**" + _("Your prediction.") + "** " + view.prompt)
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
-        guess = st.radio("Your answer", answer.options, index=None, key=widget_key, label_visibility="collapsed")
+        guess = st.radio(_("Your answer"), answer.options, index=None, key=widget_key, label_visibility="collapsed")
     elif answer.integer:  # a count: whole numbers only, shown without decimals
         guess = st.number_input(
-            "Your answer", min_value=int(q.low), max_value=int(q.high), value=None, step=1, key=widget_key,
-            label_visibility="collapsed", placeholder="type a whole number",
-        )  # fmt: skip
+            _("Your answer"),
+            min_value=int(q.low),
+            max_value=int(q.high),
+            value=None,
+            step=1,
+            key=widget_key,
+            label_visibility="collapsed",
+            placeholder=_("type a whole number"),
+        )
     else:
         guess = st.number_input(
-            "Your answer",
+            _("Your answer"),
             min_value=float(q.low),
             max_value=float(q.high),
             value=None,
             step=0.01 if q.high <= 1 else 1.0,
             key=widget_key,
             label_visibility="collapsed",
-            placeholder="type a number",
+            placeholder=_("type a number"),
         )
     answers = st.session_state.setdefault("answers", {})
     key = _answer_key(lesson, step, text)
-    if st.button("Check my answer", key=f"check-{lesson.slug}-{step}", disabled=guess is None):
+    if st.button(_("Check my answer"), key=f"check-{lesson.slug}-{step}", disabled=guess is None):
         answers[key] = guess
     if key not in answers:
-        st.caption("Commit an answer to see what the model says.")
+        st.caption(_("Commit an answer to see what the model says."))
         return False
     reveal(answers[key], answer)
     return True
@@ -298,8 +328,12 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
 def reveal(guess, answer: Answer) -> None:
     right = answer.is_right(guess)
     shown_guess = answer.shown(guess) if not isinstance(guess, str) else guess
-    verdict = "Right" if right else "Not quite"
-    line = f"**{verdict}.** You said **{literal(shown_guess)}**; the model says **{literal(answer.shown())}**"
+    template = (
+        _("**Right.** You said **{guess}**; the model says **{answer}**")
+        if right
+        else _("**Not quite.** You said **{guess}**; the model says **{answer}**")
+    )
+    line = template.format(guess=literal(shown_guess), answer=literal(answer.shown()))
     if answer.tolerance_words:  # the tolerance in the answer's own words ("within 4 heads counts as right")
         line += f" ({answer.tolerance_words})"
     with st.container(key="reveal"):
@@ -313,58 +347,22 @@ def teacher_link(lesson: Lesson, step: int, text: str) -> None:
     """The link box a teacher copies for the class; left out under `hide=teacher` (or `hide=link`)."""
     if hide.is_hidden("teacher") or hide.is_hidden("link"):
         return
-    with st.expander("Copy lesson link (for a class)", icon=":material/link:"), st.container(key="link"):
+    with st.expander(_("Copy lesson link (for a class)"), icon=":material/link:"), st.container(key="link"):
         hidden = st.multiselect(
-            "Hide in the link", list(CONTROLS), default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
-            format_func=lambda name: CONTROLS[name], key="hide_choice",
-        )  # fmt: skip
+            _("Hide in the link"),
+            list(CONTROLS),
+            default=[n for n in hide.hidden() if n in CONTROLS] or ["teacher"],
+            format_func=lambda name: _(CONTROLS[name]),
+            key="hide_choice",
+        )
         params = {LESSON: lesson.slug, STEP: str(step)}
         if text != lesson.default_text:
             params[TEXT] = text
         if projector.active():
             params["projector"] = "true"
+        params[language.KEY] = i18n.current()  # the class's language, whatever the students' browsers say
         if hidden:
             params[hide.PARAM] = ",".join(hidden)
         base, note = page_url()
         st.code(base + "?" + urlencode(params), language=None, wrap_lines=True)
-        st.caption("Opening it shows this step, with this text, and those controls hidden. " + note)
-
-
-def network_address() -> str | None:
-    """This machine's address on the local network (the interface a route out would use; nothing is
-    sent), or None when it has none."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.254.254.254", 1))  # UDP connect: picks the interface, sends no packet
-            address = probe.getsockname()[0]
-    except OSError:
-        try:
-            address = socket.gethostbyname(socket.gethostname())
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
-
-
-def page_url() -> tuple[str, str]:
-    """(the Lessons page's address as students can reach it, a sentence saying how it was built).
-
-    Browsed on localhost, the link would not open on a student's machine: it is built from Streamlit's
-    `browser.serverAddress` when that is set to a real host, else from this machine's network address."""
-    parts = urlsplit(st.context.url or "")
-    host, port = parts.hostname or "", parts.port
-    if parts.scheme and host and host not in LOCAL_HOSTS:
-        return f"{parts.scheme}://{parts.netloc}/Lessons", ""
-    configured = st.get_option("browser.serverAddress") or ""
-    port = port or st.get_option("server.port")
-    if configured and configured not in LOCAL_HOSTS:
-        return f"http://{configured}:{port}/Lessons", f"The address is Streamlit's browser.serverAddress, {configured}."
-    address = network_address()
-    if address:
-        return f"http://{address}:{port}/Lessons", (
-            f"You are browsing on {host or 'this machine'}, which students cannot open: the link uses this "
-            f"machine's network address, {address}. Students reach it if the server was started with "
-            "--server.address 0.0.0.0 (see TEACHING.md)."
-        )
-    return f"http://localhost:{port}/Lessons", (
-        "This machine has no network address: the link opens only here. Connect it to the class network."
-    )
+        st.caption(_("Opening it shows this step, with this text, and those controls hidden.") + " " + note)

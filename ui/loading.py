@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from i18n import _
 from ui.viewcache import FOLDER
 
 TIMES = FOLDER.parent / "warmup.json"  # seconds each step took last time, for the estimates shown
@@ -62,7 +63,8 @@ def ready(name: str) -> None:
         return
     elapsed = time.monotonic() - step.started
     left = max(1, round(step.expected - elapsed))
-    with _spinner(f"Waiting for {step.what} to load (once per server): about {left} s more on this machine…"):
+    waiting = _("Waiting for {what} to load (once per server): about {seconds} s more on this machine…")
+    with _spinner(waiting.format(what=_(step.what), seconds=left)):
         step.done.wait()
 
 
@@ -73,7 +75,8 @@ def load_message(step: Step) -> str:
     imports = STEPS.get("torch")
     if imports is not None and imports is not step and not imports.done.is_set():
         seconds += imports.expected
-    return f"Loading {step.what} (once per server): about {max(1, round(seconds))} s on this machine…"
+    loading = _("Loading {what} (once per server): about {seconds} s on this machine…")
+    return loading.format(what=_(step.what), seconds=max(1, round(seconds)))
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import streamlit as st
 
 from figures import summaries_new_pages as says
 from figures.language_model import mix_accuracy, mix_weights
+from i18n import _
 from ui import cached_lm, chart, inputs
 from ui.feedback import friendly_errors
 from ui.literal import md
@@ -16,15 +17,17 @@ from ui.literal import md
 def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[float], layers: Sequence[str]) -> None:
     """Fit ScalarMix (s_j, γ) + a linear classifier on the labelled occurrences; show s_j beside the sliders'
     mix and the cross-validated accuracy beside each single layer's."""
-    st.subheader("Learn the mix for these senses (ELMo's second stage)")
+    st.subheader(_("Learn the mix for these senses (ELMo's second stage)"))
     st.caption(
-        "In a downstream task ELMo learns its layer weights s_j and scale γ (eq. 1) together with the task's model. "
-        "Here the task is your sense labels and the model a linear classifier on the mixed vector (Adam, weight "
-        "decay), cross-validated: leave-one-out up to 20 sentences, stratified k-fold above."
+        _(
+            "In a downstream task ELMo learns its layer weights s_j and scale γ (eq. 1) together with the task's "
+            "model. Here the task is your sense labels and the model a linear classifier on the mixed vector (Adam, "
+            "weight decay), cross-validated: leave-one-out up to 20 sentences, stratified k-fold above."
+        )
     )
-    if not inputs.toggle("Learn the mix for these senses", key="learn_mix"):
+    if not inputs.toggle(_("Learn the mix for these senses"), key="learn_mix"):
         return
-    with friendly_errors("learning the mix"):
+    with friendly_errors(_("learning the mix")):
         fit = cached_lm.learned_mix(word, sentences, elmo_folder)
         if fit.note:
             st.warning(md(fit.note), icon=":material/warning:")  # it names the sense labels typed
@@ -35,8 +38,16 @@ def learned_mix_view(word: str, sentences: str, elmo_folder: str, mix: Sequence[
         )
         chart.show_in(right, mix_accuracy(fit, layers), says.mix_accuracy(fit, layers), key="learned_accuracy")
         st.caption(
-            f"{fit.n} labelled sentences, {len(fit.senses)} senses, {fit.scheme}. Learned on all of them: "
-            f"s = {' / '.join(f'{s:.2f}' for s in fit.weights)}, γ = {fit.gamma:.2f} (each layer first scaled to "
-            "unit mean norm, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
-            "so alone it can only guess the most frequent sense."
+            _(
+                "{n} labelled sentences, {senses} senses, {scheme}. Learned on all of them: "
+                "s = {weights}, γ = {gamma:.2f} (each layer first scaled to "
+                "a mean norm of 1, so s compares layers, not their sizes). Layer 0 is the same for every occurrence, "
+                "so alone it can only guess the most frequent sense."
+            ).format(
+                n=fit.n,
+                senses=len(fit.senses),
+                scheme=_(fit.scheme),
+                weights=" / ".join(f"{s:.2f}" for s in fit.weights),
+                gamma=fit.gamma,
+            )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from nlpexplorer import notebook
 
 PAGE_KEY = "_notebook_page"  # session_state: the page file `page.setup` is drawing
@@ -33,13 +34,15 @@ def download_button() -> None:
     values = current_values(page)
     stem = page.rsplit("/", 1)[-1].removesuffix(".py").split("_", 1)[-1].lower()
     st.sidebar.download_button(
-        "Open as notebook (.ipynb)",
+        _("Open as notebook (.ipynb)"),
         data=lambda: notebook.to_bytes(page, values),
         file_name=f"{stem}.ipynb",
         mime="application/x-ipynb+json",
         on_click="ignore",
         icon=":material/code:",
         key="open_as_notebook",
-        help="A Jupyter notebook that rebuilds this view with the explorer's Python API (nlpexplorer), "
-        "with your inputs as the call's arguments. README: Use it from Python.",
+        help=_(
+            "A Jupyter notebook that rebuilds this view with the explorer's Python API (nlpexplorer), "
+            "with your inputs as the call's arguments. README: Use it from Python."
+        ),
     )

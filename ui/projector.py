@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from figures.common import PROJECTOR_FONT_PX
+from i18n import _
 from ui.literal import md
 
 KEY = "projector"
@@ -59,11 +60,13 @@ def switch() -> bool:
     st.session_state[KEY] = _from_link()
     on = bool(
         st.sidebar.toggle(
-            "Projector mode",
+            _("Projector mode"),
             key=KEY,
             on_change=_write_link,
-            help="Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
-            "sidebar too.",
+            help=_(
+                "Large text (20 px and up) for a classroom projector. Add hide=sidebar to the link to hide the "
+                "sidebar too."
+            ),
         )
     )
     st.html(READABLE + (CSS if on else ""))
@@ -78,7 +81,9 @@ def _from_link() -> bool:
         return False
     if given.strip().lower() in ON:
         return True
-    st.sidebar.warning(f"Projector mode in the link: {md(given)} does not exist (true or false); showing false.")
+    st.sidebar.warning(
+        _("Projector mode in the link: {value} does not exist (true or false); showing false.").format(value=md(given))
+    )
     del st.query_params[KEY]
     return False
 

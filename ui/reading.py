@@ -15,12 +15,14 @@ import streamlit as st
 from engine.analysis import gates as G
 from engine.analysis import predictions as P
 from figures.cell import CellSteps
+from i18n import N_, _
 from ui import cached
+from ui.language import Later
 
 QUANTITIES = "ifgoch"
 
 
-@st.cache_data(show_spinner="Reading the text with the char-LSTM…", max_entries=8)
+@st.cache_data(show_spinner=Later(N_("Reading the text with the char-LSTM…")), max_entries=8)
 def char_reading(text: str, layer: int, folder: str = "") -> dict:
     """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`, with
     the T steps (`engine.text.steps`: a character with its combining marks is one step) as typed in `tokens`
@@ -37,7 +39,7 @@ def char_reading(text: str, layer: int, folder: str = "") -> dict:
     return result
 
 
-@st.cache_data(show_spinner="Running the char-LSTM with the units switched off…", max_entries=16)
+@st.cache_data(show_spinner=Later(N_("Running the char-LSTM with the units switched off…")), max_entries=16)
 def char_intervention(
     text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int, folder: str = ""
 ) -> dict:
@@ -54,7 +56,7 @@ def char_intervention(
     }
 
 
-@st.cache_data(show_spinner="Reading the words with ELMo…", max_entries=8)
+@st.cache_data(show_spinner=Later(N_("Reading the words with ELMo…")), max_entries=8)
 def elmo_reading(text: str, layer: int, model: str = "ELMo") -> dict:
     """ELMo's layer `layer` per direction (`[T + 2, cells]` each) and both LMs' top-5 guesses, one pass.
     `model`: "ELMo" (this app's biLM) or a fetched "official ELMo <size>", which has no softmax: its
@@ -102,13 +104,18 @@ def parse_units(value: str, high: int, fallback: list[int], limit: int = 8) -> t
     if not all(w.isdigit() for w in words):
         return (
             fallback,
-            f"Units are whole numbers from 0 to {high - 1}, separated by commas. Showing the default units.",
+            _("Units are whole numbers from 0 to {last}, separated by commas. Showing the default units.").format(
+                last=high - 1
+            ),
         )
     units = list(dict.fromkeys(int(w) for w in words))
     bad = [u for u in units if u >= high]
     if bad:
-        return fallback, f"Unit(s) {bad} do not exist: this layer has units 0 to {high - 1}. Showing the default units."
-    return units[:limit], None if len(units) <= limit else f"At most {limit} units: the first {limit} are used."
+        message = _("Unit(s) {bad} do not exist: this layer has units 0 to {last}. Showing the default units.")
+        return fallback, message.format(bad=bad, last=high - 1)
+    if len(units) <= limit:
+        return units, None
+    return units[:limit], _("At most {limit} units: the first {limit} are used.").format(limit=limit)
 
 
 def cell_steps(
@@ -140,7 +147,7 @@ def elmo_steps(result: dict, direction: str, k: int = 5) -> dict:
         "guess_probs": np.array([[q for _, q in row] for row in padded]),
         "following": following,
         "backward": not forward,
-        "guess_label": "next word" if forward else "previous word",
+        "guess_label": _("next word") if forward else _("previous word"),
         "joiner": " ",
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from i18n import _
 from ui import projector
 
 PROJECTOR_ROWS = 25  # rows shown as a projector table; the rest are named, not silently dropped
@@ -36,4 +37,8 @@ def show_table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, **
     shown = formatted(frame.head(PROJECTOR_ROWS), formats)
     st.table(shown.style.hide(axis="index"))
     if len(frame) > PROJECTOR_ROWS:
-        st.caption(f"The first {PROJECTOR_ROWS} of {len(frame)} rows (projector mode); all rows without it.")
+        st.caption(
+            _("The first {shown} of {rows} rows (projector mode); all rows without it.").format(
+                shown=PROJECTOR_ROWS, rows=len(frame)
+            )
+        )

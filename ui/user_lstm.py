@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine import policy
 from engine.validation import InputError
+from i18n import _
 from ui.literal import md
 
 FOLDER_KEY = "lstm_folder"
@@ -19,7 +20,7 @@ def choice():
 
     rules = policy.current()
     folder = st.sidebar.text_input(
-        "LSTM folder",
+        _("LSTM folder"),
         key=FOLDER_KEY,
         bind="query-params",
         placeholder="a folder this server offers" if rules.shared else "/path/to/your/lstm",
@@ -30,7 +31,7 @@ def choice():
         "README: Your own LSTM.",
     )
     try:
-        config, _ = user_lstm.check_folder(folder)
+        config, _problems = user_lstm.check_folder(folder)
     except InputError as exc:
         st.error(md(policy.public_message(str(exc))), icon=":material/error:")
         st.stop()
@@ -52,5 +53,5 @@ def has_decoder(folder: str) -> bool:
     """Whether your LSTM's folder has a decoder (predictions), read from its weights' keys only."""
     from engine.models import user_lstm
 
-    _, weights = user_lstm.check_folder(folder)
+    _config, weights = user_lstm.check_folder(folder)
     return "decoder.weight" in user_lstm.read_shapes(weights)

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 
+from i18n import N_
 from ui.loading import STEPS, WORKER, Step, read_times, write_times
 
 
@@ -95,15 +96,15 @@ def _lessons() -> None:
 STEPS.update(
     (step.name, step)
     for step in (
-        Step("torch", "PyTorch and transformers", 3, _torch),  # enough for the attention page (ui.cached)
-        Step("libraries", "plotly, pandas and the figure code", 1, _libraries),
-        Step("char-LSTM", "the char-LSTM", 1, _char_lstm),
-        Step("MiniLM", "the Transformer (all-MiniLM-L6-v2)", 6, _minilm),
+        Step("torch", N_("PyTorch and transformers"), 3, _torch),  # enough for the attention page (ui.cached)
+        Step("libraries", N_("plotly, pandas and the figure code"), 1, _libraries),
+        Step("char-LSTM", N_("the char-LSTM"), 1, _char_lstm),
+        Step("MiniLM", N_("the Transformer (all-MiniLM-L6-v2)"), 6, _minilm),
         Step("ELMo", "ELMo", 3, _elmo),
-        Step("UMAP", "UMAP's compiled code", 5, _umap),
-        Step("controls", "the untrained control models", 2, _controls),
-        Step("views", "the default views and presets", 20, _views),
-        Step("lessons", "the lessons' first steps", 10, _lessons),
+        Step("UMAP", N_("UMAP's compiled code"), 5, _umap),
+        Step("controls", N_("the untrained control models"), 2, _controls),
+        Step("views", N_("the default views and presets"), 20, _views),
+        Step("lessons", N_("the lessons' first steps"), 10, _lessons),
     )
 )
 _START = threading.Lock()
