@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine import ASSETS
+from figures.overview import translated as translated_overview
 from i18n import N_, _
 from ui import hide, inputs, overview, page, projector
 from ui.first_views import ATTENTION_TRY, LSTM_TRY
@@ -32,11 +32,11 @@ OVERVIEW_ALT = N_(
     "Transformer (attention heads)."
 )
 if projector.active():  # one panel per tab, drawn so that every label is >= 18 px on screen (issue 23)
-    panels = overview.panels()
+    panels = overview.panels(translated_overview())
     for tab, (_title, panel_svg, width) in zip(st.tabs([title for title, _s, _w in panels]), panels, strict=True):
         tab.image(panel_svg, width=width)
 else:
-    st.image(str(ASSETS / "overview.svg"), width="stretch", alt=_(OVERVIEW_ALT))
+    st.image(translated_overview(), width="stretch", alt=_(OVERVIEW_ALT))  # its sentences in this run's language
 
 # Chosen from measured strengths (issue 23): the gates example's best quote unit; ELMo's clearest word sense
 # ("bank": 1-NN accuracy 0.75 at layer 2 against 0.50 for the untrained control; "play" only 0.66 against

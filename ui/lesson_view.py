@@ -258,7 +258,7 @@ def shown_texts(title: str, view: StepView) -> list[str]:
     lessons/README.md: each glossary term among them is explained on the step)."""
     texts = [title, view.body, view.chart.summary, *figure_words(view.chart), view.prompt]
     if view.answer is not None:
-        texts += [*view.answer.options, view.answer.explanation, view.answer.caveat]
+        texts += [*map(view.answer.label, view.answer.options), view.answer.explanation, view.answer.caveat]
     if view.reveal is not None:
         texts += [view.reveal.summary, *figure_words(view.reveal)]
     return texts
@@ -291,7 +291,14 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     st.markdown("**" + _("Your prediction.") + "** " + view.prompt)
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
-        guess = st.radio(_("Your answer"), answer.options, index=None, key=widget_key, label_visibility="collapsed")
+        guess = st.radio(
+            _("Your answer"),
+            answer.options,  # stable keys: a right answer is right in every language
+            index=None,
+            key=widget_key,
+            format_func=answer.label,
+            label_visibility="collapsed",
+        )
     elif answer.integer:  # a count: whole numbers only, shown without decimals
         guess = st.number_input(
             _("Your answer"),
@@ -327,7 +334,7 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
 
 def reveal(guess, answer: Answer) -> None:
     right = answer.is_right(guess)
-    shown_guess = answer.shown(guess) if not isinstance(guess, str) else guess
+    shown_guess = answer.shown(guess)
     template = (
         _("**Right.** You said **{guess}**; the model says **{answer}**")
         if right
