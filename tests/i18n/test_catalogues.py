@@ -30,12 +30,15 @@ IDS = [f"{domain}-{lang}" for domain, lang in CASES]
 
 
 @cache
-def extracted(domain: str) -> frozenset[str]:
-    """The msgids the code marks for `domain` (plural forms: the singular), as `pybabel extract` finds them."""
+def extracted(domain: str) -> frozenset[tuple[str, str | None]]:
+    """(msgid, context) of every message the code marks for `domain` (plural forms: the singular), as
+    `pybabel extract` finds them; the context is pgettext's, None for a plain message."""
     with (ROOT / "i18n" / f"{domain}.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS)
-    return frozenset(msgid if isinstance(msgid, str) else msgid[0] for _file, _line, msgid, _comments, _ctx in found)
+    return frozenset(
+        (msgid if isinstance(msgid, str) else msgid[0], context) for _file, _line, msgid, _comments, context in found
+    )
 
 
 @cache
@@ -59,13 +62,13 @@ def pairs(domain: str, lang: str) -> list[tuple[str, str]]:
 def test_the_checker_finds_a_missing_translation():
     """The checks below can fail: a message without a translation is found by the same code."""
     assert "zh" in LANGS and "app" in i18n.DOMAINS
-    assert "NLP Model Explorer" in extracted("app")  # ui/page.py APP_TITLE
+    assert ("NLP Model Explorer", None) in extracted("app")  # ui/page.py APP_TITLE
 
 
 @pytest.mark.parametrize(("domain", "lang"), CASES, ids=IDS)
 def test_every_message_in_the_code_has_a_translation_neither_empty_nor_fuzzy(domain, lang):
     po = catalogue(domain, lang)
-    missing = sorted(m for m in extracted(domain) if po.get(m) is None)
+    missing = sorted(m for m, context in extracted(domain) if po.get(m, context=context) is None)
     empty = sorted(m.id if isinstance(m.id, str) else m.id[0] for m in po if m.id and not all(_forms(m)))
     fuzzy = sorted(str(m.id) for m in po if m.id and m.fuzzy)
     assert (missing, empty, fuzzy) == ([], [], []), (
@@ -124,8 +127,8 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 def glossary_terms_used(english: str) -> list[str]:
     """The glossary terms `english` uses, longest first; a term inside a longer one ("gate" in "forget
-    gate") counts only where it also stands on its own."""
-    rest, used = english, []
+    gate") counts only where it also stands on its own. Placeholders (`{unit}`, `{token}`) are names, not words."""
+    rest, used = re.sub(r"\{[^{}]*\}", " ", english), []
     for term in sorted(glossary.terms(), key=len, reverse=True):
         if _pattern(term).search(rest):
             used.append(term)
@@ -137,6 +140,7 @@ def test_glossary_terms_are_found_longest_first():
     assert glossary_terms_used("The forget gate and the cell state") == ["forget gate", "cell state"]
     assert glossary_terms_used("Each gate, and the forget gate") == ["forget gate", "gate"]
     assert glossary_terms_used("Heads of the attention") == ["attention", "head"]
+    assert glossary_terms_used("{length:,} {unit} long, reading {token}") == []
 
 
 @pytest.mark.parametrize(
