@@ -48,6 +48,7 @@ ENGINE_NAMES = (  # names the engine gives layers, rows and measures, in English
     N_("leave-one-out"),
     N_("static"),
     N_("mix (average)"),
+    N_("L0 embeddings"),  # MiniLM's first row on Compare (engine/compare/runs.py)
     N_("untrained ELMo (control)"),
     N_("GloVe 6B 50d (static)"),
     N_("Peters et al. 2018, Table 6 (PTB, their 2-layer biLM)"),

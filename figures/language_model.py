@@ -26,7 +26,7 @@ def blank_bars(result, k: int = 10) -> go.Figure:
 
     `result`: an `engine.analysis.language_model.BlankGuesses`.
     """
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[_(title) for title, _colour in DIRECTIONS.values()])
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[_two_lines(_(t)) for t, _colour in DIRECTIONS.values()])
     for col, (key, (english, colour)) in enumerate(DIRECTIONS.items(), start=1):
         title = _(english)
         guesses = getattr(result, key)[:k]
@@ -51,7 +51,7 @@ def blank_bars(result, k: int = 10) -> go.Figure:
         fig.update_yaxes(type="category", autorange="reversed", row=1, col=col)  # "1. ." is not a number
         fig.update_xaxes(range=[0, max(probs, default=1) * 1.35], title=_("probability"), row=1, col=col)
     fig = base_layout(fig, height=110 + 28 * min(k, max(len(result.forward), 1)))
-    return fig.update_layout(margin={"t": 40})  # room for the panel titles
+    return fig.update_layout(margin={"t": 70})  # room for the two-line panel titles
 
 
 def word_probabilities(guesses) -> go.Figure:
@@ -129,3 +129,12 @@ def mix_accuracy(fit, layer_names: Sequence[str]) -> go.Figure:
         chance=fit.chance
     )
     return base_layout(fig, title=title, height=340)
+
+
+def _two_lines(title: str) -> str:
+    """A panel title broken after its colon or before its bracket: three titles side by side overlapped
+    on one line at projector sizes (English and Chinese alike)."""
+    for mark, broken in ((": ", ":<br>"), ("：", "：<br>"), (" (", "<br>("), ("（", "<br>（")):
+        if mark in title:
+            return title.replace(mark, broken, 1)
+    return title

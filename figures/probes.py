@@ -79,7 +79,15 @@ def layer_chart(
     if papers and family == "elmo":
         _paper_stars(fig, card, metrics)
     fig.update_yaxes(title=_("share correct"), range=[0, 1.02], gridcolor="#e5e7eb")
-    fig.update_xaxes(title=_("layer"), type="category", categoryorder="array", categoryarray=layers)
+    fig.update_xaxes(
+        title=_("layer"),
+        type="category",
+        categoryorder="array",
+        categoryarray=layers,
+        tickvals=layers,  # upright ticks on two lines where a space allows ("layer<br>1"): rotated, they were cut
+        ticktext=[name.replace(" ", "<br>", 1) if name.isascii() else name for name in layers],
+        tickangle=0,
+    )
     fig = base_layout(fig, title=_(FAMILIES.get(family, family)), height=height)
     # the legend under the plot, so the lines keep the full width (beside it, it took half the chart)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.35, "yanchor": "top"}, showlegend=True)

@@ -49,6 +49,8 @@ KEPT = {  # names kept as they are in the Chinese interface, as Chinese NLP cour
     "GeLU",
     "ReLU",
     "highway",
+    "sha",  # sha256, a checksum's name
+    "small",  # "ELMo small", the official model's name
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 
@@ -63,7 +65,20 @@ def untranslated(shown: str, allowed: Iterable[str] = ()) -> list[str]:
     """The Latin-letter words in ``shown`` that a translation should have replaced.
 
     ``allowed``: text the models read (the learner's sentences, a lesson's example): its words are kept."""
-    kept = set(KEPT)
+    kept, read = set(KEPT), " ".join(allowed).lower()
     for text in allowed:  # a hyphenated word's parts too: a tokenizer shows "twenty-dollar" as "twenty - dollar"
         kept.update(part.lower() for w in WORD.findall(text) for part in (w, *w.split("-")))
-    return [w for w in WORD.findall(shown) if not _is_kept(w, kept)]
+    shown = MACHINE.sub(" ", shown)
+    return [w for w in WORD.findall(shown) if not _is_kept(w, kept) and not _inside(w, read)]
+
+
+# Never translated, so never counted: web addresses, file paths and names (a download's source, folder and
+# files), and the words a model answers with a score, "banks (0.87), securities (0.80)" (GloVe's neighbours).
+MACHINE = re.compile(
+    r"https?://\S+|(?:[\w.-]*/)+[\w.-]+|[\w.-]+\.(?:json|hdf5|safetensors|csv|txt|ipynb|png)\b|[A-Za-z'-]+ \(\d\.\d+\)"
+)
+
+
+def _inside(word: str, read: str) -> bool:
+    """A piece of the models' text cut at a window's edge ("becau" of "because"), as the step view shows it."""
+    return len(word) >= 2 and word.lower() in read

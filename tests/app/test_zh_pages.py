@@ -108,8 +108,24 @@ def test_app_strings_are_chinese(page):
     assert left == [], f"{page or 'app.py'}: {len(left)} app strings left in English: {left[:6]}"
 
 
+# Engine names still shown in English on these pages (issue 29 stays open until they are translated). Strict:
+# a page that becomes all Chinese fails here until its line is removed.
+STILL_ENGLISH = {
+    "pages/2_ELMo_senses.py": "the caption's 'senses: money, river', the model name 'ELMo (this project's biLM)', "
+    "'mix 0.33/0.33/0.33' and the UMAP caption come from the engine in English",
+    "pages/3_Transformer_attention.py": "MiniLM's description, the statistic's name in the summary and "
+    "'Layer 1, head 3' come from the engine in English",
+    "pages/4_Compare.py": "the minimal-pair presets' names and explanations (engine/compare/presets.py)",
+}
+
+
+def _page_case(page):
+    reason = STILL_ENGLISH.get(page)
+    return pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=reason)) if reason else page
+
+
 @pytest.mark.xfail(not OTHERS_DONE, reason="the charts or lessons catalogue (issue 29b/29c) is not complete yet")
-@pytest.mark.parametrize("page", PAGES, ids=IDS)
+@pytest.mark.parametrize("page", [_page_case(page) for page in PAGES], ids=IDS)
 def test_everything_shown_is_chinese(page):
     left = [(source, words, text[:160]) for source, words, text in english_left(run_zh(page), page)]
     assert left == [], f"{page or 'app.py'}: {len(left)} strings left in English: {left[:6]}"

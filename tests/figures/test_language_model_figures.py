@@ -14,8 +14,10 @@ def test_blank_bars_keep_punctuation_and_markup_as_category_labels():
     assert [list(t.y) for t in fig.data] == [["1. .", '2. "', "3. &lt;b&gt;"]] * 3
     assert all(fig.layout[f"yaxis{n}"].type == "category" for n in ("", "2", "3"))  # "1. ." must not be a number
     assert [a.text for a in fig.layout.annotations] == [
-        "forward LM: from the left", "backward LM: from the right", "both combined (never trained)",
-    ]  # fmt: skip
+        "forward LM:<br>from the left",
+        "backward LM:<br>from the right",
+        "both combined<br>(never trained)",
+    ]  # fmt: skip: two lines each, or the three titles overlap on a projector
 
 
 def test_word_probabilities_one_bar_per_word_and_direction():
