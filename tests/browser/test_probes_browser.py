@@ -23,8 +23,9 @@ def test_page_draws_the_card_and_probes_new_sentences(page, server, shots):
     expect(page.get_by_text("GloVe gives", exact=False)).to_be_visible()
     screenshot(page, shots, "layers-know")
 
-    page.locator('[data-testid="stSidebar"] input[type="text"]').first.fill("run")  # the preset box's search
-    page.locator('[data-testid="stSidebar"] input[type="text"]').first.press("Enter")
+    preset = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Homograph preset")
+    preset.locator('input[type="text"]').fill("run")  # the preset box's search (not the language switch's)
+    preset.locator('input[type="text"]').press("Enter")
     box = page.locator('[data-testid="stSidebar"] textarea').first
     expect(box).to_have_value(re.compile("morning run"))  # the preset's rerun is done: typing now is not overwritten
     box.fill("The run/NN was long .\nThey run/VBP home .\nWe run/VBP fast .")

@@ -6,7 +6,8 @@ from tests.browser.conftest import screenshot, wait_for_app, wait_for_chart
 
 
 def pick_preset(page, name: str) -> None:
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+    boxes.filter(has_not_text="语言").first.click()  # the first box that is not the language switch (Language · 语言)
     page.get_by_role("option", name=name, exact=True).click()
 
 
