@@ -17,13 +17,13 @@ run: $(VENV)/.app-installed
 	$(BIN)/python -m ui.serve --server.port $(PORT)  # streamlit run app.py, warming up as it starts (ui/serve.py)
 
 # Lint, then every test but the slow suites below (engine, figures, lessons, AppTest of every page, the API and
-# notebooks; about 6 minutes on 2 cores). CI runs this.
+# notebooks; about 4-5 minutes on 2 cores). CI runs this.
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# A real-browser test per page in Debian's chromium (tests/browser/, marker `browser`; about 5 minutes).
+# A real-browser test per page in Debian's chromium (tests/browser/, marker `browser`; about 13 minutes).
 test-browser: $(VENV)/.dev-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(BIN)/python -m pytest -m "browser and not screens" tests/browser
 
