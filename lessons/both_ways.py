@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.text import tokenize
-from engine.validation import InputError, check_text, clean_text
 from figures.lessons import step_profile
-from i18n import N_, _, ngettext
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal, numbered
+from i18n import N_, _
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal, numbered, two_sentences
 
 MAX_CHARS = 600
 SAME = 0.999  # cosine at or above this: the two vectors are the same
@@ -57,18 +56,7 @@ class Context:
 
 
 def prepare(text: str, backend) -> Context:
-    problems = [p for p in check_text(text, max_chars=MAX_CHARS) if p.level == "error"]
-    if problems:
-        raise InputError(problems[0].message)
-    lines = [line for line in clean_text(text)[0].splitlines() if line.strip()]
-    if len(lines) != 2:
-        raise InputError(
-            ngettext(
-                "This lesson compares exactly two sentences, one per line; the text has {count} line.",
-                "This lesson compares exactly two sentences, one per line; the text has {count} lines.",
-                len(lines),
-            ).format(count=len(lines))
-        )
+    lines = two_sentences(text, max_chars=MAX_CHARS)
     first, second = tokenize(lines[0]), tokenize(lines[1])
     layers = backend.elmo_embed((tuple(first), tuple(second)))
     return Context(first, second, list(layers))

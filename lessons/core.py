@@ -21,7 +21,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from i18n import N_, _, pgettext
+from engine.validation import InputError, check_text, clean_text
+from i18n import N_, _, ngettext, pgettext
 from ui.literal import md
 
 MAX_STEP_WORDS = 60
@@ -185,3 +186,21 @@ def margin_words(winner: float, runner_up: float, unit: str = "") -> str:
 
 def word_count(text: str) -> int:
     return len(re.sub(r"[*`\\]", "", text).split())
+
+
+def two_sentences(text: str, max_chars: int) -> tuple[str, str]:
+    """The two non-empty lines of a pair lesson's text, stripped. Raises InputError naming the first error of
+    `check_text` (e.g. over `max_chars`), or how many lines there are when they are not two."""
+    problems = [p for p in check_text(text, max_chars=max_chars) if p.level == "error"]
+    if problems:
+        raise InputError(problems[0].message)
+    lines = [line.strip() for line in clean_text(text)[0].splitlines() if line.strip()]
+    if len(lines) != 2:
+        raise InputError(
+            ngettext(
+                "This lesson compares exactly two sentences, one per line; the text has {count} line.",
+                "This lesson compares exactly two sentences, one per line; the text has {count} lines.",
+                len(lines),
+            ).format(count=len(lines))
+        )
+    return lines[0], lines[1]

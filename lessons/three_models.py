@@ -10,12 +10,12 @@ import html
 
 import numpy as np
 
-from engine.validation import InputError, check_text, clean_text
+from engine.validation import InputError
 from figures.common import visible
 from figures.compare import pair_heatmaps
 from figures.lessons import step_profile
-from i18n import N_, _, ngettext, pgettext
-from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal
+from i18n import N_, _, pgettext
+from lessons.core import Answer, Chart, Lesson, Question, Step, fixed, labelled, literal, two_sentences
 
 MAX_OPTIONS = 6
 
@@ -27,18 +27,7 @@ SAME_WORDS = N_("The two sentences have the same words, so there is no change to
 
 def prepare(text: str, backend):
     """The `PairDiff` of the lesson's two lines (sentence A, sentence B)."""
-    problems = [p for p in check_text(text, max_chars=2 * MAX_CHARS + 1) if p.level == "error"]
-    if problems:
-        raise InputError(problems[0].message)
-    lines = [line.strip() for line in clean_text(text)[0].splitlines() if line.strip()]
-    if len(lines) != 2:
-        raise InputError(
-            ngettext(
-                "This lesson compares exactly two sentences, one per line; the text has {count} line.",
-                "This lesson compares exactly two sentences, one per line; the text has {count} lines.",
-                len(lines),
-            ).format(count=len(lines))
-        )
+    lines = two_sentences(text, max_chars=2 * MAX_CHARS + 1)
     if backend.minimal_pair is None:
         raise InputError(_("This lesson needs the three models of the Compare page, which are not loaded here."))
     return backend.minimal_pair(lines[0], lines[1])
