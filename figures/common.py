@@ -68,6 +68,8 @@ NAME_PATTERNS = (  # engine names with a number in them -> the English template 
     (re.compile(r"(?P<model>\S+) attention"), N_("{model} attention")),
     (re.compile(r"(?P<model>\S+) layer (?P<n>\d+)"), N_("{model} layer {n}")),
     (re.compile(r"stratified (?P<n>\d+)-fold"), N_("stratified {n}-fold")),
+    (re.compile(r"mix (?P<shares>\d[\d./]*)"), N_("mix {shares}")),  # ELMo's ScalarMix as a layer (senses.with_mix)
+    (re.compile(r"cluster (?P<n>\d+)"), N_("cluster {n}")),  # k-means groups of unlabelled sentences
 )
 
 

@@ -107,5 +107,8 @@ def scores_chart(rows: Sequence[dict], metric: str, *, title: str) -> go.Figure:
         fig.update_yaxes(range=[0, 1.12], title=label(metric))
     else:
         fig.update_yaxes(title=label(metric))
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25, "x": 0})
-    return base_layout(fig, title=plotly_literal(_(title)), height=360)
+    # the legend above the bars: below them, long layer names (rotated in a narrow column) ran under it
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    fig = base_layout(fig, title=plotly_literal(_(title)), height=360)
+    # the title at the very top, room under it for the legend's row or two (two models' names wrap in a column)
+    return fig.update_layout(margin={"t": 90}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}})

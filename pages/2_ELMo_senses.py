@@ -12,6 +12,7 @@ from engine.analysis import senses as S
 from engine.analysis.projection import UMAP_MIN_POINTS, identical_rows
 from engine.validation import Problem, check_text, clean_text, has_errors
 from figures import summaries
+from figures.common import label
 from figures.senses import layer_maps, scores_chart
 from i18n import N_, _
 from ui import cached, cached_lm, chart, inputs, page, summary
@@ -155,7 +156,7 @@ n = len(parsed.occurrences)
 st.caption(
     md(
         _("{count} occurrences of '{word}' · {note} · {model}").format(
-            count=n, word=parsed.word, note=_(parsed.colour_note), model=data["elmo"].model
+            count=n, word=parsed.word, note=parsed.colour_note, model=_(data["elmo"].model)
         )
     )
 )
@@ -198,11 +199,11 @@ def sense_view() -> None:
     # ELMo first: its maps and scores are drawn while the Transformer comparison is still running
     cached.umap_ready()
     elmo_maps = cached.sense_maps(parsed.word, sentences, elmo_folder, mix, method)
-    colours = parsed.sense_labels or S.cluster_labels(data["elmo"].vectors[-1], k=2)
+    colours = parsed.sense_labels or [label(c) for c in S.cluster_labels(data["elmo"].vectors[-1], k=2)]
     hovers = [_("line {line}: {sentence}").format(line=o.line, sentence=o.highlighted) for o in parsed.occurrences]
     selected = _selected_point(n)
     chart.show(
-        layer_maps(elmo_maps["maps"], colours, hovers, selected=selected, title=data["elmo"].model),
+        layer_maps(elmo_maps["maps"], colours, hovers, selected=selected, title=_(data["elmo"].model)),
         key="elmo_maps",
         on_select="rerun",
         selection_mode="points",
@@ -240,7 +241,7 @@ def sense_view() -> None:
                     colours,
                     hovers,
                     selected=selected,
-                    title=data["transformer"].model,
+                    title=_(data["transformer"].model),
                 ),
                 key="transformer_maps",
                 on_select="rerun",
@@ -306,8 +307,8 @@ def _neighbours(index: int, mix: tuple) -> None:
                 other = parsed.occurrences[j]
                 rows.append(
                     {
-                        _("model"): vectors.model,
-                        _("layer"): _(name),
+                        _("model"): _(vectors.model),
+                        _("layer"): label(name),
                         _("cosine"): similarity,
                         _("line"): other.line,
                         _("label"): other.label or "",

@@ -108,7 +108,7 @@ if result is None:
     st.stop()
 
 st.caption(
-    _("{count} tokens · {model}").format(count=len(result.tokens), model=md(_(model.description)))
+    _("{count} tokens · {model}").format(count=len(result.tokens), model=md(model.description))
     + (" · " + _("causal: each token sees only itself and the tokens before it") if result.is_causal else "")
 )
 
@@ -237,15 +237,16 @@ def attention_view() -> None:
             sidebar=False,
             help="\n\n".join(f"**{_(k)}**: {_(v)}" for k, v in A.STATISTICS.items()),
         )
+        name = _(A.STATISTICS[statistic]).split(":")[0].split("：")[0]  # the statistic's name, before its explanation
         chart.show(
-            heads_grid(stats.get(statistic), _(A.STATISTICS[statistic]).split(":")[0].split("：")[0], (layer, head)),
+            heads_grid(stats.get(statistic), name, (layer, head)),
             key="grid",
             width="content",
             on_select=select_head_from_grid,
             selection_mode="points",
             config={"displayModeBar": False},
         )
-        summary.say(summaries.heads(stats.get(statistic), A.STATISTICS[statistic].split(":")[0].lower()))
+        summary.say(summaries.heads(stats.get(statistic), name[:1].lower() + name[1:]))  # [CLS] kept
         st.caption(_("Click a square to focus that head."))
         roles = pd.DataFrame(stats.rows()).query("role != ''").groupby("role", sort=False)
         for role, group in roles:

@@ -279,7 +279,7 @@ def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method:
 
     elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
     projections = senses.layer_projections(elmo, method)
-    return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].description}
+    return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].caption}
 
 
 @st.cache_data(show_spinner=Later(N_("Drawing the Transformer's maps…")), max_entries=16, ttl=TTL)

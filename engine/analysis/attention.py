@@ -176,31 +176,39 @@ def view_matrix(
     """Pick (mode, layer, head; 1-based), merge into words, and drop special tokens, in that order.
 
     Without `words` (a tokenizer without offsets) a word view is not claimed: the title says
-    tokens and `note` is `word_note`, the reason."""
+    tokens and `note` is `word_note`, the reason. The title and the note are in the interface language of
+    the run that calls this (`i18n`, issue 29): a view is computed where it is shown, never cached."""
     if mode == "head":
-        matrix, title = attentions[layer - 1, head - 1], f"Layer {layer}, head {head}"
+        matrix, title = attentions[layer - 1, head - 1], _("Layer {layer}, head {head}").format(layer=layer, head=head)
     elif mode == "layer":
-        matrix, title = attentions[layer - 1].mean(axis=0), f"Layer {layer}, mean of its {attentions.shape[1]} heads"
+        matrix = attentions[layer - 1].mean(axis=0)
+        title = _("Layer {layer}, mean of its {count} heads").format(layer=layer, count=attentions.shape[1])
     elif mode == "rollout":
         start, end = rollout_range
-        matrix, title = rollout(attentions, start - 1, end - 1), f"Attention rollout, layers {start}–{end}"
+        matrix = rollout(attentions, start - 1, end - 1)
+        title = _("Attention rollout, layers {start}–{end}").format(start=start, end=end)
     else:
         raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
     labels = list(tokens)
     special = np.asarray(special_mask, dtype=bool)
     note = ""
     if word_level and not words:
-        note = word_note or "Word merging is not available for this tokenizer: the tokens are shown as they are."
-        title += ", tokens (no word merging for this tokenizer)"
+        note = word_note or _("Word merging is not available for this tokenizer: the tokens are shown as they are.")
+        title = _("{view}, tokens (no word merging for this tokenizer)").format(view=title)
     if word_level and words:
         matrix, ids = merge_words(matrix, word_ids)
         labels = _special_labels(ids, tokens, word_ids, [words[w] if w is not None else "" for w in ids])
         special = np.array([w is None for w in ids])
-        title += ", words"
+        title = _("{view}, words").format(view=title)
     if hide_special and special.any():
         matrix = drop_special(matrix, special, renormalize)
         labels = [t for t, s in zip(labels, special, strict=True) if not s]
-        title += ", special tokens hidden" + (" (rows renormalized)" if renormalize else "")
+        hidden = (
+            _("{view}, special tokens hidden (rows renormalized)")
+            if renormalize
+            else _("{view}, special tokens hidden")
+        )
+        title = hidden.format(view=title)
     return MatrixView(np.asarray(matrix, dtype=np.float32), labels, title, causal, note)
 
 

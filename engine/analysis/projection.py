@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import PROJECT_ROOT
-from engine.validation import InputError
+from engine.validation import InputError, Text, msg
 from i18n import ngettext
 
 os.environ.setdefault("NUMBA_CACHE_DIR", str(PROJECT_ROOT / ".numba_cache"))
@@ -37,11 +37,30 @@ class Projection:
     degenerate: bool = False  # every point the same (to rounding): drawn at (0, 0), never a reference
 
     @property
-    def description(self) -> str:
+    def caption(self) -> Text:
+        """Which method drew the map, with how many points: English, translated when it is read (`str`,
+        `format`), so a cached map's caption reads in the language of whoever is looking (issue 29)."""
         if self.method == "UMAP":
-            return f"UMAP (cosine, {self.n_neighbors} neighbours, seed {SEED}) of {self.n} points"
-        share = f", {self.explained[0]:.0%} + {self.explained[1]:.0%} of the variance" if self.explained else ""
-        return f"PCA of {self.n} points{share} (UMAP needs at least {UMAP_MIN_POINTS})"
+            return msg(
+                "UMAP (cosine, {neighbours} neighbours, seed {seed}) of {count} points",
+                neighbours=self.n_neighbors,
+                seed=SEED,
+                count=self.n,
+            )
+        if self.explained:
+            return msg(
+                "PCA of {count} points, {first:.0%} + {second:.0%} of the variance (UMAP needs at least {least})",
+                count=self.n,
+                first=self.explained[0],
+                second=self.explained[1],
+                least=UMAP_MIN_POINTS,
+            )
+        return msg("PCA of {count} points (UMAP needs at least {least})", count=self.n, least=UMAP_MIN_POINTS)
+
+    @property
+    def description(self) -> str:
+        """`caption` in this run's interface language."""
+        return str(self.caption)
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from engine.analysis.projection import Projection, cosine_distances, unit_rows
 from engine.analysis.sense_notes import line_notes
 from engine.text import normalize, reading_form, tokenize_with_spans
 from engine.validation import InputError, Problem, msg, msg_plural
-from i18n import _
+from i18n import _, ngettext
 
 SENSE_SETS = ASSETS / "senses"
 CORPUS_SAMPLE = ASSETS / "corpus_sample.txt.gz"
@@ -72,39 +72,40 @@ class SenseInput:
 
     @property
     def colour_note(self) -> str:
-        """What the colours of the maps show, in words (for the page's caption)."""
+        """What the colours of the maps show, in words, in the interface language of the run that reads it (the
+        page's caption; a cached SenseInput reads in whichever language is looking)."""
         labels = self.sense_labels
         if labels is None:
             labelled = sum(o.label is not None for o in self.occurrences)
             if labelled == 0:
-                return "no sense labels: colours are k-means clusters"
-            return (
-                f"only {labelled} of {len(self.occurrences)} sentences have a sense label: colours are k-means clusters"
+                return _("no sense labels: colours are k-means clusters")
+            return _("only {labelled} of {count} sentences have a sense label: colours are k-means clusters").format(
+                labelled=labelled, count=len(self.occurrences)
             )
         senses = sorted(set(labels))
         if len(senses) == 1:
-            return f"one sense, {senses[0]!r}, on every sentence: one colour"
-        return f"senses: {', '.join(senses)}"
+            return _("one sense, {sense}, on every sentence: one colour").format(sense=repr(senses[0]))
+        return _("senses: {senses}").format(senses=_(", ").join(senses))
 
     @property
     def score_note(self) -> str | None:
-        """Why the sense scores cannot be computed for these labels (None when they can)."""
+        """Why the sense scores cannot be computed for these labels (None when they can), in this run's language."""
         labels = self.sense_labels
         n = len(self.occurrences)
         if labels is None:
-            return "Sense scores need a sense label on every sentence (label<TAB>sentence)."
+            return _("Sense scores need a sense label on every sentence (label<TAB>sentence).")
         senses = set(labels)
         if len(senses) < 2:
-            return (
-                f"All {n} sentences carry the same sense label ({labels[0]!r}): the scores measure how well the "
+            return _(
+                "All {count} sentences carry the same sense label ({label}): the scores measure how well the "
                 "layers separate senses, so they need at least two different labels."
-            )
+            ).format(count=n, label=repr(labels[0]))
         if len(senses) == n:
-            return (
-                f"Each of the {n} sentences has a sense label of its own: no two share a sense, so no occurrence "
+            return _(
+                "Each of the {count} sentences has a sense label of its own: no two share a sense, so no occurrence "
                 "has a same-sense neighbour to find and 1-NN accuracy and the silhouette are undefined. Give at "
                 "least two sentences the same label."
-            )
+            ).format(count=n)
         return None
 
     @property
@@ -116,11 +117,13 @@ class SenseInput:
         alone = sorted(sense for sense in set(labels) if labels.count(sense) == 1)
         if not alone:
             return None
-        return (
-            f"The sense{'s' if len(alone) > 1 else ''} {', '.join(repr(a) for a in alone)} "
-            f"{'have' if len(alone) > 1 else 'has'} one sentence only: such an occurrence can never have a "
-            "same-sense neighbour, so 1-NN accuracy counts it as wrong in every layer."
-        )
+        return ngettext(
+            "The sense {senses} has one sentence only: such an occurrence can never have a same-sense neighbour, "
+            "so 1-NN accuracy counts it as wrong in every layer.",
+            "The senses {senses} have one sentence only: such an occurrence can never have a same-sense neighbour, "
+            "so 1-NN accuracy counts it as wrong in every layer.",
+            len(alone),
+        ).format(senses=_(", ").join(repr(a) for a in alone))
 
 
 def read_preset(name: str) -> tuple[str, str]:

@@ -116,9 +116,12 @@ class TransformerModel:
         self.byte_decoder = byte_level_decoder(tokenizer)
 
     @property
-    def description(self) -> str:
-        kind = "decoder (causal)" if self.is_causal else "encoder"
-        return f"{self.name}: {self.num_layers} layers × {self.num_heads} heads, {kind}, up to {self.max_tokens} tokens"
+    def description(self) -> str:  # in the interface language of the run that reads it (issue 29)
+        if self.is_causal:
+            template = _("{name}: {layers} layers × {heads} heads, decoder (causal), up to {tokens} tokens")
+        else:
+            template = _("{name}: {layers} layers × {heads} heads, encoder, up to {tokens} tokens")
+        return template.format(name=self.name, layers=self.num_layers, heads=self.num_heads, tokens=self.max_tokens)
 
     def encode(self, text: str):
         with TOKENIZER_LOCK:

@@ -382,10 +382,10 @@ def load_default(untrained: bool = False) -> Elmo:
     for name in ("options.json", "weights.hdf5", "vocab.txt"):
         verify(DEFAULT_DIR / name)
     trained = Elmo.from_files(DEFAULT_DIR / "options.json", DEFAULT_DIR / "weights.hdf5", DEFAULT_DIR / "vocab.txt")
-    trained.name = "ELMo (this project's biLM)"
+    trained.name = N_("ELMo (this project's biLM)")  # shown through i18n._ (issue 29)
     if not untrained:
         return trained
-    control = Elmo.random(trained.options, seed=0, name="untrained ELMo (control)")
+    control = Elmo.random(trained.options, seed=0, name=N_("untrained ELMo (control)"))
     generator = torch.Generator().manual_seed(0)
     vocab_size, dim = trained.softmax[0].shape
     weight = torch.randn(vocab_size, dim, generator=generator) / dim**0.5
