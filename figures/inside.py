@@ -125,7 +125,7 @@ def stage_figure(
         fig = make_subplots(
             2,
             1,
-            vertical_spacing=0.15,
+            vertical_spacing=0.22,  # room for the first panel's ticks and the second's title
             subplot_titles=(
                 _("{activation}(x·W_1): {count} hidden units").format(
                     activation=opened.activation, count=opened.ffn_activation.shape[1]
@@ -242,8 +242,8 @@ def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
         2,
         horizontal_spacing=0.08,
         subplot_titles=(
-            _("the model's learned position embeddings"),
-            _("sinusoidal encoding (Vaswani et al. §3.5), d = {d}").format(d=maps.d),
+            _("learned by the model"),  # short: two maps share a half-width lesson column
+            _("sinusoidal (§3.5), d = {d}").format(d=maps.d),
         ),
     )
     for col, z in enumerate((maps.learned, maps.sinusoidal), 1):
@@ -263,7 +263,13 @@ def position_maps(maps: PositionMaps, height: int = HEIGHT) -> go.Figure:
             1,
             col,
         )
-        fig.update_yaxes(autorange="reversed", title_text=_("position") if col == 1 else None, row=1, col=col)
+        fig.update_yaxes(  # the right map's rows are the same positions: its tick labels would sit on the left map
+            autorange="reversed",
+            title_text=_("position") if col == 1 else None,
+            showticklabels=col == 1,
+            row=1,
+            col=col,
+        )
         fig.update_xaxes(title_text=_("position"), row=1, col=col)
     return base_layout(fig, title=_("Cosine similarity of every pair of positions"), height=height)
 
