@@ -22,11 +22,14 @@ SENSE_METHOD = "auto"
 def views() -> list[tuple]:
     """(cached function name, *args) for every view to keep on disk, the most visited first."""
     from engine.analysis import senses
+    from lessons import heads, lstm_memory
 
     out: list[tuple] = []
     for text in LSTM_TEXTS:
         out.append(("lstm_gates", "char-LSTM", clean_text(text)[0], 1))
-    for text in ATTENTION_TEXTS:
+    # the Lessons page opens on the first lesson (lstm_memory); "heads" is a teacher's usual link
+    out.append(("lstm_gates", "char-LSTM", clean_text(lstm_memory.LESSON.default_text)[0], lstm_memory.LAYER))
+    for text in [*ATTENTION_TEXTS, heads.LESSON.default_text]:
         out.append(("attention", "", False, clean_text(text)[0]))
     for preset in senses.PRESETS:
         word, sentences = senses.read_preset(preset)

@@ -5,8 +5,8 @@ UMAP) when their view is already on disk (ui/viewcache.py). Each page runs in a 
 subprocess: an import done once in this one would hide the next), through AppTest with the warm-up off
 (`EXPLORER_WARMUP=0`) and a temporary `EXPLORER_VIEW_CACHE` the fixture fills, exactly as the warm-up
 does, with the views these pages open on (tests/app/first_view_probe.py does the run and reports
-which project lines imported what). The other input of the same kind: the home page's "Try" links
-(the class's lesson links), stored too (ui/first_views.py).
+which project lines imported what). The other inputs of the same kind: the home page's "Try" links
+and a teacher's lesson link (`lesson=heads&step=1`), stored too (ui/first_views.py).
 
 The pages whose default views need ELMo, UMAP or the lessons (senses, Compare, Lessons, ...) take
 minutes to store: `test_every_stored_page_draws_without_torch` (marker `robust`) covers them.
@@ -27,8 +27,9 @@ from ui.first_views import ATTENTION_TRY, LSTM_TRY
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("torch", "transformers", "sklearn", "umap")  # what a stored view must not import
-CHEAP = ("lstm_gates", "attention")  # views stored in seconds: the char-LSTM and MiniLM
-TRY_LINKS = {  # the home page's "Try" links (app.py TRY), as the class opens them
+CHEAP = ("lstm_gates", "attention")  # views stored in seconds (the char-LSTM and MiniLM), lessons' first steps too
+TRY_LINKS = {  # the home page's "Try" links (app.py TRY), as the class opens them, and a teacher's lesson link
+    "pages/0_Lessons.py": {"lesson": "heads", "step": "1"},
     "pages/1_LSTM_gates.py": {"text": LSTM_TRY, "q": "c", "order": "pattern"},
     "pages/3_Transformer_attention.py": {
         "text": ATTENTION_TRY,
@@ -92,13 +93,15 @@ def cheap_views(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/1_LSTM_gates.py", "pages/3_Transformer_attention.py"])
+@pytest.mark.parametrize(
+    "page", ["app.py", "pages/0_Lessons.py", "pages/1_LSTM_gates.py", "pages/3_Transformer_attention.py"]
+)
 def test_a_stored_default_view_is_drawn_without_torch(cheap_views, page):
     assert_drawn_without_torch(first_view(cheap_views, page), page)
 
 
 @pytest.mark.parametrize("page", list(TRY_LINKS))
-def test_the_home_pages_try_links_are_drawn_without_torch(cheap_views, page):
+def test_the_home_pages_try_links_and_a_lesson_link_are_drawn_without_torch(cheap_views, page):
     params = TRY_LINKS[page]
     found = first_view(cheap_views, page, params)
     assert_drawn_without_torch(found, f"{page}?{urlencode(params)}")
