@@ -40,17 +40,36 @@ def views() -> list[tuple]:
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
     for preset in PRESETS:
         out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
-    return out
+    return out + memory_views()
+
+
+def memory_views() -> list[tuple]:
+    """The "Why gates?" page's default view: its prediction is the default text's closing quote (the page's
+    rule for "predict character 0"), read just before it."""
+    from engine.analysis.predictions import closing_quote
+    from engine.text import steps
+
+    text = clean_text(DEFAULT_TEXT)[0]
+    quote = closing_quote(text)
+    predicted = quote + 1 if quote is not None and quote > 0 else len(steps(text))
+    return [("memory_connectivity", text, predicted - 2), ("memory_surprisal", text), ("memory_tests",)]
+
+
+def store(name: str, *args) -> None:
+    """Compute (or read) one of `views()` and keep it on disk."""
+    from ui import cached, cached_memory, compare  # noqa: F401  (cached_memory registers its results in cached)
+
+    compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
 
 
 def precompute() -> int:
     """Compute and store every view not on disk yet, delete stored views no longer current; the number computed."""
-    from ui import cached, compare, viewcache
+    from ui import viewcache
 
     computed = 0
     for name, *args in views():
         if not viewcache.has(name, tuple(args)):
-            compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
+            store(name, *args)
             computed += 1
     viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in views()})
     return computed
