@@ -234,7 +234,11 @@ def print_paints(page_name: str, runs: list[Paint]) -> None:
     }
     verdict = "met" if drawn <= PAGE_TARGET else "NOT met"
     each = ", ".join(f"{r.drawn:.1f}" for r in runs)
-    print(f"  {page_name:24} first chart {drawn:5.1f} s (runs {each}; target <= {PAGE_TARGET:g} s: {verdict})")
+    sent = _median(r.chart_sent for r in runs)  # the server's part: what a student's own laptop would wait for
+    print(
+        f"  {page_name:24} first chart {drawn:5.1f} s (runs {each}; target <= {PAGE_TARGET:g} s: {verdict}); "
+        f"its message sent at {sent:.1f} s"
+    )
     print("  " + " " * 24 + " where: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in parts.items()))
 
 
