@@ -40,7 +40,15 @@ def views() -> list[tuple]:
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
     for preset in PRESETS:
         out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
-    return out + memory_views()
+    return out + memory_views() + probe_views()
+
+
+def probe_views() -> list[tuple]:
+    """The "What each layer knows" page's default view: the preset "book" and GloVe's neighbours of it."""
+    from engine.analysis import homographs
+
+    word = "book"  # the page's default preset
+    return [("homograph", word, clean_text(homographs.PRESETS[word])[0]), ("glove_neighbours", word, 10)]
 
 
 def memory_views() -> list[tuple]:
@@ -57,7 +65,7 @@ def memory_views() -> list[tuple]:
 
 def store(name: str, *args) -> None:
     """Compute (or read) one of `views()` and keep it on disk."""
-    from ui import cached, cached_memory, compare  # noqa: F401  (cached_memory registers its results in cached)
+    from ui import cached, cached_memory, cached_probes, compare  # noqa: F401  (they register their results in cached)
 
     compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
 

@@ -118,7 +118,6 @@ NEEDS_A_MODEL = {  # default views with no stored result yet: their first run lo
     "pages/2_ELMo_language_model.py": "ELMo's word guesses (ui.cached_lm) are computed",
     "pages/2_ELMo_senses.py": "the maps are stored; the layer scores' ScalarMix runs in torch after them",
     "pages/3_Inside_attention.py": "MiniLM's opened layer (engine.analysis.inside) is computed",
-    "pages/5_What_each_layer_knows.py": "the probe card is JSON; the homograph example runs ELMo and MiniLM",
 }
 
 
