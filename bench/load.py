@@ -234,6 +234,29 @@ def summary(rows: list[dict], mix: str) -> dict:
     return out
 
 
+PAGE_TARGET, CLASS_TARGET = 3.0, 5.0  # s, issue 24 kind 8 (bench/first_paint.py measures both from a cold server)
+
+
+def print_first_minute(report: dict) -> None:
+    """Issue 24, kind 8's two targets against this run's first opens (open -> the first run's end, every mix)."""
+    opens = [r for r in report["runs"] if r["action"] == "open" and not r["error"]]
+    if not opens:
+        return
+    seconds = np.array([r["seconds"] for r in opens])
+    slowest = {}
+    for r in opens:
+        slowest[r["page"]] = max(slowest.get(r["page"], 0.0), r["seconds"])
+    p95 = float(np.percentile(seconds, 95))
+    over = [f"{page} {s:.1f} s" for page, s in sorted(slowest.items()) if s > PAGE_TARGET]
+    print(f"\nissue 24, kind 8 (first opens of this run, {len(opens)} of them; a cold server: bench/first_paint.py):")
+    print(
+        f"  target 1, every page's first view <= {PAGE_TARGET:g} s: "
+        + ("met" if not over else "NOT met: slowest open " + ", ".join(over))
+    )
+    verdict = "met" if p95 <= CLASS_TARGET else "NOT met"
+    print(f"  target 2, the class's first opens p95 <= {CLASS_TARGET:g} s: p95 {p95:.1f} s, {verdict}")
+
+
 def print_report(report: dict) -> None:
     def fmt(x):
         return "   -  " if x is None else f"{x:6.2f}"
@@ -252,6 +275,7 @@ def print_report(report: dict) -> None:
             )
             for error in e["errors"][:5]:
                 print(f"      {error}")
+    print_first_minute(report)
     rss = report["rss"]
     if rss:
         t0 = rss[0][0]

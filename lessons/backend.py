@@ -16,7 +16,7 @@ import numpy as np
 from engine.analysis import gates as gate_analysis
 from engine.analysis import senses
 from engine.analysis.gates import LayerView
-from engine.models.transformer import AttentionResult
+from engine.models.transformer_facts import AttentionResult  # no torch: a stored view is read without it
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.analysis import attention as A
-from engine.models.transformer import AttentionResult
+from engine.models.transformer_facts import AttentionResult  # no torch: a stored view is read without it
 from engine.validation import InputError, check_text, clean_text
 from figures.attention import attention_heatmap, heads_grid
 from figures.lessons import category_bars

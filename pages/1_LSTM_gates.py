@@ -115,7 +115,7 @@ with friendly_errors(_("loading the model")):
     model = (
         cached.user_lstm(user_folder)
         if user_config
-        else cached.char_lstm()
+        else cached.char_lstm_facts()  # name and alphabet from JSON: a stored view needs no model (no torch)
         if char_model
         else cached.elmo_by_name(model_name)
     )

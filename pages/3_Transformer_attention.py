@@ -96,7 +96,7 @@ if source_kind == "MiniLM":
 
 model = None
 with friendly_errors(_("loading the model")):
-    model = cached.transformer_model(folder, allow_pickle)
+    model = cached.transformer_reader(folder, allow_pickle, text)  # a stored view needs no model (no torch)
 if model is None:
     st.stop()
 if not show_problems(model.check(text)):

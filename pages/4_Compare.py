@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.compare import PRESETS, flow_facts, word_view
-from engine.models.charlstm import UNKNOWN_CHAR
+from engine.models.charlstm_facts import UNKNOWN_CHAR
 from engine.validation import check_alphabet, check_text, clean_text
 from figures import summaries_new_pages as says
 from figures.compare import pair_heatmaps, sentence_rows, unit_bars
@@ -58,7 +58,7 @@ if not ok:
     st.stop()
 sentence_a, sentence_b = clean_text(sentence_a)[0], clean_text(sentence_b)[0]
 language_note(sentence_a + "\n" + sentence_b, "char-LSTM", "ELMo", "MiniLM")
-alphabet = cached.char_lstm().alphabet
+alphabet = cached.char_lstm_facts().alphabet  # from JSON, no torch
 show_problems(check_alphabet(sentence_a + sentence_b, alphabet, model=_("the char-LSTM"), unknown=UNKNOWN_CHAR))
 
 diff = None

@@ -12,16 +12,30 @@ results `max_entries` 8-64 per function (README: what bounds the RSS) and `ttl` 
 
 from __future__ import annotations
 
-import streamlit as st
-import torch
+import functools
+from typing import TYPE_CHECKING
 
-from engine.models import transformer
+import streamlit as st
+
 from i18n import N_, _
 from ui import loading, viewcache
 from ui.language import Later
 
-torch.set_num_threads(2)  # process-wide: set once, here, not per request
+if TYPE_CHECKING:  # hints only: torch and the models load inside the loaders below (issue 24, kind 8)
+    from engine.models.transformer import AttentionResult, TransformerModel
+
 TTL = 3600  # seconds a result stays cached without use
+
+
+@functools.cache
+def torch_ready() -> None:
+    """Import torch and set its threads, once per process, before the first model: every loader calls it.
+
+    Not at import time: a default view stored on disk is drawn without torch (2-3 s of imports on a fresh
+    server, issue 24, kind 8); the warm-up thread (ui/warmup.py) imports it right after the server starts."""
+    import torch
+
+    torch.set_num_threads(2)  # process-wide: set once, here, not per request
 
 
 def _through(name: str, *args):
@@ -34,7 +48,7 @@ def store(name: str, *args) -> object:
     return viewcache.through(name, args, lambda: COMPUTE[name](*args), store=True)
 
 
-def transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
+def transformer_model(source: str, allow_pickle: bool = False) -> TransformerModel:
     """`source` is "" for the default MiniLM, else a local folder (or a hub name when online).
 
     While the warm-up is still loading MiniLM's weights, the default is MiniLM's tokenizer and
@@ -50,7 +64,35 @@ def transformer_model(source: str, allow_pickle: bool = False) -> transformer.Tr
     return _full_transformer(source, allow_pickle)
 
 
-def _full_transformer(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
+def transformer_reader(source: str, allow_pickle: bool, text: str):
+    """What the attention page needs before the forward pass: `.check(text)`'s problems and `.description`.
+
+    For the default MiniLM and a text whose forward pass is stored on disk (a default view, a lesson
+    link: ui/first_views.py), both come from MiniLM's JSON files and the stored result, with no torch:
+    the same problems and caption as the model's (`engine.models.transformer_facts.stored_check`).
+    Otherwise the model itself (`transformer_model`)."""
+    from types import SimpleNamespace
+
+    from engine.models import transformer_facts as facts
+    from engine.validation import ModelLoadError
+
+    stored = None if source else viewcache.stored("attention", (source, allow_pickle, text))
+    try:
+        minilm = facts.minilm_facts() if stored is not None else None
+    except (OSError, ValueError, KeyError, TypeError, ModelLoadError):  # missing or damaged: the model says so
+        minilm = None
+    if stored is None or minilm is None:
+        return transformer_model(source, allow_pickle)
+    return SimpleNamespace(
+        name=minilm.name,
+        description=minilm.description,
+        check=lambda checked: (
+            facts.stored_check(stored, checked, minilm) if checked == text else transformer_model("").check(checked)
+        ),
+    )
+
+
+def _full_transformer(source: str, allow_pickle: bool = False) -> TransformerModel:
     if not source:
         with loading.loads("MiniLM"):
             return _transformer_model(source, allow_pickle)
@@ -59,14 +101,20 @@ def _full_transformer(source: str, allow_pickle: bool = False) -> transformer.Tr
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _transformer_model(source: str, allow_pickle: bool = False) -> transformer.TransformerModel:
+def _transformer_model(source: str, allow_pickle: bool = False) -> TransformerModel:
+    from engine.models import transformer
+
+    torch_ready()
     return transformer.load(source or None, allow_pickle=allow_pickle)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _minilm_reader() -> transformer.TransformerModel:
+def _minilm_reader() -> TransformerModel:
     from types import SimpleNamespace
 
+    from engine.models import transformer
+
+    torch_ready()
     AutoConfig, AutoTokenizer = transformer.hf_import("AutoConfig", "AutoTokenizer")
 
     folder = str(transformer.default_model_dir())
@@ -79,12 +127,12 @@ def _minilm_reader() -> transformer.TransformerModel:
     return reader
 
 
-def _attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
+def _attention(source: str, allow_pickle: bool, text: str) -> AttentionResult:
     return _full_transformer(source, allow_pickle).run(text)
 
 
 @st.cache_data(show_spinner=Later(N_("Running the Transformer…")), max_entries=8, ttl=TTL)
-def attention(source: str, allow_pickle: bool, text: str) -> transformer.AttentionResult:
+def attention(source: str, allow_pickle: bool, text: str) -> AttentionResult:
     if source:
         return _attention(source, allow_pickle, text)
     return _through("attention", source, allow_pickle, text)
@@ -111,6 +159,14 @@ def elmo_by_name(model: str):
     return elmo_model()
 
 
+def char_lstm_facts():
+    """The char-LSTM's `name` and `alphabet` from its JSON config (no torch): what a page checks before a
+    stored view; the model itself is `char_lstm()`."""
+    from engine.models import charlstm_facts
+
+    return charlstm_facts.default_facts()
+
+
 def char_lstm():
     with loading.loads("char-LSTM"):
         return _char_lstm()
@@ -120,6 +176,7 @@ def char_lstm():
 def _char_lstm():
     from engine.models import charlstm
 
+    torch_ready()
     return charlstm.load_default()
 
 
@@ -132,6 +189,7 @@ def elmo_model():
 def _elmo_model():
     from engine.models import elmo
 
+    torch_ready()
     return elmo.load_default()
 
 
@@ -144,6 +202,7 @@ def user_lstm(folder: str):
     folder under the models root (engine.policy)."""
     from engine.models import user_lstm as loader
 
+    torch_ready()
     return loader.load(folder)
 
 
@@ -180,6 +239,7 @@ def elmo_from_folder(folder: str):
     from engine import policy
     from engine.models.elmo import Elmo, official
 
+    torch_ready()
     if folder.startswith(OFFICIAL):
         model = official.load_verified(folder.removeprefix(OFFICIAL))
         return Elmo.from_files(model.options, model.weights, name=folder)
@@ -199,6 +259,7 @@ def _elmo_control(folder: str):
     """The untrained control: the same architecture as the chosen ELMo, seeded random weights."""
     from engine.models.elmo import Elmo, load_default
 
+    torch_ready()
     if not folder:
         return load_default(untrained=True)
     return Elmo.random(elmo_from_folder(folder).options, seed=0, name="untrained ELMo (control)")
@@ -211,6 +272,8 @@ def transformer_control():
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _transformer_control():
+    from engine.models import transformer
+
     return transformer.random_like(_full_transformer(""), seed=0)
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 import i18n
 from i18n import N_
-from ui import cached
+from ui import cached, viewcache
 from ui.language import Later
 
 TTL = 3600
@@ -22,6 +22,11 @@ def glove_model():
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
 def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
+    """The default view's from disk once the warm-up stored it (ui/first_views.py): GloVe is not loaded for it."""
+    return viewcache.through("glove_neighbours", (word, k), lambda: _glove_neighbours(word, k))
+
+
+def _glove_neighbours(word: str, k: int) -> list[tuple[str, float]]:
     return glove_model().neighbours(word, k)
 
 
@@ -33,7 +38,18 @@ def homograph(word: str, text: str) -> dict:
 
 @st.cache_data(show_spinner=Later(N_("Probing every layer…")), max_entries=16, ttl=TTL)
 def _homograph(word: str, text: str, lang: str) -> dict:
+    i18n.use(lang)
+    args = (word, text) if lang == i18n.DEFAULT else (word, text, lang)  # English keeps the stored views' keys
+    return viewcache.through("homograph", args, lambda: _read_all(word, text, lang))
+
+
+def _read_all(word: str, text: str, lang: str = i18n.DEFAULT) -> dict:
+    """Every layer's reading, computed (ELMo, MiniLM and GloVe loaded); in `lang`'s words."""
     from engine.analysis import homographs as H
 
     i18n.use(lang)
     return H.read_all(text, word, cached.elmo_model(), cached._full_transformer(""), glove_model())
+
+
+# the warm-up stores the default view's results through `cached.store` (ui/first_views.py)
+cached.COMPUTE.update(homograph=_read_all, glove_neighbours=_glove_neighbours)

@@ -22,11 +22,14 @@ SENSE_METHOD = "auto"
 def views() -> list[tuple]:
     """(cached function name, *args) for every view to keep on disk, the most visited first."""
     from engine.analysis import senses
+    from lessons import heads, lstm_memory
 
     out: list[tuple] = []
     for text in LSTM_TEXTS:
         out.append(("lstm_gates", "char-LSTM", clean_text(text)[0], 1))
-    for text in ATTENTION_TEXTS:
+    # the Lessons page opens on the first lesson (lstm_memory); "heads" is a teacher's usual link
+    out.append(("lstm_gates", "char-LSTM", clean_text(lstm_memory.LESSON.default_text)[0], lstm_memory.LAYER))
+    for text in [*ATTENTION_TEXTS, heads.LESSON.default_text]:
         out.append(("attention", "", False, clean_text(text)[0]))
     for preset in senses.PRESETS:
         word, sentences = senses.read_preset(preset)
@@ -37,17 +40,44 @@ def views() -> list[tuple]:
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
     for preset in PRESETS:
         out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
-    return out
+    return out + memory_views() + probe_views()
+
+
+def probe_views() -> list[tuple]:
+    """The "What each layer knows" page's default view: the preset "book" and GloVe's neighbours of it."""
+    from engine.analysis import homographs
+
+    word = "book"  # the page's default preset
+    return [("homograph", word, clean_text(homographs.PRESETS[word])[0]), ("glove_neighbours", word, 10)]
+
+
+def memory_views() -> list[tuple]:
+    """The "Why gates?" page's default view: its prediction is the default text's closing quote (the page's
+    rule for "predict character 0"), read just before it."""
+    from engine.analysis.predictions import closing_quote
+    from engine.text import steps
+
+    text = clean_text(DEFAULT_TEXT)[0]
+    quote = closing_quote(text)
+    predicted = quote + 1 if quote is not None and quote > 0 else len(steps(text))
+    return [("memory_connectivity", text, predicted - 2), ("memory_surprisal", text), ("memory_tests",)]
+
+
+def store(name: str, *args) -> None:
+    """Compute (or read) one of `views()` and keep it on disk."""
+    from ui import cached, cached_memory, cached_probes, compare  # noqa: F401  (they register their results in cached)
+
+    compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
 
 
 def precompute() -> int:
     """Compute and store every view not on disk yet, delete stored views no longer current; the number computed."""
-    from ui import cached, compare, viewcache
+    from ui import viewcache
 
     computed = 0
     for name, *args in views():
         if not viewcache.has(name, tuple(args)):
-            compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
+            store(name, *args)
             computed += 1
     viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in views()})
     return computed

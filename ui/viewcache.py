@@ -39,9 +39,9 @@ _WRITE = threading.Lock()
 @cache
 def fingerprint() -> str:
     """Digest of the shipped weights' checksums and of the engine's code: a change invalidates every file."""
-    from engine.models import transformer
+    from engine.models.transformer_facts import DEFAULT_SHA256  # no torch: a stored view needs none
 
-    digest = hashlib.sha256(transformer.DEFAULT_SHA256.encode())
+    digest = hashlib.sha256(DEFAULT_SHA256.encode())
     sums = ASSETS / "SHA256SUMS"
     digest.update(sums.read_bytes() if sums.is_file() else b"")
     for path in sorted((PROJECT_ROOT / "engine").rglob("*.py")):
@@ -56,16 +56,25 @@ def key(name: str, args: tuple) -> str:
 
 def through(name: str, args: tuple, compute: Callable[[], T], *, store: bool = False) -> T:
     """The stored result of `name(*args)` if there is one, else `compute()` (written when `store`)."""
-    path = path_of(name, args)
-    if path.is_file():
-        try:
-            return load(path)
-        except (OSError, ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)  # damaged or from another version: computed again
+    found = stored(name, args)  # a damaged file (or one from another version) is deleted and computed again
+    if found is not None:
+        return found
     result = compute()
     if store:
-        save(path, result)
+        save(path_of(name, args), result)
     return result
+
+
+def stored(name: str, args: tuple) -> Any | None:
+    """The stored result of `name(*args)`, or None when there is none (or it is damaged: then deleted)."""
+    path = path_of(name, args)
+    if not path.is_file():
+        return None
+    try:
+        return load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)
+        return None
 
 
 def path_of(name: str, args: tuple) -> Path:

@@ -27,7 +27,9 @@ def _torch() -> None:
 
     hf_import("AutoConfig", "AutoTokenizer")  # resolved here, once: see ui.cached
 
-    from ui import cached  # noqa: F401  (imports torch and sets its threads)
+    from ui import cached
+
+    cached.torch_ready()  # imports torch and sets its threads (pages drawing stored views never import it)
 
 
 def _libraries() -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.models.lstm import GateTrace
 from engine.validation import InputError
 from i18n import N_, _
+
+if TYPE_CHECKING:  # a hint only: the stored gates view is rebuilt here without torch (issue 24, kind 8)
+    from engine.models.lstm import GateTrace
 
 LEFT, RIGHT = 0.1, 0.9  # Karpathy et al. 2015: a gate below 0.1 is left-, above 0.9 right-saturated
 # English (the orders double as URL values); shown through i18n._ (issue 29)

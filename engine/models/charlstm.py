@@ -18,13 +18,12 @@ from torch import nn
 
 from engine import ASSETS
 from engine.assets import verify
+from engine.models.charlstm_facts import UNKNOWN_CHAR  # torch-free since issue 24 (kind 8); kept importable here
 from engine.models.intervention import Intervention, LanguageModelTrace, decode, intervene
 from engine.models.lstm import trace_gates
 from engine.text import reading_form, steps
 from engine.validation import InputError, ModelLoadError
 from i18n import _
-
-UNKNOWN_CHAR = "\u2047"  # ⁇: stands for every character outside the vocabulary
 
 
 @dataclass

