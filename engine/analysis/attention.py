@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from i18n import N_, _
+
+if TYPE_CHECKING:
+    from engine.validation import Text
 
 STATISTICS = {  # English; shown through i18n._ (issue 29)
     "entropy": N_("Entropy (bits): how spread out each row is; 0 = all weight on one token"),
@@ -171,7 +175,7 @@ def view_matrix(
     renormalize: bool = False,
     word_level: bool = False,
     causal: bool = False,
-    word_note: str = "",
+    word_note: Text | str = "",
 ) -> MatrixView:
     """Pick (mode, layer, head; 1-based), merge into words, and drop special tokens, in that order.
 
@@ -193,7 +197,8 @@ def view_matrix(
     special = np.asarray(special_mask, dtype=bool)
     note = ""
     if word_level and not words:
-        note = word_note or _("Word merging is not available for this tokenizer: the tokens are shown as they are.")
+        note = _("Word merging is not available for this tokenizer: the tokens are shown as they are.")
+        note = str(word_note) if word_note else note
         title = _("{view}, tokens (no word merging for this tokenizer)").format(view=title)
     if word_level and words:
         matrix, ids = merge_words(matrix, word_ids)

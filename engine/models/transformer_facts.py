@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.models.words import display_token
-from engine.validation import ModelLoadError, Problem, msg
+from engine.validation import ModelLoadError, Problem, Text, msg
 from i18n import _
 
 DEFAULT_NAME = "all-MiniLM-L6-v2"
@@ -62,7 +62,7 @@ class AttentionResult:
     words: list[str] = field(default_factory=list)
     seconds: float = 0.0
     word_spans: list[tuple[int, int]] = field(default_factory=list)
-    word_note: str = ""
+    word_note: Text | str = ""
     shown_tokens: list[str] = field(default_factory=list)
 
     @property

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.text import WHITESPACE_SHOWN, show_whitespace, tokenize_with_spans
+from engine.validation import Text, msg
 
 
 @dataclass
@@ -23,7 +24,7 @@ class TokenWords:
     word_ids: list[int | None]  # per token: its word, None for special tokens
     texts: list[str]  # per word: the typed text, whole
     spans: list[tuple[int, int]]  # per word: (start, end) in the text, in order, never overlapping
-    note: str = ""  # why there are no words, when there are none
+    note: Text | str = ""  # why there are no words, when there are none (translated when it is read)
 
 
 def token_words(text: str, offsets: Sequence[tuple[int, int]], special: Sequence[bool], model: str) -> TokenWords:
@@ -33,8 +34,11 @@ def token_words(text: str, offsets: Sequence[tuple[int, int]], special: Sequence
             [None if s else k for k, s in enumerate(special)],
             [],
             [],
-            f"Word merging is not available for {model}: its tokenizer has no fast version, so it cannot say which "
-            "characters each token covers. The tokens are shown as they are.",
+            msg(
+                "Word merging is not available for {model}: its tokenizer has no fast version, so it cannot say "
+                "which characters each token covers. The tokens are shown as they are.",
+                model=model,
+            ),
         )
     words = tokenize_with_spans(text)
     first: list[int | None] = []  # per token: the first word it overlaps (None: none, or special)

@@ -212,3 +212,21 @@ def test_every_presets_name_and_explanation_are_chinese(zh, preset):
 def test_preset_sentences_are_what_the_models_read_and_stay_english(zh):
     assert [i18n._(p.a) for p in PRESETS] == [p.a for p in PRESETS]
     assert PRESETS[0].name == "bank: river / money"  # the English key, translated where it is shown
+
+
+def test_a_slow_tokenizers_word_note_reads_in_the_viewers_language():
+    """The note is kept in a result (cached, or in a stored view) and translated when the page reads it."""
+    from engine.models.words import token_words
+
+    note = token_words("a b", [], [True, False, False], "my-bert").note
+    english = str(note)
+    assert english.startswith("Word merging is not available for my-bert: its tokenizer has no fast version")
+    i18n.use("zh")
+    try:
+        chinese = str(note)
+        assert chinese.startswith("my-bert ") and english_left(chinese.replace("my-bert", "")) == []
+        shown = A.view_matrix(np.full((1, 1, 3, 3), 1 / 3), ["[CLS]", "a", "b"], [None, None, None], [],
+                              [True, False, False], word_level=True, word_note=note).note  # fmt: skip
+        assert shown == chinese
+    finally:
+        i18n.use("en")
