@@ -94,6 +94,8 @@ def _same(a, b) -> bool:
         return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
     if dataclasses.is_dataclass(a):
         return type(a) is type(b) and all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, dict):
+        return type(b) is dict and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
         return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b and type(a) is type(b)
@@ -108,3 +110,46 @@ def test_a_compare_preset_comes_back_exactly(folder):
     viewcache.save(folder / "pair.npz", diff)
     back = viewcache.load(folder / "pair.npz")
     assert _same(back, diff) and not _same(back.models[0].distance, back.models[0].distance + 1e-9)
+
+
+def test_the_step_pages_default_view_is_the_computed_one(folder):
+    """The "LSTM step by step" page's default reading and intervention, stored by the warm-up's code
+    (ui/first_views.py), are exactly what the page computes for them; the intervention is the one its
+    controls start with."""
+    from ui import cached, first_views, reading
+    from ui.inputs import DEFAULT_TEXT
+
+    views = first_views.step_views()
+    for name, *args in views:
+        first_views.store(name, *args)
+    (_, text, layer), (_, *intervention) = views
+    assert (text, layer) == (first_views.clean_text(DEFAULT_TEXT)[0], 1)
+    computed = reading._char_reading(text, layer)
+    assert intervention[2:] == [*reading.default_intervention(computed, text)]
+    assert len(intervention[2]) == reading.QUOTE_UNITS and intervention[3:] == ["clamp c to 0", 0.0, 73]
+    for name, *args in views:
+        stored, fresh = viewcache.stored(name, tuple(args)), cached.COMPUTE[name](*args)
+        assert _same(stored, fresh), name
+    changed = cached.COMPUTE["char_intervention"](text, layer, intervention[2], "clamp c to 0", 0.0, 0)
+    assert not _same(viewcache.stored(*views[1][:1], tuple(views[1][1:])), changed)  # the check can fail
+
+
+def test_the_language_model_pages_default_view_is_the_computed_one(folder):
+    """This app's biLM's answers to the ELMo language-model page's defaults (ui/first_views.py), read back
+    from disk, are exactly the model's; its name and vocabulary size are the model's own."""
+    from ui import cached, cached_lm, first_views
+
+    views = first_views.lm_views()
+    for name, *args in views:
+        first_views.store(name, *args)
+    for name, *args in views:
+        stored, fresh = viewcache.stored(name, tuple(args)), cached.COMPUTE[name](*args)
+        assert _same(stored, fresh), name
+    model = cached.elmo_model()
+    facts = cached_lm.elmo_facts(cached_lm.THIS_APP)
+    assert (facts.name, facts.can_predict, facts.vocab_size) == (model.name, True, len(model.vocab))
+    blank = viewcache.stored("lm_fill_blank", tuple(views[1][1:]))
+    ranks = viewcache.stored("lm_word_in_blank", tuple(views[2][1:]))
+    assert blank.forward_logprob.shape == (len(model.vocab),) and blank.combined[0][0] == "time"
+    assert ranks["combined"][1] == ranks["forward"][1] == 1  # "time": both the first guess
+    assert ranks["combined"][0] == pytest.approx(blank.combined[0][1], rel=1e-6)
