@@ -36,6 +36,10 @@ CHEAP = (  # views stored in seconds (the char-LSTM, MiniLM, this app's biLM), l
     "lm_fill_blank",
     "lm_word_in_blank",
     "lm_word_guesses",
+    "inside_opened",
+    "inside_positions",
+    "inside_order_swap",
+    "inside_heads_off",
 )
 TRY_LINKS = {  # the home page's "Try" links (app.py TRY), as the class opens them, and a teacher's lesson link
     "pages/0_Lessons.py": {"lesson": "heads", "step": "1"},
@@ -110,6 +114,7 @@ def cheap_views(tmp_path_factory) -> Path:
         "pages/1_LSTM_gates.py",
         "pages/1_LSTM_step_by_step.py",
         "pages/2_ELMo_language_model.py",
+        "pages/3_Inside_attention.py",
         "pages/3_Transformer_attention.py",
     ],
 )
@@ -130,10 +135,7 @@ def test_a_view_not_stored_still_runs_the_model(cheap_views):
     assert found["charts"] >= 1 and "torch" in found["heavy"]
 
 
-NEEDS_A_MODEL = {  # default views with no stored result yet: their first run loads a model (and torch)
-    "pages/2_ELMo_senses.py": "the maps are stored; the layer scores' ScalarMix runs in torch after them",
-    "pages/3_Inside_attention.py": "MiniLM's opened layer (engine.analysis.inside) is computed",
-}
+NEEDS_A_MODEL: dict[str, str] = {}  # page -> why its default view still loads a model (none left)
 
 
 @pytest.fixture(scope="module")
