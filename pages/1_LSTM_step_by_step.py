@@ -96,7 +96,7 @@ if char_model:
     tokens = data["tokens"]  # the char-LSTM's steps as typed (a character with its combining marks is one step)
     steps = {"tokens": tokens, "guesses": guesses, "guess_probs": table.top_probs, "following": [*tokens[1:], ""]}
     V.cell_section(data, steps, reading.quote_units(data, text, 3), reading.informative_step(table))
-    V.intervention_section(text, layer, data, table, reading.quote_units(data, text, 10))
+    V.intervention_section(text, layer, data, table, reading.quote_units(data, text, reading.QUOTE_UNITS))
 else:
     words = tokenize(text)
     if not show_problems(check_count(len(words), limit=MAX_WORDS, unit=_("words"), model="ELMo")):

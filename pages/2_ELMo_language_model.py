@@ -16,11 +16,7 @@ from ui.table import show_table
 from ui.words import words_here
 
 MAX_CHARS = 600
-# Chosen from measured guesses of this app's biLM (issue 23): "time" gets 0.51 from the forward LM (next guess
-# "day", 0.045) and 0.86 combined; "you" gets 0.37 forward (next "the", 0.08) and 0.47 combined. The old examples
-# ("the ___ of the river", "into the ___") ranked "bank" 145th to 828th.
-EXAMPLES = ("I have not seen him for a long ___ .", "Thank ___ very much .")
-CHECK_WORD = "time"
+EXAMPLES, CHECK_WORD = cached_lm.EXAMPLES, cached_lm.CHECK_WORD  # chosen from measured guesses (see there)
 LM_NAMES = (N_("forward"), N_("backward"), N_("combined"))  # cached_lm.word_in_blank's keys, shown translated
 UNKNOWN_LIMIT = 0.10  # above this share of words read as <UNK>, a perplexity is not comparable with English text
 
@@ -60,12 +56,12 @@ check = st.sidebar.text_input(
 ).strip()
 sentence = st.sidebar.text_input(
     _("Sentence"),
-    value="I sat on the bank of the river .",
+    value=cached_lm.SENTENCE,
     key="sentence",
     bind="query-params",
     help=_("Any sentence."),
 )
-k = inputs.number(_("Guesses shown"), key="k", low=1, high=20, default=5, sidebar=True)
+k = inputs.number(_("Guesses shown"), key="k", low=1, high=20, default=cached_lm.GUESSES, sidebar=True)
 st.sidebar.caption(
     _("No telemetry.")
     + " "
@@ -112,7 +108,7 @@ st.caption(
 
 elmo = None
 with friendly_errors(_("loading ELMo")):
-    elmo = cached_lm.elmo(choice)
+    elmo = cached_lm.elmo_facts(choice)  # name, softmax, vocabulary size: from disk for the default view
 if elmo is not None and not elmo.can_predict:
     st.info(
         _(
@@ -146,7 +142,7 @@ elif elmo is not None:
                 "{forward:.3f} forward and {backward:.3f} backward."
             ).format(
                 left_out="`" + "`, `".join(result.excluded) + "`",
-                size=len(elmo.vocab),
+                size=elmo.vocab_size,
                 forward=result.excluded_prob["forward"],
                 backward=result.excluded_prob["backward"],
             )

@@ -285,8 +285,9 @@ def _selected_point(n: int) -> int | None:
 def _layers(mix: tuple, model: str | None = None) -> list:
     """The vectors of ELMo and its control (the mix appended), then the Transformer's and its control's
     when computed; `model` ("elmo" or "transformer") keeps one of the two pairs."""
+    mixed = cached.mixed_vectors(word, sentences, elmo_folder, mix)  # the ScalarMix appended (stored for presets)
     pairs = {
-        "elmo": [S.with_mix(data["elmo"], mix), S.with_mix(data["elmo_control"], mix)],
+        "elmo": [mixed["elmo"], mixed["elmo_control"]],
         "transformer": [data[k] for k in ("transformer", "transformer_control") if k in data],
     }
     return [v for name, vectors in pairs.items() if model in (None, name) for v in vectors]

@@ -12,8 +12,7 @@ from ui.literal import md
 from ui.words import words_here
 
 MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked exactly below
-# Its own default (the shared one has no "bank"): the query "bank" meets both of its senses' neighbours here.
-DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
+DEFAULT_TEXT = V.DEFAULT_TEXT  # its own (the shared one has no "bank")
 
 page.setup("Inside attention")
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
@@ -55,7 +54,7 @@ if not show_problems(check_text(text, max_chars=MAX_CHARS)):
 text = clean_text(text)[0]
 model = None
 with friendly_errors(_("loading the model")):
-    model = cached.transformer_model("")
+    model = cached.transformer_reader("", False, text)  # the default view's check needs no torch
 if model is None or not show_problems(model.check(text)):
     st.stop()
 opened = None

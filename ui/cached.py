@@ -304,6 +304,22 @@ def _sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     return result
 
 
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def mixed_vectors(word: str, sentences: str, elmo_folder: str, mix: tuple) -> dict:
+    """{"elmo" | "elmo_control": `sense_vectors`' LayerVectors with their ScalarMix (`mix`) appended as a last
+    layer (`senses.with_mix`, in torch): the default view's from disk, with no torch, once the warm-up stored it."""
+    if elmo_folder:
+        return _mixed_vectors(word, sentences, elmo_folder, mix)
+    return _through("sense_mixed", word, sentences, elmo_folder, mix)
+
+
+def _mixed_vectors(word: str, sentences: str, elmo_folder: str, mix: tuple) -> dict:
+    from engine.analysis import senses
+
+    data = sense_vectors(word, sentences, elmo_folder)
+    return {key: senses.with_mix(data[key], mix) for key in ("elmo", "elmo_control")}
+
+
 @st.cache_data(show_spinner=Later(N_("Running the Transformer for comparison…")), max_entries=8, ttl=TTL)
 def transformer_sense_vectors(word: str, sentences: str) -> dict:
     """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
@@ -368,5 +384,6 @@ COMPUTE = {  # what each cached result is computed by (the disk cache's names)
     "sense_vectors": _sense_vectors,
     "transformer_sense_vectors": _transformer_sense_vectors,
     "sense_maps": _sense_maps,
+    "sense_mixed": _mixed_vectors,
     "transformer_sense_maps": _transformer_sense_maps,
 }

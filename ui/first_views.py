@@ -36,11 +36,12 @@ def views() -> list[tuple]:
         sentences = clean_text(sentences)[0]
         out.append(("sense_vectors", word, sentences, ""))
         out.append(("sense_maps", word, sentences, "", SENSE_MIX, SENSE_METHOD))
+        out.append(("sense_mixed", word, sentences, "", SENSE_MIX))
         out.append(("transformer_sense_vectors", word, sentences))
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
     for preset in PRESETS:
         out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
-    return out + memory_views() + probe_views()
+    return out + memory_views() + probe_views() + step_views() + lm_views() + inside_views()
 
 
 def probe_views() -> list[tuple]:
@@ -49,6 +50,48 @@ def probe_views() -> list[tuple]:
 
     word = "book"  # the page's default preset
     return [("homograph", word, clean_text(homographs.PRESETS[word])[0]), ("glove_neighbours", word, 10)]
+
+
+def inside_views() -> list[tuple]:
+    """The "Inside attention" page's default view: MiniLM's forward pass of its text (for the token check), the
+    opened layer 1 head 1, the position maps, the first two words swapped, the default heads switched off."""
+    from ui import inside_views as V
+
+    text = clean_text(V.DEFAULT_TEXT)[0]
+    heads = V.parse_heads(V.DEFAULT_OFF_HEADS, 12)[0]  # MiniLM's 12 heads
+    return [
+        ("attention", "", False, text),
+        ("inside_opened", text, 1, 1),
+        ("inside_positions", V.DEFAULT_POSITIONS),
+        ("inside_order_swap", text, *V.DEFAULT_SWAP),
+        ("inside_heads_off", text, V.DEFAULT_OFF_LAYER, heads),
+    ]
+
+
+def lm_views() -> list[tuple]:
+    """The "ELMo language model" page's default view with this app's biLM: its name and vocabulary size, the
+    blank of the first example (at least 5 guesses, as the page asks), the check word in it, each LM's guesses."""
+    from ui import cached_lm
+
+    blank, k = clean_text(cached_lm.EXAMPLES[0])[0], max(cached_lm.GUESSES, 5)
+    return [
+        ("lm_facts",),
+        ("lm_fill_blank", blank, k),
+        ("lm_word_in_blank", blank, cached_lm.CHECK_WORD, k),
+        ("lm_word_guesses", clean_text(cached_lm.SENTENCE)[0], cached_lm.GUESSES),
+    ]
+
+
+def step_views() -> list[tuple]:
+    """The "LSTM step by step" page's default view: the char-LSTM's reading of the default text (layer 1) and
+    the intervention its controls start with, which depends on that reading (its quote units): the reading is
+    read from disk, or computed and stored, to name it."""
+    from ui import cached, reading
+
+    text, layer = clean_text(DEFAULT_TEXT)[0], 1
+    data = cached.store("char_reading", text, layer)
+    intervention = reading.default_intervention(data, text)
+    return [("char_reading", text, layer), ("char_intervention", text, layer, *intervention)]
 
 
 def memory_views() -> list[tuple]:
@@ -65,7 +108,7 @@ def memory_views() -> list[tuple]:
 
 def store(name: str, *args) -> None:
     """Compute (or read) one of `views()` and keep it on disk."""
-    from ui import cached, cached_memory, cached_probes, compare  # noqa: F401  (they register their results in cached)
+    from ui import cached, cached_lm, cached_memory, cached_probes, compare, inside_views, reading  # noqa: F401  (they register their results in cached)
 
     compare.store_pair(*args) if name == "compare_pair" else cached.store(name, *args)
 

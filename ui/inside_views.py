@@ -8,43 +8,72 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.analysis import ablation, inside, positions
+from engine.analysis import inside_results as R  # the results only: torch loads when a model runs
 from figures import inside as FI
 from i18n import N_, _
-from ui import cached, chart, inputs
+from ui import cached, chart, inputs, viewcache
 from ui.feedback import friendly_errors
 from ui.language import Later
 from ui.literal import md
 
+# The page's own default text (the shared one has no "bank"): the query "bank" meets both of its senses' neighbours.
+DEFAULT_TEXT = 'He said "meet me at the bank" and I asked: the river bank, or the one with the money?'
 DEFAULT_OFF_LAYER, DEFAULT_OFF_HEADS = 6, "6, 7, 11"  # each alone moves the bank score (README: inside attention)
+DEFAULT_POSITIONS, DEFAULT_SWAP = 64, (1, 2)  # "Positions shown"; the words swapped
 
 
 def _model():
     return cached._full_transformer("")  # the full MiniLM (weights), as cached.attention uses
 
 
+# Each call below reads the default view's result from disk once the warm-up stored it (ui/first_views.py),
+# with no torch; any other input is computed (and never stored).
 @st.cache_data(show_spinner=Later(N_("Opening the layer…")), max_entries=16, ttl=cached.TTL)
-def opened_layer(text: str, layer: int, head: int) -> inside.OpenedLayer:
+def opened_layer(text: str, layer: int, head: int) -> R.OpenedLayer:
+    return viewcache.through("inside_opened", (text, layer, head), lambda: _opened_layer(text, layer, head))
+
+
+def _opened_layer(text: str, layer: int, head: int) -> R.OpenedLayer:
+    from engine.analysis import inside
+
     return inside.open_layer(_model(), text, layer, head)
 
 
 @st.cache_data(show_spinner=Later(N_("Running with the heads switched off…")), max_entries=8, ttl=cached.TTL)
-def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> ablation.HeadsOffResult:
+def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> R.HeadsOffResult:
+    return viewcache.through("inside_heads_off", (text, layer, heads), lambda: _heads_off(text, layer, heads))
+
+
+def _heads_off(text: str, layer: int, heads: tuple[int, ...]) -> R.HeadsOffResult:
+    from engine.analysis import ablation
+
     return ablation.switch_off(_model(), text, {layer: frozenset(heads)})
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=cached.TTL)
-def position_maps(count: int) -> positions.PositionMaps:
+def position_maps(count: int) -> R.PositionMaps:
+    return viewcache.through("inside_positions", (count,), lambda: _position_maps(count))
+
+
+def _position_maps(count: int) -> R.PositionMaps:
+    from engine.analysis import positions
+
     return positions.position_maps(_model(), count)
 
 
 @st.cache_data(show_spinner=Later(N_("Swapping the words…")), max_entries=8, ttl=cached.TTL)
-def order_swap(text: str, first: int, second: int) -> positions.OrderSwap:
+def order_swap(text: str, first: int, second: int) -> R.OrderSwap:
+    return viewcache.through("inside_order_swap", (text, first, second), lambda: _order_swap(text, first, second))
+
+
+def _order_swap(text: str, first: int, second: int) -> R.OrderSwap:
+    from engine.analysis import positions
+
     return positions.order_swap(_model(), text, first, second)
 
 
 STAGE_NAMES = (N_("scores"), N_("scaled"), N_("weighted sum"), N_("attention block"), N_("feed-forward"))  # FI.STAGES
-default_query = inside.default_query  # the first token spelled "bank", else the first after [CLS]
+default_query = R.default_query  # the first token spelled "bank", else the first after [CLS]
 
 
 def _stage_buttons() -> int:
@@ -69,7 +98,7 @@ def _stage_buttons() -> int:
 
 
 @st.fragment
-def stages_section(opened: inside.OpenedLayer, query: int) -> None:
+def stages_section(opened: R.OpenedLayer, query: int) -> None:
     """The stages for one query token, drawn from the cached `opened` (held by reference): a step redraws
     only this section; the page and the model do not run again."""
     stage = _stage_buttons()
@@ -91,14 +120,16 @@ def positions_section(text: str, words: int) -> None:
             "pair of positions (1 = same direction, 0 = unrelated)."
         )
     )
-    count = inputs.number(_("Positions shown"), key="positions", low=2, high=positions.MAX_MAP_POSITIONS, default=64)
+    count = inputs.number(
+        _("Positions shown"), key="positions", low=2, high=R.MAX_MAP_POSITIONS, default=DEFAULT_POSITIONS
+    )
     chart.show(FI.position_maps(position_maps(count)), key="position_maps")
     if words < 2:
         st.info(_("Type at least two words to swap them."))
         return
     c1, c2 = st.columns(2)
-    first = c1.number_input(_("Swap word"), 1, words, 1, key="swap_a", bind="query-params")
-    second = c2.number_input(_("with word"), 1, words, min(2, words), key="swap_b", bind="query-params")
+    first = c1.number_input(_("Swap word"), 1, words, DEFAULT_SWAP[0], key="swap_a", bind="query-params")
+    second = c2.number_input(_("with word"), 1, words, min(DEFAULT_SWAP[1], words), key="swap_b", bind="query-params")
     if first == second:
         st.info(_("Choose two different words to swap."))
         return
@@ -172,9 +203,9 @@ def parse_heads(text: str, num_heads: int) -> tuple[tuple[int, ...], str | None]
             heads.add(int(part))
         else:
             bad.append(part)
-    if len(heads) > ablation.MAX_HEADS_OFF:
+    if len(heads) > R.MAX_HEADS_OFF:
         return (), _("{count} heads chosen: switch off at most {limit} at once.").format(
-            count=len(heads), limit=ablation.MAX_HEADS_OFF
+            count=len(heads), limit=R.MAX_HEADS_OFF
         )
     problem = None
     if bad:
@@ -186,3 +217,12 @@ def parse_heads(text: str, num_heads: int) -> tuple[tuple[int, ...], str | None]
             (problem or "") + " " + _("Type head numbers between 1 and {count}, e.g. 6, 7, 11.").format(count=num_heads)
         )
     return tuple(sorted(heads)), problem
+
+
+# the warm-up stores the default view's results through `cached.store` (ui/first_views.py)
+cached.COMPUTE.update(
+    inside_opened=_opened_layer,
+    inside_heads_off=_heads_off,
+    inside_positions=_position_maps,
+    inside_order_swap=_order_swap,
+)

@@ -16,10 +16,12 @@ from engine.analysis import gates as G
 from engine.analysis import predictions as P
 from figures.cell import CellSteps
 from i18n import N_, _
-from ui import cached
+from ui import cached, viewcache
 from ui.language import Later
 
 QUANTITIES = "ifgoch"
+DEFAULT_MODE = "clamp c to 0"  # ui.step_views.MODES[0]: the intervention's default
+QUOTE_UNITS = 10  # the intervention's default units: this many of the pattern search's (quote_units)
 
 
 @st.cache_data(show_spinner=Later(N_("Reading the text with the char-LSTM…")), max_entries=8)
@@ -27,7 +29,14 @@ def char_reading(text: str, layer: int, folder: str = "") -> dict:
     """Layer `layer` (1-based)'s i, f, g, o, c, h `[T, units]`, the text's ids `[T]` and probs `[T, V]`, with
     the T steps (`engine.text.steps`: a character with its combining marks is one step) as typed in `tokens`
     and their character spans in `spans`. `folder`: your character LSTM (with a decoder) instead of the
-    char-LSTM; kept in the result's "folder" for the intervention."""
+    char-LSTM; kept in the result's "folder" for the intervention. The default view's comes from disk once
+    the warm-up stored it (ui/first_views.py), with no torch; a folder's never does."""
+    if folder:
+        return _char_reading(text, layer, folder)
+    return viewcache.through("char_reading", (text, layer), lambda: _char_reading(text, layer))
+
+
+def _char_reading(text: str, layer: int, folder: str = "") -> dict:
     from engine.text import steps
 
     model = cached.user_lstm(folder) if folder else cached.char_lstm()
@@ -43,7 +52,17 @@ def char_reading(text: str, layer: int, folder: str = "") -> dict:
 def char_intervention(
     text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int, folder: str = ""
 ) -> dict:
-    """probs `[T, V]` after the change, and the changed units' c and h `[T, len(units)]` after it."""
+    """probs `[T, V]` after the change, and the changed units' c and h `[T, len(units)]` after it (the default
+    view's from disk once the warm-up stored it, as `char_reading`)."""
+    if folder:
+        return _char_intervention(text, layer, units, mode, value, start, folder)
+    args = (text, layer, tuple(units), mode, float(value), int(start))
+    return viewcache.through("char_intervention", args, lambda: _char_intervention(*args))
+
+
+def _char_intervention(
+    text: str, layer: int, units: tuple[int, ...], mode: str, value: float, start: int, folder: str = ""
+) -> dict:
     from engine.models.intervention import Intervention
 
     change = Intervention(layer - 1, tuple(units), mode, start, value)
@@ -78,6 +97,17 @@ def elmo_reading(text: str, layer: int, model: str = "ELMo") -> dict:
             part["h"] = part["o"] * np.tanh(part["c"])
     result.update(tokens=trace.tokens, predictions=predictions)
     return result
+
+
+def default_start(tokens: list[str]) -> int:
+    """The intervention's first step by default: just after the first opening double quote (0 without one)."""
+    opening = next((k for k, step in enumerate(tokens) if step[:1] == '"'), -1)
+    return opening + 1 if opening >= 0 else 0
+
+
+def default_intervention(data: dict, text: str) -> tuple:
+    """(units, mode, value, start): the intervention the page runs before the learner changes a control."""
+    return tuple(quote_units(data, text, QUOTE_UNITS)), DEFAULT_MODE, 0.0, default_start(data["tokens"])
 
 
 def quote_units(arrays: dict, text: str, count: int) -> list[int]:
@@ -188,3 +218,7 @@ def npz_bytes(**arrays) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
+
+
+# the warm-up stores the default view's results through `cached.store` (ui/first_views.py)
+cached.COMPUTE.update(char_reading=_char_reading, char_intervention=_char_intervention)

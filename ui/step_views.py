@@ -196,8 +196,7 @@ def intervention_section(text: str, layer: int, data: dict, table: P.NextStepTab
         )
     )
     tokens = data["tokens"]  # the steps as typed
-    opening = next((k for k, step in enumerate(tokens) if step[:1] == '"'), -1)
-    choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, opening + 1 if opening >= 0 else 0)
+    choice = intervention_controls(len(tokens), data["c"].shape[1], default_units, reading.default_start(tokens))
     after = None
     with friendly_errors(_("running the model with the units switched off")):
         after = reading.char_intervention(

@@ -129,9 +129,13 @@ def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
         return {"__tuple__": [_encode(v, arrays) for v in value]}
     if isinstance(value, list):
         return [_encode(v, arrays) for v in value]
+    if isinstance(value, frozenset):  # e.g. the heads switched off in a layer
+        return {"__frozenset__": [_encode(v, arrays) for v in sorted(value)]}
+    if isinstance(value, dict) and value and all(type(k) is int for k in value):  # e.g. layer -> heads
+        return {"__intdict__": [[k, _encode(v, arrays)] for k, v in value.items()]}
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
-            raise TypeError("only dicts with string keys are stored")
+            raise TypeError("only dicts with string or int keys are stored")
         return {"__dict__": {k: _encode(v, arrays) for k, v in value.items()}}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
@@ -149,6 +153,10 @@ def _decode(tree: Any, arrays: dict[str, np.ndarray]) -> Any:
         return tuple(_decode(v, arrays) for v in tree["__tuple__"])
     if "__dict__" in tree:
         return {k: _decode(v, arrays) for k, v in tree["__dict__"].items()}
+    if "__frozenset__" in tree:
+        return frozenset(_decode(v, arrays) for v in tree["__frozenset__"])
+    if "__intdict__" in tree:
+        return {int(k): _decode(v, arrays) for k, v in tree["__intdict__"]}
     module, _, qualname = tree["__dataclass__"].partition(":")
     if not module.startswith(_ALLOWED_MODULES):
         raise TypeError(f"{module}:{qualname} is not an engine dataclass")

@@ -13,40 +13,16 @@ change; here the change is measured twice:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
 from engine.analysis import senses
 from engine.analysis.inside import HeadsOff, check_place, encode_ids, forward
+from engine.analysis.inside_results import MAX_HEADS_OFF, HeadsOffResult  # torch-free
 from engine.models.transformer import TOKENIZER_LOCK, TransformerModel
 from engine.models.words import display_token, token_words
 from engine.validation import InputError
 from i18n import _
-
-MAX_HEADS_OFF = 12  # per request: the page offers one layer's heads at a time
-
-
-@dataclass
-class HeadsOffResult:
-    """What switching `heads_off` off did to one text and to the bank score.
-
-    words:           W words of the text (typed text, whole)
-    word_distance:   `[W]` cosine distance 1 − cos of each word's final vector, before vs after (0 = unmoved)
-    tokens:          T tokens made readable;  token_distance: `[T]` the same per token (specials included)
-    bank_before/after: leave-one-out 1-NN accuracy (0..1) of "bank" at the last layer, preset sentences
-    bank_sentences:  how many preset sentences the bank score uses
-    """
-
-    heads_off: HeadsOff
-    words: list[str]
-    word_distance: np.ndarray
-    tokens: list[str]
-    token_distance: np.ndarray
-    bank_before: float
-    bank_after: float
-    bank_sentences: int
 
 
 def check_heads(model: TransformerModel, heads_off: HeadsOff) -> None:

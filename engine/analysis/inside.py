@@ -19,11 +19,10 @@ zeroed before W_O, so the next layers see the change): `engine.analysis.ablation
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
+from engine.analysis.inside_results import Embeddings, HeadsOff, OpenedLayer, default_query  # noqa: F401  (torch-free; re-exported)
 from engine.models.transformer import TransformerModel
 from engine.models.words import display_token
 from engine.text import has_words
@@ -32,82 +31,6 @@ from i18n import _
 
 BERT_FAMILY = frozenset({"bert"})  # word + position + token-type embeddings, post-LN blocks
 GPT2_FAMILY = frozenset({"gpt2"})  # wte + wpe, causal mask, pre-LN blocks, a final ln_f
-HeadsOff = dict[int, frozenset[int]]  # layer (from 1) -> heads (from 1) whose outputs are zeroed
-
-
-@dataclass
-class Embeddings:
-    """Layer 1's input, piece by piece (`[T, d]` each). GPT-2 has no token types and no LayerNorm here."""
-
-    token: np.ndarray
-    position: np.ndarray
-    token_type: np.ndarray | None
-    total: np.ndarray  # token + position (+ token_type)
-    normed: np.ndarray | None  # LayerNorm(total): BERT's layer-1 input
-
-
-@dataclass
-class OpenedLayer:
-    """One layer (`layer`, from 1) and one head (`head`, from 1) of one text, every step kept.
-
-    x:             `[T, d]` the layer's input (hidden_states[layer - 1])
-    attention_input: `[T, d]` what Q, K, V are computed from: x (BERT), LayerNorm ln_1(x) (GPT-2)
-    q, k, v:       `[T, d_head]` this head's queries, keys and values
-    scores:        `[T, T]` raw Q Kᵀ (row: query token, column: key token)
-    scaled:        `[T, T]` scores / √d_head (GPT-2: also / layer when its config scales by layer)
-    mask:          `[T, T]` bool, True where a query may look at a key; None when nothing is masked
-    weights:       `[T, T]` softmax of the scaled scores over allowed keys; equals transformers' attentions
-    head_output:   `[T, d_head]` weights · V
-    all_heads:     `[T, d]` every head's output side by side (heads switched off are zeros)
-    projected:     `[T, d]` all_heads · W_O + b_O
-    attention_residual: `[T, d]` the residual sum x + projected
-    attention_norm: `[T, d]` LayerNorm of the residual sum (BERT) / ln_2 of it (GPT-2): the FFN's input
-    ffn_hidden:    `[T, d_ff]` x W_1 + b_1;  ffn_activation: act(ffn_hidden);  ffn_output: `[T, d]` · W_2 + b_2
-    ffn_residual:  `[T, d]` ffn_output + attention_norm (BERT) / + attention_residual (GPT-2)
-    layer_output:  `[T, d]` LayerNorm(ffn_residual) (BERT) / ffn_residual (GPT-2; after ln_f at the last
-                   layer, as hidden_states[layer] reports it: `final_norm` True)
-    embeddings:    layer 1 only: the embedding pieces
-    """
-
-    model_name: str
-    tokens: list[str]
-    shown_tokens: list[str]
-    special_mask: np.ndarray
-    layer: int
-    head: int
-    num_layers: int
-    num_heads: int
-    d_head: int
-    scale: float  # what the raw scores are divided by
-    norm_order: str  # "post-LN" (BERT) or "pre-LN" (GPT-2)
-    activation: str
-    x: np.ndarray
-    attention_input: np.ndarray
-    q: np.ndarray
-    k: np.ndarray
-    v: np.ndarray
-    scores: np.ndarray
-    scaled: np.ndarray
-    mask: np.ndarray | None
-    weights: np.ndarray
-    head_output: np.ndarray
-    all_heads: np.ndarray
-    projected: np.ndarray
-    attention_residual: np.ndarray
-    attention_norm: np.ndarray
-    ffn_hidden: np.ndarray
-    ffn_activation: np.ndarray
-    ffn_output: np.ndarray
-    ffn_residual: np.ndarray
-    layer_output: np.ndarray
-    embeddings: Embeddings | None = None
-    final_norm: bool = False
-
-
-def default_query(opened: OpenedLayer) -> int:
-    """The query token a view starts on (from 0): the first token spelled "bank", else the first after [CLS]."""
-    plain = [t.lower() for t in opened.shown_tokens]
-    return plain.index("bank") if "bank" in plain else min(1, len(plain) - 1)
 
 
 def family(model: TransformerModel) -> str:

@@ -15,19 +15,16 @@ an encoder without its position embeddings gives every word the same final vecto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
 from engine.analysis.inside import encode_ids, family, forward
+from engine.analysis.inside_results import MAX_MAP_POSITIONS, OrderSwap, PositionMaps  # torch-free
 from engine.models.transformer import TransformerModel
 from engine.models.words import token_words
 from engine.text import tokenize_with_spans
 from engine.validation import InputError
 from i18n import _
-
-MAX_MAP_POSITIONS = 128  # rows and columns of the cosine maps (a 512 × 512 map is unreadable)
 
 
 def sinusoidal(positions: int, d: int) -> np.ndarray:
@@ -50,17 +47,6 @@ def cosine_map(vectors: np.ndarray) -> np.ndarray:
     return unit @ unit.T
 
 
-@dataclass
-class PositionMaps:
-    """learned: `[n, n]` cosine similarity of the model's position embeddings 0..n-1;
-    sinusoidal: `[n, n]` the same for Vaswani et al.'s encoding with the model's d."""
-
-    learned: np.ndarray
-    sinusoidal: np.ndarray
-    d: int
-    model_positions: int  # how many position embeddings the model has
-
-
 def position_weights(model: TransformerModel) -> np.ndarray:
     """`[max positions, d]` the model's learned position embedding table (BERT: position_embeddings, GPT-2: wpe)."""
     net = model.model
@@ -79,27 +65,6 @@ def position_maps(model: TransformerModel, positions: int = 64) -> PositionMaps:
         )
     d = table.shape[1]
     return PositionMaps(cosine_map(table[:positions]), cosine_map(sinusoidal(positions, d)), d, table.shape[0])
-
-
-@dataclass
-class OrderSwap:
-    """A text and the same text with two words swapped, run with and without position embeddings.
-
-    words:            W words of the original text
-    swapped_text:     the text with words `first` and `second` (from 1) exchanged
-    moved_with:       `[W]` cosine distance 1 − cos of each word's final vector, original vs swapped order,
-                      with the position embeddings (the model as trained)
-    moved_without:    `[W]` the same with the position embeddings left out
-    causal:           True for decoders: their mask sees order even without position embeddings
-    """
-
-    words: list[str]
-    first: int
-    second: int
-    swapped_text: str
-    moved_with: np.ndarray
-    moved_without: np.ndarray
-    causal: bool
 
 
 def swap_words(text: str, first: int, second: int) -> str:

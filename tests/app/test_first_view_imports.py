@@ -27,7 +27,20 @@ from ui.first_views import ATTENTION_TRY, LSTM_TRY
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("torch", "transformers", "sklearn", "umap")  # what a stored view must not import
-CHEAP = ("lstm_gates", "attention")  # views stored in seconds (the char-LSTM and MiniLM), lessons' first steps too
+CHEAP = (  # views stored in seconds (the char-LSTM, MiniLM, this app's biLM), lessons' first steps too
+    "lstm_gates",
+    "attention",
+    "char_reading",
+    "char_intervention",
+    "lm_facts",
+    "lm_fill_blank",
+    "lm_word_in_blank",
+    "lm_word_guesses",
+    "inside_opened",
+    "inside_positions",
+    "inside_order_swap",
+    "inside_heads_off",
+)
 TRY_LINKS = {  # the home page's "Try" links (app.py TRY), as the class opens them, and a teacher's lesson link
     "pages/0_Lessons.py": {"lesson": "heads", "step": "1"},
     "pages/1_LSTM_gates.py": {"text": LSTM_TRY, "q": "c", "order": "pattern"},
@@ -94,7 +107,16 @@ def cheap_views(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize(
-    "page", ["app.py", "pages/0_Lessons.py", "pages/1_LSTM_gates.py", "pages/3_Transformer_attention.py"]
+    "page",
+    [
+        "app.py",
+        "pages/0_Lessons.py",
+        "pages/1_LSTM_gates.py",
+        "pages/1_LSTM_step_by_step.py",
+        "pages/2_ELMo_language_model.py",
+        "pages/3_Inside_attention.py",
+        "pages/3_Transformer_attention.py",
+    ],
 )
 def test_a_stored_default_view_is_drawn_without_torch(cheap_views, page):
     assert_drawn_without_torch(first_view(cheap_views, page), page)
@@ -113,12 +135,7 @@ def test_a_view_not_stored_still_runs_the_model(cheap_views):
     assert found["charts"] >= 1 and "torch" in found["heavy"]
 
 
-NEEDS_A_MODEL = {  # default views with no stored result yet: their first run loads a model (and torch)
-    "pages/1_LSTM_step_by_step.py": "the char-LSTM's predictions (ui.reading) are computed, not stored",
-    "pages/2_ELMo_language_model.py": "ELMo's word guesses (ui.cached_lm) are computed",
-    "pages/2_ELMo_senses.py": "the maps are stored; the layer scores' ScalarMix runs in torch after them",
-    "pages/3_Inside_attention.py": "MiniLM's opened layer (engine.analysis.inside) is computed",
-}
+NEEDS_A_MODEL: dict[str, str] = {}  # page -> why its default view still loads a model (none left)
 
 
 @pytest.fixture(scope="module")
