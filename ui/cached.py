@@ -38,8 +38,9 @@ def torch_ready() -> None:
     torch.set_num_threads(2)  # process-wide: set once, here, not per request
 
 
-def _through(name: str, *args):
-    """`name`'s result for `args`: from disk when the warm-up stored it, else computed (never stored here)."""
+def through(name: str, *args):
+    """`name`'s result for `args`: from disk when the warm-up stored it, else computed by `COMPUTE[name]` (never
+    stored here). Every module with results on disk registers its compute functions in `COMPUTE`."""
     return viewcache.through(name, args, lambda: COMPUTE[name](*args))
 
 
@@ -135,7 +136,7 @@ def _attention(source: str, allow_pickle: bool, text: str) -> AttentionResult:
 def attention(source: str, allow_pickle: bool, text: str) -> AttentionResult:
     if source:
         return _attention(source, allow_pickle, text)
-    return _through("attention", source, allow_pickle, text)
+    return through("attention", source, allow_pickle, text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
     names). `folder`: your LSTM's folder when `model` is YOUR_LSTM (never read from or written to disk)."""
     if model == YOUR_LSTM:
         return _lstm_gates(model, text, layer, folder)
-    return _through("lstm_gates", model, text, layer)
+    return through("lstm_gates", model, text, layer)
 
 
 def _lstm_gates(model: str, text: str, layer: int, folder: str = "") -> tuple:
@@ -287,7 +288,7 @@ def sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
     """The parsed input and the word's vectors at every layer of ELMo and of its untrained control."""
     if elmo_folder:
         return _sense_vectors(word, sentences, elmo_folder)
-    return _through("sense_vectors", word, sentences, elmo_folder)
+    return through("sense_vectors", word, sentences, elmo_folder)
 
 
 def _sense_vectors(word: str, sentences: str, elmo_folder: str) -> dict:
@@ -310,7 +311,7 @@ def mixed_vectors(word: str, sentences: str, elmo_folder: str, mix: tuple) -> di
     layer (`senses.with_mix`, in torch): the default view's from disk, with no torch, once the warm-up stored it."""
     if elmo_folder:
         return _mixed_vectors(word, sentences, elmo_folder, mix)
-    return _through("sense_mixed", word, sentences, elmo_folder, mix)
+    return through("sense_mixed", word, sentences, elmo_folder, mix)
 
 
 def _mixed_vectors(word: str, sentences: str, elmo_folder: str, mix: tuple) -> dict:
@@ -323,7 +324,7 @@ def _mixed_vectors(word: str, sentences: str, elmo_folder: str, mix: tuple) -> d
 @st.cache_data(show_spinner=Later(N_("Running the Transformer for comparison…")), max_entries=8, ttl=TTL)
 def transformer_sense_vectors(word: str, sentences: str) -> dict:
     """The same occurrences through MiniLM and its untrained control (subword vectors averaged)."""
-    return _through("transformer_sense_vectors", word, sentences)
+    return through("transformer_sense_vectors", word, sentences)
 
 
 def _transformer_sense_vectors(word: str, sentences: str) -> dict:
@@ -348,7 +349,7 @@ def sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: 
     """ELMo's 2-D map per layer (consecutive layers aligned), keyed on the inputs, never on arrays."""
     if elmo_folder:
         return _sense_maps(word, sentences, elmo_folder, mix, method)
-    return _through("sense_maps", word, sentences, elmo_folder, mix, method)
+    return through("sense_maps", word, sentences, elmo_folder, mix, method)
 
 
 def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method: str) -> dict:
@@ -356,7 +357,7 @@ def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method:
 
     loading.wait("UMAP")
 
-    elmo = senses.with_mix(sense_vectors(word, sentences, elmo_folder)["elmo"], mix)
+    elmo = mixed_vectors(word, sentences, elmo_folder, mix)["elmo"]  # the scores' ScalarMix: computed once
     projections = senses.layer_projections(elmo, method)
     return {"maps": [(name, p.coords) for name, p in projections], "method": projections[-1][1].caption}
 
@@ -364,7 +365,7 @@ def _sense_maps(word: str, sentences: str, elmo_folder: str, mix: tuple, method:
 @st.cache_data(show_spinner=Later(N_("Drawing the Transformer's maps…")), max_entries=16, ttl=TTL)
 def transformer_sense_maps(word: str, sentences: str, method: str) -> list:
     """Maps of the Transformer's embeddings and layers 2, 4 and the last, aligned like ELMo's."""
-    return _through("transformer_sense_maps", word, sentences, method)
+    return through("transformer_sense_maps", word, sentences, method)
 
 
 def _transformer_sense_maps(word: str, sentences: str, method: str) -> list:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from i18n import N_
-from ui import cached, viewcache
+from ui import cached
 from ui.language import Later
 
 THIS_APP = "this app's biLM"
@@ -40,7 +40,7 @@ def elmo_facts(choice: str) -> SimpleNamespace:
     """What the page reads of the model before its answers: `name`, `can_predict` (it has a softmax) and
     `vocab_size` (0 without a vocabulary). This app's biLM's from disk once the warm-up stored them."""
     if choice == THIS_APP:
-        return SimpleNamespace(**viewcache.through("lm_facts", (), _facts))
+        return SimpleNamespace(**cached.through("lm_facts"))
     return SimpleNamespace(**_facts(choice))
 
 
@@ -52,7 +52,7 @@ def _facts(choice: str = THIS_APP) -> dict:
 def _through(name: str, choice: str, *args):
     """`name`'s answer for `args`: this app's biLM's from disk when stored, else computed (never stored here)."""
     if choice == THIS_APP:
-        return viewcache.through(name, args, lambda: COMPUTE[name](*args))
+        return cached.through(name, *args)
     return COMPUTE[name](*args, choice=choice)
 
 

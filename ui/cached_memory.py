@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import N_
-from ui import cached, viewcache
+from ui import cached
 from ui.language import Later
 
 MODELS = ("plain RNN", "LSTM")
@@ -30,7 +30,7 @@ def model(name: str):
 def connectivity(text: str, target: int) -> dict:
     """{"plain RNN" | "LSTM": engine.analysis.memory.Connectivity} for the prediction after step `target`.
     The default view's comes from disk once the warm-up stored it (ui/first_views.py), with no torch."""
-    return viewcache.through("memory_connectivity", (text, target), lambda: _connectivity(text, target))
+    return cached.through("memory_connectivity", text, target)
 
 
 def _connectivity(text: str, target: int) -> dict:
@@ -42,7 +42,7 @@ def _connectivity(text: str, target: int) -> dict:
 @st.cache_data(show_spinner=Later(N_("Scoring the text with both models…")), max_entries=16, ttl=cached.TTL)
 def surprisal(text: str) -> dict:
     """{"plain RNN" | "LSTM": `[T-1]` bits} (the default view's from disk, as `connectivity`)."""
-    return viewcache.through("memory_surprisal", (text,), lambda: _surprisal(text))
+    return cached.through("memory_surprisal", text)
 
 
 def _surprisal(text: str) -> dict:
@@ -55,7 +55,7 @@ def _surprisal(text: str) -> dict:
 def memory_tests() -> dict:
     """{"plain RNN" | "LSTM": engine.analysis.memory.MemoryTest} on the shipped held-out sample (from disk
     once the warm-up stored it)."""
-    return viewcache.through("memory_tests", (), _memory_tests)
+    return cached.through("memory_tests")
 
 
 def _memory_tests() -> dict:

@@ -7,7 +7,7 @@ import streamlit as st
 
 import i18n
 from i18n import N_
-from ui import cached, viewcache
+from ui import cached
 from ui.language import Later
 
 TTL = 3600
@@ -23,7 +23,7 @@ def glove_model():
 @st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
 def glove_neighbours(word: str, k: int = 10) -> list[tuple[str, float]]:
     """The default view's from disk once the warm-up stored it (ui/first_views.py): GloVe is not loaded for it."""
-    return viewcache.through("glove_neighbours", (word, k), lambda: _glove_neighbours(word, k))
+    return cached.through("glove_neighbours", word, k)
 
 
 def _glove_neighbours(word: str, k: int) -> list[tuple[str, float]]:
@@ -40,7 +40,7 @@ def homograph(word: str, text: str) -> dict:
 def _homograph(word: str, text: str, lang: str) -> dict:
     i18n.use(lang)
     args = (word, text) if lang == i18n.DEFAULT else (word, text, lang)  # English keeps the stored views' keys
-    return viewcache.through("homograph", args, lambda: _read_all(word, text, lang))
+    return cached.through("homograph", *args)
 
 
 def _read_all(word: str, text: str, lang: str = i18n.DEFAULT) -> dict:

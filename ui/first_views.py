@@ -117,10 +117,11 @@ def precompute() -> int:
     """Compute and store every view not on disk yet, delete stored views no longer current; the number computed."""
     from ui import viewcache
 
+    wanted = views()  # listing them reads (or computes) the step page's stored reading: once
     computed = 0
-    for name, *args in views():
+    for name, *args in wanted:
         if not viewcache.has(name, tuple(args)):
             store(name, *args)
             computed += 1
-    viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in views()})
+    viewcache.prune({viewcache.path_of(name, tuple(args)) for name, *args in wanted})
     return computed

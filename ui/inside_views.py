@@ -11,7 +11,7 @@ import streamlit as st
 from engine.analysis import inside_results as R  # the results only: torch loads when a model runs
 from figures import inside as FI
 from i18n import N_, _
-from ui import cached, chart, inputs, viewcache
+from ui import cached, chart, inputs
 from ui.feedback import friendly_errors
 from ui.language import Later
 from ui.literal import md
@@ -30,7 +30,7 @@ def _model():
 # with no torch; any other input is computed (and never stored).
 @st.cache_data(show_spinner=Later(N_("Opening the layer…")), max_entries=16, ttl=cached.TTL)
 def opened_layer(text: str, layer: int, head: int) -> R.OpenedLayer:
-    return viewcache.through("inside_opened", (text, layer, head), lambda: _opened_layer(text, layer, head))
+    return cached.through("inside_opened", text, layer, head)
 
 
 def _opened_layer(text: str, layer: int, head: int) -> R.OpenedLayer:
@@ -41,7 +41,7 @@ def _opened_layer(text: str, layer: int, head: int) -> R.OpenedLayer:
 
 @st.cache_data(show_spinner=Later(N_("Running with the heads switched off…")), max_entries=8, ttl=cached.TTL)
 def heads_switched_off(text: str, layer: int, heads: tuple[int, ...]) -> R.HeadsOffResult:
-    return viewcache.through("inside_heads_off", (text, layer, heads), lambda: _heads_off(text, layer, heads))
+    return cached.through("inside_heads_off", text, layer, heads)
 
 
 def _heads_off(text: str, layer: int, heads: tuple[int, ...]) -> R.HeadsOffResult:
@@ -52,7 +52,7 @@ def _heads_off(text: str, layer: int, heads: tuple[int, ...]) -> R.HeadsOffResul
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=cached.TTL)
 def position_maps(count: int) -> R.PositionMaps:
-    return viewcache.through("inside_positions", (count,), lambda: _position_maps(count))
+    return cached.through("inside_positions", count)
 
 
 def _position_maps(count: int) -> R.PositionMaps:
@@ -63,7 +63,7 @@ def _position_maps(count: int) -> R.PositionMaps:
 
 @st.cache_data(show_spinner=Later(N_("Swapping the words…")), max_entries=8, ttl=cached.TTL)
 def order_swap(text: str, first: int, second: int) -> R.OrderSwap:
-    return viewcache.through("inside_order_swap", (text, first, second), lambda: _order_swap(text, first, second))
+    return cached.through("inside_order_swap", text, first, second)
 
 
 def _order_swap(text: str, first: int, second: int) -> R.OrderSwap:

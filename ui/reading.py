@@ -16,7 +16,7 @@ from engine.analysis import gates as G
 from engine.analysis import predictions as P
 from figures.cell import CellSteps
 from i18n import N_, _
-from ui import cached, viewcache
+from ui import cached
 from ui.language import Later
 
 QUANTITIES = "ifgoch"
@@ -33,7 +33,7 @@ def char_reading(text: str, layer: int, folder: str = "") -> dict:
     the warm-up stored it (ui/first_views.py), with no torch; a folder's never does."""
     if folder:
         return _char_reading(text, layer, folder)
-    return viewcache.through("char_reading", (text, layer), lambda: _char_reading(text, layer))
+    return cached.through("char_reading", text, layer)
 
 
 def _char_reading(text: str, layer: int, folder: str = "") -> dict:
@@ -57,7 +57,7 @@ def char_intervention(
     if folder:
         return _char_intervention(text, layer, units, mode, value, start, folder)
     args = (text, layer, tuple(units), mode, float(value), int(start))
-    return viewcache.through("char_intervention", args, lambda: _char_intervention(*args))
+    return cached.through("char_intervention", *args)
 
 
 def _char_intervention(
