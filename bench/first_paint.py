@@ -45,6 +45,7 @@ from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_heal
 PAGE_TARGET = 3.0  # s, issue 24 kind 8: a fresh server's first chart of every page
 CLASS_TARGET = 5.0  # s, issue 24 kind 8: p95 of a class of 30 opening pages in the server's first 10 s
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
+SERVER_LOG = ROOT / ".cache" / "bench" / "first_paint-server.log"
 PAGES = {  # page path -> what "drawn" means: the home page and every page of ui/page.py's PAGES
     "home": '[data-testid="stImage"] img',
     "LSTM_gates": CHART,
@@ -66,9 +67,9 @@ def start_server(plain: bool, root: Path = ROOT) -> tuple[subprocess.Popen, str]
     options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
     options += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     env = {"NUMBA_CACHE_DIR": str(ROOT / ".numba_cache"), **os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, *entry, *options], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with SERVER_LOG.open("w") as log:  # the last server's log: a failed student's traceback is there
+        process = subprocess.Popen([sys.executable, *entry, *options], cwd=root, env=env, stdout=log, stderr=log)
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -163,7 +164,8 @@ async def _ws_student(url: str, page_name: str, at: float, started: float) -> fl
             raise RuntimeError(f"{run.status}: {run.errors or 'no chart'}")
         return time.perf_counter() - opened
     except Exception as error:  # a student who never got a chart (printed as "failed", counted apart)
-        print(f"  {page_name}: failed after {time.perf_counter() - opened:.0f} s: {error}", flush=True)
+        seconds = time.perf_counter() - opened
+        print(f"  {page_name}: failed after {seconds:.0f} s: {error} (server log: {SERVER_LOG})", flush=True)
         return float("nan")
 
 
@@ -173,7 +175,8 @@ async def _cold_class(
     from playwright.async_api import async_playwright
 
     names = [list(PAGES)[k % len(PAGES)] for k in range(size)]
-    moments = sorted(random.Random(0).uniform(0, spread) for _ in range(size))
+    draw = random.Random(0)  # one generator (a Random(0) per student gave all 30 the same moment)
+    moments = sorted(draw.uniform(0, spread) for _ in range(size))
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS) if via == "chromium" else None
         started = time.perf_counter()
