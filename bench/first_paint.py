@@ -46,6 +46,7 @@ PAGE_TARGET = 3.0  # s, issue 24 kind 8: a fresh server's first chart of every p
 CLASS_TARGET = 5.0  # s, issue 24 kind 8: p95 of a class of 30 opening pages in the server's first 10 s
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 SERVER_LOG = ROOT / ".cache" / "bench" / "first_paint-server.log"
+FLOOR, FLOOR_APP = "floor", ROOT / "bench" / "floor_app.py"  # Streamlit + plotly alone: one chart, no project code
 PAGES = {  # page path -> what "drawn" means: the home page and every page of ui/page.py's PAGES
     "home": '[data-testid="stImage"] img',
     "LSTM_gates": CHART,
@@ -61,9 +62,9 @@ PAGES = {  # page path -> what "drawn" means: the home page and every page of ui
 }
 
 
-def start_server(plain: bool, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+def start_server(plain: bool, root: Path = ROOT, app: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = free_port()
-    entry = ["-m", "streamlit", "run", "app.py"] if plain else ["-m", "ui.serve"]
+    entry = ["-m", "streamlit", "run", app] if plain or app != "app.py" else ["-m", "ui.serve"]
     options = ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
     options += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     env = {"NUMBA_CACHE_DIR": str(ROOT / ".numba_cache"), **os.environ, "PYTHONUNBUFFERED": "1"}
@@ -100,7 +101,8 @@ def _chart_message(payload: bytes | str) -> bool:
 
 
 def first_paint(browser, page_name: str, plain: bool, root: Path = ROOT) -> Paint:
-    """A fresh server, then `page_name` in a new browser context; the moments of `Paint`."""
+    """A fresh server, then `page_name` in a new browser context; the moments of `Paint`. `FLOOR`: a
+    fresh `streamlit run bench/floor_app.py` instead (one plotly chart, no project code)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     moments: dict[str, float] = {}
@@ -113,13 +115,13 @@ def first_paint(browser, page_name: str, plain: bool, root: Path = ROOT) -> Pain
 
     page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
     started = time.perf_counter()
-    process, url = start_server(plain, root)
+    process, url = start_server(plain, root, str(FLOOR_APP) if page_name == FLOOR else "app.py")
     try:
         wait_healthy(url, process, timeout=120)
         healthy = time.perf_counter() - started
-        page.goto(url if page_name == "home" else f"{url}/{page_name}")
+        page.goto(url if page_name in ("home", FLOOR) else f"{url}/{page_name}")
         frontend = time.perf_counter() - started
-        page.locator(PAGES[page_name]).first.wait_for(state="attached", timeout=180_000)
+        page.locator(PAGES.get(page_name, CHART)).first.wait_for(state="attached", timeout=180_000)
         drawn = time.perf_counter() - started
     finally:
         context.close()
@@ -246,12 +248,20 @@ def print_paints(page_name: str, runs: list[Paint]) -> None:
 
 
 def print_page_target(paints: dict[str, list[Paint]]) -> None:
+    floor = paints.pop(FLOOR, None)
     medians = {name: _median(r.drawn for r in runs) for name, runs in paints.items()}
     over = [f"{name} {seconds:.1f} s" for name, seconds in medians.items() if seconds > PAGE_TARGET]
     worst = max(medians.values())
     verdict = "met" if not over else "NOT met: " + ", ".join(over)
     target = f"every page's first chart <= {PAGE_TARGET:g} s from the server's start"
     print(f"target 1 ({target}): slowest {worst:.1f} s, {verdict}")
+    if floor:
+        seconds = _median(r.drawn for r in floor)
+        reach = "within" if seconds <= PAGE_TARGET else "beyond"
+        print(
+            f"  the floor here: {seconds:.1f} s for a one-chart Streamlit app (bench/floor_app.py, no project code), "
+            f"{reach} the target; slowest page / floor = {worst / seconds:.2f}x"
+        )
 
 
 def main() -> None:
@@ -261,6 +271,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
     parser.add_argument("--plain", action="store_true", help="streamlit run app.py (no start-up warm-up)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the one-chart Streamlit app (the floor)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (e.g. an older one)")
     parser.add_argument("--class-size", type=int, default=30, help="students of the cold class (0: none)")
     parser.add_argument("--spread", type=float, default=10.0, help="they open in the server's first SPREAD s")
@@ -275,7 +286,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         paints: dict[str, list[Paint]] = {}
-        for page_name in args.pages if args.repeat > 0 else []:
+        floor = [] if args.no_floor else [FLOOR]
+        for page_name in [*floor, *args.pages] if args.repeat > 0 else []:
             paints[page_name] = [first_paint(browser, page_name, args.plain, args.root) for _ in range(args.repeat)]
             print_paints(page_name, paints[page_name])
         browser.close()

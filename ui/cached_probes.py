@@ -30,6 +30,24 @@ def _glove_neighbours(word: str, k: int) -> list[tuple[str, float]]:
     return glove_model().neighbours(word, k)
 
 
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL)
+def glove_facts(word: str, tokens: tuple[str, ...]) -> dict:
+    """What the senses page says of GloVe for `word` and its occurrences as written (`tokens`): `known` (is
+    `word` in GloVe), `vocabulary` (GloVe's word count) and `points` (how many distinct vectors the
+    occurrences get, 0 when none is known). The default view's from disk once the warm-up stored it: GloVe
+    (400,000 vectors, about a second to load and check) is not loaded for it."""
+    return cached.through("glove_facts", word, tokens)
+
+
+def _glove_facts(word: str, tokens: tuple[str, ...]) -> dict:
+    import numpy as np
+
+    model = glove_model()
+    vectors, known = model.lookup(list(tokens))
+    points = len(np.unique(vectors[known], axis=0)) if known.any() else 0
+    return {"known": model.has(word), "vocabulary": len(model.words), "points": points}
+
+
 def homograph(word: str, text: str) -> dict:
     """The parsed input and every layer's reading (ELMo, MiniLM, GloVe) of the word's occurrences; the
     input's problems in this run's language (one cache entry per interface language)."""
@@ -52,4 +70,4 @@ def _read_all(word: str, text: str, lang: str = i18n.DEFAULT) -> dict:
 
 
 # the warm-up stores the default view's results through `cached.store` (ui/first_views.py)
-cached.COMPUTE.update(homograph=_read_all, glove_neighbours=_glove_neighbours)
+cached.COMPUTE.update(homograph=_read_all, glove_neighbours=_glove_neighbours, glove_facts=_glove_facts)

@@ -39,6 +39,9 @@ def views() -> list[tuple]:
         out.append(("sense_mixed", word, sentences, "", SENSE_MIX))
         out.append(("transformer_sense_vectors", word, sentences))
         out.append(("transformer_sense_maps", word, sentences, SENSE_METHOD))
+        parsed = senses.parse_sentences(sentences, word)  # as the page parses it, for GloVe's section
+        out.append(("glove_facts", parsed.word, tuple(o.tokens[o.index] for o in parsed.occurrences)))
+        out.append(("glove_neighbours", parsed.word, 10))
     for preset in PRESETS:
         out.append(("compare_pair", clean_text(preset.a)[0], clean_text(preset.b)[0]))
     return out + memory_views() + probe_views() + step_views() + lm_views() + inside_views()

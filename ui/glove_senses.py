@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,13 +23,6 @@ CARD_COLUMNS = {  # the card's keys, named for a learner
 }
 
 
-def distinct_points(tokens: Sequence[str]) -> int:
-    """How many different GloVe vectors the occurrences' word forms get (0 when none is in GloVe): the
-    points a map of GloVe's vectors would show. `tokens`: the target word as written in each sentence."""
-    vectors, known = cached_probes.glove_model().lookup(list(tokens))
-    return len(np.unique(vectors[known], axis=0)) if known.any() else 0
-
-
 def card_row() -> pd.DataFrame:
     """GloVe's row of the probe card (assets/probes/card.json, checksum verified), columns named."""
     from engine.analysis import homographs as H
@@ -44,18 +36,18 @@ def glove_section(word: str, tokens: Sequence[str]) -> None:
     """The section: one point per occurrence, the nearest GloVe words, the card's row; a clear message
     (never a traceback) for a word outside GloVe's vocabulary."""
     st.subheader(_("GloVe, a static vector: one point for every occurrence"))
-    model = cached_probes.glove_model()
-    if not model.has(word):
+    facts = cached_probes.glove_facts(word, tuple(tokens))
+    if not facts["known"]:
         st.info(
             md(
                 _(
                     "'{word}' is not in GloVe's vocabulary ({size:,} lower-cased words): a static model has "
                     "no vector for a word it never saw, so there is nothing to draw for GloVe here."
-                ).format(word=word, size=len(model.words))
+                ).format(word=word, size=facts["vocabulary"])
             )
         )
         return
-    points = distinct_points(tokens)
+    points = facts["points"]
     st.markdown(
         md(
             ngettext(

@@ -18,7 +18,7 @@ import sys
 import traceback
 from pathlib import Path
 
-HEAVY = ("torch", "transformers", "sklearn", "umap", "pandas")
+HEAVY = ("torch", "transformers", "sklearn", "umap", "pandas", "engine.models.glove")
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,8 +1,8 @@
 """Issue 24, kind 8 (the first minute): a page's default view, stored on disk, is drawn without torch.
 
 A fresh server's first visitors must not wait 2-3 s for `import torch` (nor transformers, scikit-learn,
-UMAP) when their view is already on disk (ui/viewcache.py). Each page runs in a FRESH PROCESS (a
-subprocess: an import done once in this one would hide the next), through AppTest with the warm-up off
+UMAP, GloVe's 400,000 vectors) when their view is already on disk (ui/viewcache.py). Each page runs in a
+FRESH PROCESS (a subprocess: an import done once in this one would hide the next), through AppTest with the warm-up off
 (`EXPLORER_WARMUP=0`) and a temporary `EXPLORER_VIEW_CACHE` the fixture fills, exactly as the warm-up
 does, with the views these pages open on (tests/app/first_view_probe.py does the run and reports
 which project lines imported what). The other inputs of the same kind: the home page's "Try" links
@@ -26,7 +26,7 @@ import pytest
 from ui.first_views import ATTENTION_TRY, LSTM_TRY
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("torch", "transformers", "sklearn", "umap")  # what a stored view must not import
+FORBIDDEN = ("torch", "transformers", "sklearn", "umap", "engine.models.glove")  # what a stored view must not import
 CHEAP = (  # views stored in seconds (the char-LSTM, MiniLM, this app's biLM), lessons' first steps too
     "lstm_gates",
     "attention",

@@ -179,3 +179,25 @@ def test_the_inside_and_senses_default_views_are_the_computed_ones(folder):
     assert heads_off.heads_off == {6: frozenset({6, 7, 11})} and heads_off.bank_after != heads_off.bank_before
     mix = viewcache.stored(*mixed[:1], tuple(mixed[1:]))["elmo"]
     assert mix.layer_names[-1] == "mix 0.33/0.33/0.33" and mix.vectors.shape[0] == 4
+
+
+def test_the_senses_pages_glove_facts_are_stored_and_equal_glove_itself(folder):
+    """The senses page's GloVe section (is the word known, GloVe's size, how many distinct points its
+    occurrences get) is stored for every preset, so a class opening the page never waits for GloVe's
+    400,000 vectors; read back, it equals a plain loop over GloVe's own index. Same kind: a word GloVe lacks."""
+    from engine.analysis import senses
+    from engine.models import glove
+    from ui import cached_probes, first_views
+
+    views = [view for view in first_views.views() if view[0] == "glove_facts"]
+    assert [view[1] for view in views] == list(senses.PRESETS)
+    model = glove.load()
+    for name, word, tokens in [*views[:2], ("glove_facts", "zzqxv", ("zzqxv", "Zzqxv"))]:
+        first_views.store(name, word, tokens)
+        stored = viewcache.stored(name, (word, tokens))
+        rows = {model.index[t.lower()] for t in tokens if t.lower() in model.index}
+        points = len({model.vectors[row].tobytes() for row in rows})
+        assert stored == {"known": word.lower() in model.index, "vocabulary": 400_000, "points": points}
+        assert stored == cached_probes._glove_facts(word, tokens)
+    assert viewcache.stored("glove_facts", views[0][1:])["points"] >= 1  # "bank": its spellings, not its senses
+    assert {("glove_neighbours", word, 10) for word in senses.PRESETS} <= set(first_views.views())  # the section's list
