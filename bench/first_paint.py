@@ -171,14 +171,21 @@ async def _ws_student(url: str, page_name: str, at: float, started: float) -> fl
         return float("nan")
 
 
+def class_moments(size: int, spread: float, seed: int = 0) -> list[float]:
+    """When each of the class's `size` students opens a page: seconds after the server's start, uniform over
+    `[0, spread]`, sorted; the same moments every run (one generator for the class: a `Random(0)` per
+    student once gave all 30 the same moment, a burst)."""
+    draw = random.Random(seed)
+    return sorted(draw.uniform(0, spread) for _ in range(size))
+
+
 async def _cold_class(
     size: int, spread: float, plain: bool, root: Path, via: str
 ) -> tuple[float, list[tuple[str, float]]]:
     from playwright.async_api import async_playwright
 
     names = [list(PAGES)[k % len(PAGES)] for k in range(size)]
-    draw = random.Random(0)  # one generator (a Random(0) per student gave all 30 the same moment)
-    moments = sorted(draw.uniform(0, spread) for _ in range(size))
+    moments = class_moments(size, spread)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS) if via == "chromium" else None
         started = time.perf_counter()

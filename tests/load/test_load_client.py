@@ -22,6 +22,17 @@ def test_user_key_reads_streamlit_widget_ids():
     assert user_key("0123abcd") == ""
 
 
+def test_the_cold_class_opens_at_moments_spread_over_the_first_seconds():
+    """Issue 24, kind 8: the class of bench/first_paint.py opens at 30 different moments, uniform over the first
+    10 s (a generator per student once gave all 30 the same moment: a burst, measured as a class)."""
+    from bench.first_paint import class_moments
+
+    moments = class_moments(30, 10.0)
+    assert len(set(moments)) == 30 and moments == sorted(moments) and moments[0] >= 0.0 and moments[-1] <= 10.0
+    assert moments[0] < 2.5 and moments[-1] > 7.5 and 3 <= sum(m < 5.0 for m in moments) <= 27  # spread, not bunched
+    assert class_moments(30, 10.0) == moments and class_moments(30, 0.0) == [0.0] * 30  # reproducible; a burst
+
+
 def test_cross_talk_check_catches_another_sessions_word():
     """The check itself can fail: another session's marker in this session's output is an error."""
     from streamlit.proto.Element_pb2 import Element
