@@ -7,7 +7,7 @@ from engine.analysis import predictions as P
 from engine.text import tokenize
 from engine.validation import check_alphabet, check_count, check_text, clean_text
 from i18n import N_, _
-from ui import cached, cached_lm, inputs, page, reading, user_lstm
+from ui import cached, cached_lm, inputs, page, reading, run_count, user_lstm
 from ui import step_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -16,7 +16,7 @@ from ui.words import language_note, words_here
 MAX_CHARS, MAX_CHARS_WORDS, MAX_WORDS = 2_000, 5_000, 400  # as on the LSTM gates page
 
 page.setup("LSTM step by step")
-st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
+run_count.count_full_run()  # full runs only: fragments skip this line
 text = inputs.text_input(
     max_chars=MAX_CHARS,
     help=_(

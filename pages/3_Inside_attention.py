@@ -5,7 +5,7 @@ import streamlit as st
 from engine.text import tokenize
 from engine.validation import check_text, clean_text
 from i18n import _
-from ui import cached, inputs, page
+from ui import cached, inputs, page, run_count
 from ui import inside_views as V
 from ui.feedback import friendly_errors, show_problems
 from ui.literal import md
@@ -15,7 +15,7 @@ MAX_CHARS = 20_000  # far above what 512 tokens hold; the token limit is checked
 DEFAULT_TEXT = V.DEFAULT_TEXT  # its own (the shared one has no "bank")
 
 page.setup("Inside attention")
-st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1  # full runs only: fragments skip this line
+run_count.count_full_run()  # full runs only: fragments skip this line
 text = inputs.text_input(max_chars=MAX_CHARS, default=DEFAULT_TEXT)
 layer = inputs.number(_("Layer"), key="layer", low=1, high=6, default=1, sidebar=True)
 head = inputs.number(_("Head"), key="head", low=1, high=12, default=1, sidebar=True)

@@ -11,7 +11,7 @@ import streamlit as st
 from engine.analysis import inside_results as R  # the results only: torch loads when a model runs
 from figures import inside as FI
 from i18n import N_, _
-from ui import cached, chart, inputs
+from ui import cached, chart, inputs, run_count
 from ui.feedback import friendly_errors
 from ui.language import Later
 from ui.literal import md
@@ -107,8 +107,7 @@ def stages_section(opened: R.OpenedLayer, query: int) -> None:
     st.markdown(f"**{heading}** {md(FI.stage_sentence(opened, query, name))}")
     chart.show(FI.stage_figure(opened, query, name, play=True), key="stage_chart")
     st.caption(_("Stepping redraws only this section: the model does not run again."))
-    # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
-    st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
+    run_count.marker()  # for the browser tests: stepping must not run the whole page again
 
 
 def positions_section(text: str, words: int) -> None:

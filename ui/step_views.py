@@ -16,7 +16,7 @@ from figures import summaries_new_pages as says
 from figures.common import token_labels, visible
 from figures.lstm import coloured_text
 from i18n import N_, _
-from ui import chart, inputs, reading
+from ui import chart, inputs, reading, run_count
 from ui.feedback import friendly_errors
 from ui.table import show_table
 
@@ -145,8 +145,7 @@ def cell_section(arrays: dict, steps: dict, default_units: list[int], default_st
             step=t, last=cell.steps - 1
         )
     )
-    # for the browser tests only, never shown: how many times the whole page ran (stepping must not add one)
-    st.html(f'<span class="page-runs" style="display:none">{st.session_state.get("page_runs", 0)}</span>')
+    run_count.marker()  # for the browser tests: stepping must not run the whole page again
 
 
 def intervention_controls(steps: int, units: int, default_units: list[int], default_start: int) -> dict:
