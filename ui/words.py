@@ -7,8 +7,11 @@ runs every page and fails when a glossary term it shows has no explanation on it
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
+import i18n
 from i18n import N_, _
 from ui import glossary
 from ui.literal import md
@@ -17,13 +20,20 @@ from ui.literal import md
 def with_explanations_closed(terms: list[str]) -> list[str]:
     """`terms` plus every glossary term their explanations use, and so on, in glossary order.
     Raises KeyError for a term the glossary does not have."""
+    return list(_closed(tuple(terms), i18n.current()))
+
+
+@lru_cache(maxsize=256)
+def _closed(terms: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """The closure for `terms` in the interface language `lang` (the explanations, and so the terms they use,
+    are that language's): a pure function of both, scanned once per process, not on every page run."""
     for term in terms:
         glossary.explain(term)  # a typo fails loudly
     found = set(terms)
     while True:
         more = set(glossary.words_used(*(glossary.definition(t) for t in found))) - found
         if not more:
-            return [t for t in glossary.terms() if t in found]
+            return tuple(t for t in glossary.terms() if t in found)
         found |= more
 
 
