@@ -40,9 +40,8 @@ PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top
 [data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 </style>"""
-QUESTION_COLUMNS = (3, 2)  # the chart and, beside it, the question with its radio buttons or number box
-REVEAL_COLUMNS = (1, 1)  # on a projector, once answered: the reveal chart and, beside it, the reveal in the
-# question's place (verdict, explanation and caveat need the width to fit the 720 px screen; rule 2)
+QUESTION_COLUMNS = (3, 2)  # the chart and, beside it, the question; on a projector once answered, the reveal in
+REVEAL_COLUMNS = (1, 1)  # the question's place, as wide as the chart (to fit the 720 px screen: rule 2)
 
 
 def init_from_url() -> None:
@@ -287,30 +286,23 @@ def _answer_key(lesson: Lesson, step: int, text: str) -> str:
     return f"{lesson.slug}/{step}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
-def answered(lesson: Lesson, step: int, text: str) -> bool:
-    """Whether this step's question, on this text, has a committed answer (its reveal is shown)."""
-    return _answer_key(lesson, step, text) in st.session_state.get("answers", {})
-
-
 def question_columns(lesson: Lesson, step: int, text: str) -> tuple:
     """The chart's column and the question's, side by side: the one place that decides how a step with a
     question is laid out (rule 2 of lessons/README.md: one screen at 1280x720 on a projector). On a
     projector an answered question gives its place to the reveal, in a column as wide as the chart's."""
-    wide = projector.active() and answered(lesson, step, text)
+    wide = projector.active() and _answer_key(lesson, step, text) in st.session_state.get("answers", {})
     return tuple(st.columns(list(REVEAL_COLUMNS if wide else QUESTION_COLUMNS), gap="medium"))
 
 
 def _commit(key: str, widget_key: str) -> None:
-    """The Check button's callback: the guess is committed before the page is drawn, so the run that
-    follows already lays the step out as answered."""
+    """The Check button's callback: committed before the page is drawn, which is then laid out as answered."""
     st.session_state.setdefault("answers", {})[key] = st.session_state.get(widget_key)
 
 
 def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
     """Ask, take a committed guess, then reveal. True once the answer is revealed (or cannot be asked).
 
-    On a projector the reveal takes the question's place (the prompt stays, the options and the Check
-    button go; the verdict repeats the guess; "Start again" clears it): it has to fit the first screen."""
+    On a projector the reveal takes the question's place (the prompt stays; the verdict repeats the guess)."""
     q, answer = lesson.steps[step - 1].question, view.answer
     if answer.value is None:
         st.info(answer.caveat, icon=":material/info:")
@@ -353,12 +345,9 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
             label_visibility="collapsed",
             placeholder=_("type a number"),
         )
+    check = _("Check my answer")
     st.button(
-        _("Check my answer"),
-        key=f"check-{lesson.slug}-{step}",
-        disabled=guess is None,
-        on_click=_commit,
-        args=(key, widget_key),
+        check, key=f"check-{lesson.slug}-{step}", disabled=guess is None, on_click=_commit, args=(key, widget_key)
     )
     if key not in answers:
         st.caption(_("Commit an answer to see what the model says."))
