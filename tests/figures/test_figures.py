@@ -50,6 +50,18 @@ def test_coloured_text_escapes_the_user_text():
     assert "rgba(37,99,235,1.000)" in html and "rgba(220,38,38,1.000)" in html
 
 
+def test_coloured_text_wraps_between_words_not_inside_them():
+    """A browser breaks a line only at a break opportunity: a real space (not &nbsp;, which glues the words of
+    a character-by-character sentence into one long word), and inside a word only where `overflow-wrap`
+    lets a word longer than the line break (`word-break: break-word` breaks any word that overflows)."""
+    sentence = "She said hello"
+    html = lstm.coloured_text(list(sentence), np.zeros(len(sentence)), words=False, highlight=True)
+    assert "&nbsp;" not in html and html.count(">" + " " + "</span>") == sentence.count(" ")
+    style = html.split(">", 1)[0]
+    assert "white-space: pre-wrap" in style and "overflow-wrap: break-word" in style
+    assert "break-all" not in style and "word-break: break-word" not in style
+
+
 def test_saturation_scatter_has_a_panel_per_gate_and_a_colour_per_layer():
     rng = np.random.default_rng(0)
     per_layer = [{g: (rng.uniform(size=8), rng.uniform(size=8)) for g in "ifo"} for _ in range(2)]
