@@ -81,3 +81,17 @@ def test_layer_maps_and_scores():
             for m in ("ELMo", "untrained ELMo") for k in range(3)]  # fmt: skip
     bars = senses.scores_chart(rows, "1-NN accuracy", title="t")
     assert [t.name for t in bars.data] == ["ELMo", "untrained ELMo"] and bars.data[1].marker.color == "#9ca3af"
+
+
+def test_mark_spans_names_the_boxes_in_the_legend_not_over_the_data():
+    """The label is a legend entry beside a dotted line (as an annotation inside the box, bars covered it):
+    one box per run of True, no text drawn inside the plot area, a legend row above a heatmap's plot."""
+    from figures.lessons import mark_spans
+
+    heatmap = lstm.gates_heatmap(np.zeros((6, 2)), token_labels(list("a'bc'd")), [0, 1], "c", title="t")
+    fig = mark_spans(heatmap, [False, True, True, False, True, False], label="inside quotes")
+    assert [(s.x0, s.x1) for s in fig.layout.shapes if s.line.dash == "dot"] == [(0.5, 2.5), (3.5, 4.5)]
+    assert not [a for a in fig.layout.annotations if a.text == "inside quotes"]
+    entry = fig.data[-1]
+    assert (entry.name, entry.line.dash, fig.layout.showlegend) == ("inside quotes", "dot", True)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
