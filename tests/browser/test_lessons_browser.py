@@ -259,6 +259,7 @@ def answer_any(page: Page, question) -> None:
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator(".st-key-reveal")).to_be_visible()
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    page.wait_for_selector(STEP_DRAWN, state="attached")  # the reveal chart, drawn in the chart's place
     page.wait_for_timeout(500)
 
 
