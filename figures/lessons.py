@@ -56,8 +56,9 @@ def step_profile(
 
 
 def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.Figure:
-    """Shade the runs of True in `mask` (`[T]`, one per step on a category x axis) behind the data,
-    e.g. the characters inside quotes; `label` names the shading in the first run's top corner."""
+    """Outline the runs of True in `mask` (`[T]`, one per step on a category x axis) with dotted boxes,
+    e.g. the characters inside quotes; `label` names the boxes in the legend, beside a dotted line, where
+    no bar, line or cell covers it (a figure without a placed legend gets a legend row above the plot)."""
     mask = list(map(bool, mask))
     runs, start = [], None
     for k, inside in enumerate([*mask, False]):
@@ -66,12 +67,14 @@ def mark_spans(fig: go.Figure, mask: Sequence[bool], *, label: str = "") -> go.F
         elif not inside and start is not None:
             runs.append((start, k - 1))
             start = None
-    for n, (first, last) in enumerate(runs):
-        fig.add_vrect(
-            x0=first - 0.5, x1=last + 0.5, line={"color": OKABE_ITO["black"], "width": 2, "dash": "dot"},
-            fillcolor="rgba(0,0,0,0)", layer="above",
-            annotation_text=_(label) if n == 0 and label else None, annotation_position="inside top left",
-        )  # fmt: skip
+    box = {"color": OKABE_ITO["black"], "width": 2, "dash": "dot"}
+    for first, last in runs:
+        fig.add_vrect(x0=first - 0.5, x1=last + 0.5, line=box, fillcolor="rgba(0,0,0,0)", layer="above")
+    if runs and label:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=box, name=_(label), hoverinfo="skip"))
+        fig.update_layout(showlegend=True)  # plotly hides a legend of one entry
+        if fig.layout.legend.orientation is None:
+            fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return fig
 
 

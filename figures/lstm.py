@@ -225,7 +225,8 @@ def coloured_text(
 ) -> str:
     """The text with each step's background coloured by one unit's value (Karpathy's picture of a
     "quote cell"): signed values red (negative) to blue (positive); gates (0..1) white to green;
-    `highlight` marks steps yellow (values 0/1). Returns HTML; every character is escaped."""
+    `highlight` marks steps yellow (values 0/1). Returns HTML; every character is escaped. Lines wrap between
+    words (at the spaces); only a word longer than the line is broken inside."""
     values = np.asarray(values, dtype=np.float64)
     bound = 1.0 if gate or highlight else float(np.abs(values).max(initial=0)) or 1.0
     spans = []
@@ -237,7 +238,7 @@ def coloured_text(
             colour = (22, 163, 74)
         else:
             colour = (37, 99, 235) if value >= 0 else (220, 38, 38)
-        shown = html.escape(token).replace("\n", "↵<br>") if token != " " else "&nbsp;"
+        shown = html.escape(token).replace("\n", "↵<br>")  # a space stays a space: the line may break there
         spans.append(
             f'<span title="{value:+.4f}" style="background: rgba({colour[0]},{colour[1]},{colour[2]},{strength:.3f});'
             f' padding: 2px 0; border-radius: 2px">{shown}</span>'
@@ -246,5 +247,5 @@ def coloured_text(
     body = joiner.join(spans)
     return (
         '<div style="font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 17px; line-height: 2.0; '
-        f'white-space: pre-wrap; word-break: break-word">{body}</div>'
+        f'white-space: pre-wrap; overflow-wrap: break-word; word-break: normal">{body}</div>'
     )

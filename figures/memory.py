@@ -16,6 +16,7 @@ FLOOR = 1e-6  # influence below a millionth of the peak is drawn at the floor of
 COLORS = {"plain RNN": OKABE_ITO["vermillion"], "LSTM": OKABE_ITO["blue"]}
 DASH = {"plain RNN": "dash", "LSTM": "solid"}
 STRIP_TEXT_LIMIT = 120  # characters shown inside the strip's cells (more would not fit)
+LEGEND_ROW_PX = 28  # one row of a legend at projector size (20 px text); rows below the axis title
 
 
 def relative(values: np.ndarray) -> np.ndarray:
@@ -127,11 +128,12 @@ def gradient_paths(
         dtick=1,
         exponentformat="power",
     )
-    fig.update_layout(
-        # right, halfway down: between the LSTM's lines near 1 and the plain RNN's, which has fallen by then
-        legend={"x": 0.99, "y": 0.5, "xanchor": "right", "yanchor": "middle", "bgcolor": "rgba(255,255,255,0.85)"}
+    fig.update_layout(  # below the axis title, at the bottom of the figure: it crosses no line whatever the data
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"}
     )
-    return base_layout(fig, title=_("What carries the gradient back"), height=400)
+    fig = base_layout(fig, title=_("What carries the gradient back"), height=400)
+    # below the tick labels and the axis title (about 60 px), a row per entry: a half-width chart wraps each
+    return fig.update_layout(margin={"b": 60 + LEGEND_ROW_PX * len(series)})
 
 
 def memory_curve(

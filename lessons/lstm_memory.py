@@ -251,7 +251,11 @@ def ledger_parts(c: Context, k: int) -> tuple[float, float]:
 def ledger_chart(c: Context) -> Chart:
     u = c.unit if c.unit is not None else 0
     figure = F.ledger(c.view, u, c.labels)
-    figure.update_layout(legend={"y": 1.02, "yanchor": "bottom"})  # the legend row above the bars, not on them
+    figure.update_layout(  # the legend row above the bars, not on them; the title above it, not on it
+        legend={"y": 1.02, "yanchor": "bottom"},
+        margin={"t": 70},
+        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+    )
     if c.unit is not None:
         mark_spans(figure, c.quotes, label=_("inside quotes"))
     return Chart(

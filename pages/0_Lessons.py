@@ -39,7 +39,7 @@ if shown is not None:
         with st.container(key="step_chart"):
             view.draw(shown.chart, key=f"chart-{lesson.slug}-{step}")
     else:  # one screen: the chart beside the question; once answered, the reveal takes the chart's place
-        left, right = st.columns([3, 2], gap="medium")
+        left, right = view.question_columns(lesson, step, text)
         with right:
             revealed = view.question(lesson, step, text, shown)
         with left, st.container(key="step_chart"):

@@ -34,10 +34,14 @@ CONTROLS = {  # what a teacher link can hide: ?hide=name (each is the key of its
     "sidebar": N_("the whole sidebar"),
 }
 PROJECTOR_CHART_PX = 340  # a lesson chart's height on a projector: text, chart and question fit 1280x720
-PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar */
+PROJECTOR_REVEAL_PX = 300  # a reveal chart's: narrower (REVEAL_COLUMNS), its summary wraps to more lines
+PROJECTOR_CSS = """<style>  /* the step starts right under Streamlit's fixed top bar; blocks half a line apart */
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 4.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 </style>"""
+QUESTION_COLUMNS = (3, 2)  # the chart and, beside it, the question; on a projector once answered, the reveal in
+REVEAL_COLUMNS = (1, 1)  # the question's place, as wide as the chart (to fit the 720 px screen: rule 2)
 
 
 def init_from_url() -> None:
@@ -207,7 +211,7 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
     spec = BY_SLUG[slug].steps[step - 1]
     context = BY_SLUG[slug].prepare(text, backend)
 
-    def finished(chart: Chart) -> Chart:
+    def finished(chart: Chart, height: int = PROJECTOR_CHART_PX) -> Chart:
         if chart.figure is None or not projector_on:
             return chart
         figure = projector_figure(go.Figure(chart.figure))
@@ -215,7 +219,7 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
             if (axis.title.text or "").lower() in ("head", "layer"):
                 axis.update(tickmode="linear", tick0=1, dtick=1, tickangle=0, nticks=None)
         if spec.question is not None:  # one screen with its question; a step without one keeps its height
-            figure.update_layout(height=min(figure.layout.height or PROJECTOR_CHART_PX, PROJECTOR_CHART_PX))
+            figure.update_layout(height=min(figure.layout.height or height, height))
         return Chart(chart.summary, figure, chart.html)
 
     question = spec.question
@@ -224,7 +228,7 @@ def build_step_view(slug: str, step: int, text: str, backend, projector_on: bool
         chart=finished(spec.chart(context)),
         prompt=question.prompt(context) if question else "",
         answer=question.answer(context) if question else None,
-        reveal=finished(spec.reveal_chart(context)) if spec.reveal_chart else None,
+        reveal=finished(spec.reveal_chart(context), PROJECTOR_REVEAL_PX) if spec.reveal_chart else None,
     )
 
 
@@ -282,13 +286,33 @@ def _answer_key(lesson: Lesson, step: int, text: str) -> str:
     return f"{lesson.slug}/{step}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
+def question_columns(lesson: Lesson, step: int, text: str) -> tuple:
+    """The chart's column and the question's, side by side: the one place that decides how a step with a
+    question is laid out (rule 2 of lessons/README.md: one screen at 1280x720 on a projector). On a
+    projector an answered question gives its place to the reveal, in a column as wide as the chart's."""
+    wide = projector.active() and _answer_key(lesson, step, text) in st.session_state.get("answers", {})
+    return tuple(st.columns(list(REVEAL_COLUMNS if wide else QUESTION_COLUMNS), gap="medium"))
+
+
+def _commit(key: str, widget_key: str) -> None:
+    """The Check button's callback: committed before the page is drawn, which is then laid out as answered."""
+    st.session_state.setdefault("answers", {})[key] = st.session_state.get(widget_key)
+
+
 def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
-    """Ask, take a committed guess, then reveal. True once the answer is revealed (or cannot be asked)."""
+    """Ask, take a committed guess, then reveal. True once the answer is revealed (or cannot be asked).
+
+    On a projector the reveal takes the question's place (the prompt stays; the verdict repeats the guess)."""
     q, answer = lesson.steps[step - 1].question, view.answer
     if answer.value is None:
         st.info(answer.caveat, icon=":material/info:")
         return True
     st.markdown("**" + _("Your prediction.") + "** " + view.prompt)
+    answers = st.session_state.setdefault("answers", {})
+    key = _answer_key(lesson, step, text)
+    if projector.active() and key in answers:
+        reveal(answers[key], answer)
+        return True
     widget_key = f"guess-{lesson.slug}-{step}"
     if q.kind == "choice":
         guess = st.radio(
@@ -321,10 +345,10 @@ def question(lesson: Lesson, step: int, text: str, view: StepView) -> bool:
             label_visibility="collapsed",
             placeholder=_("type a number"),
         )
-    answers = st.session_state.setdefault("answers", {})
-    key = _answer_key(lesson, step, text)
-    if st.button(_("Check my answer"), key=f"check-{lesson.slug}-{step}", disabled=guess is None):
-        answers[key] = guess
+    check = _("Check my answer")
+    st.button(
+        check, key=f"check-{lesson.slug}-{step}", disabled=guess is None, on_click=_commit, args=(key, widget_key)
+    )
     if key not in answers:
         st.caption(_("Commit an answer to see what the model says."))
         return False

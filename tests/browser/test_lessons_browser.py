@@ -245,3 +245,46 @@ def test_one_screen_the_chart_and_its_question_fit_at_1280x720(browser, server, 
         for name, box in (("chart", chart), ("question", asked)):
             assert box["top"] >= 0 and box["bottom"] <= ONE_SCREEN["height"], f"{name} at {box}: needs a scroll"
     context.close()
+
+
+def answer_any(page: Page, question) -> None:
+    """Commit some answer: the first option, or the question's lowest number (the reveal shows either way)."""
+    if question.kind == "choice":
+        page.get_by_test_id("stRadioGroup").locator("label").first.click()
+    else:
+        box = page.get_by_test_id("stNumberInput").locator("input")
+        box.fill(str(int(question.low)))
+        box.press("Enter")
+        expect(page.get_by_role("button", name="Check my answer")).to_be_enabled()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".st-key-reveal")).to_be_visible()
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    page.wait_for_selector(STEP_DRAWN, state="attached")  # the reveal chart, drawn in the chart's place
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.screens
+@pytest.mark.parametrize(
+    ("lesson", "step"),
+    [(lesson, k) for lesson in LESSONS for k, spec in enumerate(lesson.steps, start=1) if spec.question is not None],
+    ids=lambda x: x.slug if hasattr(x, "slug") else str(x),
+)
+def test_one_screen_the_reveal_fits_at_1280x720(browser, server, lesson, step):
+    """Rule 2, once answered: on a projector the reveal (verdict, explanation, caveat) takes the question's
+    place and ends inside the first 1280x720 screen, unscrolled, beside the reveal chart."""
+    context = browser.new_context(viewport=ONE_SCREEN)
+    page = context.new_page()
+    page.set_default_timeout(COLD_MS)
+    page.goto(f"{server}/Lessons?lesson={lesson.slug}&step={step}&projector=true&hide=sidebar")
+    page.wait_for_selector('[data-testid="stRadio"], [data-testid="stNumberInput"]')
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    answer_any(page, lesson.steps[step - 1].question)
+    page.evaluate("() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; })")
+    if STEP_SHOTS is not None:
+        STEP_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(STEP_SHOTS / f"{lesson.slug}-{step}-revealed.png"))
+    shown = first_box(page, ".st-key-reveal")
+    assert shown is not None and shown["top"] >= 0 and shown["bottom"] <= ONE_SCREEN["height"], shown
+    expect(page.get_by_test_id("stRadioGroup")).to_have_count(0)  # the reveal took the question's place
+    expect(page.get_by_test_id("stNumberInput")).to_have_count(0)
+    context.close()

@@ -50,6 +50,18 @@ def test_coloured_text_escapes_the_user_text():
     assert "rgba(37,99,235,1.000)" in html and "rgba(220,38,38,1.000)" in html
 
 
+def test_coloured_text_wraps_between_words_not_inside_them():
+    """A browser breaks a line only at a break opportunity: a real space (not &nbsp;, which glues the words of
+    a character-by-character sentence into one long word), and inside a word only where `overflow-wrap`
+    lets a word longer than the line break (`word-break: break-word` breaks any word that overflows)."""
+    sentence = "She said hello"
+    html = lstm.coloured_text(list(sentence), np.zeros(len(sentence)), words=False, highlight=True)
+    assert "&nbsp;" not in html and html.count(">" + " " + "</span>") == sentence.count(" ")
+    style = html.split(">", 1)[0]
+    assert "white-space: pre-wrap" in style and "overflow-wrap: break-word" in style
+    assert "break-all" not in style and "word-break: break-word" not in style
+
+
 def test_saturation_scatter_has_a_panel_per_gate_and_a_colour_per_layer():
     rng = np.random.default_rng(0)
     per_layer = [{g: (rng.uniform(size=8), rng.uniform(size=8)) for g in "ifo"} for _ in range(2)]
@@ -69,3 +81,17 @@ def test_layer_maps_and_scores():
             for m in ("ELMo", "untrained ELMo") for k in range(3)]  # fmt: skip
     bars = senses.scores_chart(rows, "1-NN accuracy", title="t")
     assert [t.name for t in bars.data] == ["ELMo", "untrained ELMo"] and bars.data[1].marker.color == "#9ca3af"
+
+
+def test_mark_spans_names_the_boxes_in_the_legend_not_over_the_data():
+    """The label is a legend entry beside a dotted line (as an annotation inside the box, bars covered it):
+    one box per run of True, no text drawn inside the plot area, a legend row above a heatmap's plot."""
+    from figures.lessons import mark_spans
+
+    heatmap = lstm.gates_heatmap(np.zeros((6, 2)), token_labels(list("a'bc'd")), [0, 1], "c", title="t")
+    fig = mark_spans(heatmap, [False, True, True, False, True, False], label="inside quotes")
+    assert [(s.x0, s.x1) for s in fig.layout.shapes if s.line.dash == "dot"] == [(0.5, 2.5), (3.5, 4.5)]
+    assert not [a for a in fig.layout.annotations if a.text == "inside quotes"]
+    entry = fig.data[-1]
+    assert (entry.name, entry.line.dash, fig.layout.showlegend) == ("inside quotes", "dot", True)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1

@@ -37,3 +37,12 @@ def test_gradient_paths_put_distance_zero_first():
     fig = F.gradient_paths(np.array([0.2, 0.5, 1.0]), "unit 3 (layer 1)", np.array([1e-4, 0.1, 1.0]), np.ones(3))
     np.testing.assert_allclose(fig.data[0].y, [1.0, 0.5, 0.2])
     np.testing.assert_allclose(fig.data[2].y, [1.0, 0.1, 1e-4])
+
+
+def test_gradient_paths_legend_sits_below_the_plot_where_it_crosses_no_line():
+    """The legend is outside the plot area (a half-width chart had it across the plain RNN's line): at the
+    figure's bottom, under the tick labels and axis title, with a bottom margin holding a row per entry."""
+    fig = F.gradient_paths(np.array([0.2, 0.5, 1.0]), "unit 3 (layer 1)", np.array([1e-4, 0.1, 1.0]), np.ones(3))
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.yref, legend.yanchor, legend.y) == ("h", "container", "bottom", 0)
+    assert fig.layout.margin.b >= 60 + F.LEGEND_ROW_PX * len(fig.data)
