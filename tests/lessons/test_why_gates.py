@@ -80,3 +80,13 @@ def test_a_short_text_gets_a_caveat_not_noise(backend):
         assert "too short" in answer.caveat
     with pytest.raises(Exception, match="empty"):
         W.LESSON.prepare("   ", backend)
+
+
+def test_the_path_sentence_states_the_measured_gradient_not_the_charts_floor(context):
+    """Step 4 names the plain RNN's gradient at character 1 as a share of its peak: the measured ratio (a plain
+    division here), which on the default text is far below the chart's drawing floor of 1e-6."""
+    chart = W.path_chart(context)
+    hidden = np.asarray(context.results["plain RNN"].hidden[0], dtype=np.float64)
+    measured = hidden[0] / hidden.max()
+    assert f"character 1 is {measured:.2g} of its peak" in chart.summary
+    assert "1e-06 of its peak" not in chart.summary  # the floor is never stated as a measured value
