@@ -64,7 +64,8 @@ def maps(panels: Sequence[tuple[str, np.ndarray]], labels: Sequence[str]) -> str
 
 
 def scores(rows: Sequence[dict], metric: str) -> str:
-    """The issue's example: "Layer 2 separates the senses best: 1-NN 0.75, untrained control 0.50."""
+    """The issue's example: "Layer 2 separates the senses best: 1-NN 0.75, untrained control 0.50." Equal best
+    layers are called a tie, and a best layer no better than the untrained control is not called a separation."""
     trained = [r for r in rows if "untrained" not in r["model"] and r[metric] is not None]
     control = [r for r in rows if "untrained" in r["model"] and r[metric] is not None]
     if not trained:
@@ -76,11 +77,24 @@ def scores(rows: Sequence[dict], metric: str) -> str:
         "metric": label(metric),
         "value": best[metric],
     }
-    if not control:
+    ties = sum(1 for r in trained if r[metric] == best[metric])
+    ceiling = max((r[metric] for r in control), default=None)
+    if ceiling is not None and best[metric] <= ceiling:  # no trained layer beats features nothing was learned in
+        return _(
+            "No layer of {model} separates the senses better than its untrained control: best {metric} "
+            "{value:.2f}, control up to {control:.2f}."
+        ).format(**found, control=ceiling)
+    if ties > 1:  # the first of equal layers is not "the best"
+        if ceiling is None:
+            return _("{count} layers of {model} tie for the best {metric}: {value:.2f}.").format(**found, count=ties)
+        return _(
+            "{count} layers of {model} tie for the best {metric}: {value:.2f}, untrained control at most {control:.2f}."
+        ).format(**found, count=ties, control=ceiling)
+    if ceiling is None:
         return _("{layer} of {model} separates the senses best: {metric} {value:.2f}.").format(**found)
     return _(
         "{layer} of {model} separates the senses best: {metric} {value:.2f}, untrained control at most {control:.2f}."
-    ).format(**found, control=max(r[metric] for r in control))
+    ).format(**found, control=ceiling)
 
 
 def heads(values: np.ndarray, statistic: str) -> str:

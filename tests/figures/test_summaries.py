@@ -16,6 +16,24 @@ def test_scores_sentence_names_the_best_layer_and_the_control():
     assert sentence == "Layer 2 of ELMo separates the senses best: 1-NN accuracy 0.75, untrained control at most 0.50."
 
 
+def test_scores_sentence_never_crowns_a_tie_or_a_layer_no_better_than_its_control():
+    """Four sentences, every layer at 0.33 and the control at 0.33 too: the page said "Layer 0 separates the
+    senses best" (the first of equal layers, and no better than untrained features). Same kind: a tie above the
+    control is called a tie, counted with a plain loop."""
+    flat = [{"model": "ELMo", "layer": f"layer {k}", "1-NN accuracy": 1 / 3} for k in range(3)]
+    control = [{"model": "untrained ELMo", "layer": "layer 2", "1-NN accuracy": 1 / 3}]
+    assert summaries.scores(flat + control, "1-NN accuracy") == (
+        "No layer of ELMo separates the senses better than its untrained control: best 1-NN accuracy 0.33, "
+        "control up to 0.33."
+    )
+    tied = [{"model": "ELMo", "layer": f"layer {k}", "1-NN accuracy": v} for k, v in enumerate([0.5, 0.75, 0.75])]
+    count = sum(1 for row in tied if row["1-NN accuracy"] == max(r["1-NN accuracy"] for r in tied))
+    assert summaries.scores(tied + control, "1-NN accuracy") == (
+        f"{count} layers of ELMo tie for the best 1-NN accuracy: 0.75, untrained control at most 0.33."
+    )
+    assert summaries.scores(tied, "1-NN accuracy") == "2 layers of ELMo tie for the best 1-NN accuracy: 0.75."
+
+
 def test_heads_and_attention_sentences_point_at_the_maximum():
     rng = np.random.default_rng(0)
     values = rng.random((6, 12))
