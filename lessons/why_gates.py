@@ -173,6 +173,7 @@ def reach_answer(c: Context) -> Answer:
             "{tolerance:.0f} characters count); the LSTM's does so {lstm}."
         ).format(share=PEAK, rnn=rnn, tolerance=tolerance, lstm=lstm_words),
         tolerance=tolerance,
+        integer=True,  # a count of characters: "You said 10", not "10.00"
         caveat=""
         if lstm is None or lstm > rnn
         else _("In this text the LSTM's influence fades as fast: no gap shows."),

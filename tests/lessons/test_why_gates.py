@@ -52,6 +52,7 @@ def test_reach_answer_counts_back_from_the_prediction_with_a_plain_loop(context)
         assert answer.value is None and answer.caveat
     else:
         assert answer.value == distance and isinstance(answer.value, int)
+        assert answer.shown(10.0) == "10" and answer.shown() == str(distance)  # a count, shown without decimals
         assert answer.is_right(distance + answer.tolerance) and not answer.is_right(distance + answer.tolerance + 1)
 
 
