@@ -78,6 +78,10 @@ def test_back_after_changing_a_bound_control_returns_to_the_page_before(page, se
     page.go_back()
     expect(page.locator("h1").first).to_contain_text("Look inside")
     assert urlparse(page.url).path in ("", "/"), page.url
+    # a learner reads the page before pressing Forward: the run answering Back is over (as in the lesson test
+    # above). Pressed the instant Home's title showed, while that run was still under way, Forward was lost.
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    page.wait_for_timeout(1500)
     page.go_forward()
     expect(page.locator("h1").first).to_contain_text("LSTM gates")
     page.wait_for_url(re.compile(r"layer=2\b"))
