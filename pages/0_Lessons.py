@@ -4,8 +4,8 @@ import streamlit as st
 
 from i18n import _
 from lessons import LESSONS
+from ui import hide, page, projector
 from ui import lesson_view as view
-from ui import page, projector
 from ui.feedback import friendly_errors
 
 page.setup("Lessons")
@@ -16,11 +16,12 @@ page.sidebar_footer()
 lesson, step, text = view.current()
 if not projector.active():  # on a projector the step itself gets the room
     st.title(_("Lessons"))
-    st.caption(
-        _("{count} lessons: {titles}. Pick one in the sidebar.").format(
-            count=len(LESSONS), titles=" · ".join(_(item.title) for item in LESSONS)
-        )
+    listed = (  # a class link that hides the sidebar has nowhere to pick from: no pointer to it
+        _("{count} lessons: {titles}.")
+        if hide.is_hidden("sidebar")
+        else _("{count} lessons: {titles}. Pick one in the sidebar.")
     )
+    st.caption(listed.format(count=len(LESSONS), titles=" · ".join(_(item.title) for item in LESSONS)))
 if not projector.active():
     st.header(_(lesson.title))
 view.navigation(lesson, step, with_title=projector.active())

@@ -92,6 +92,13 @@ def test_a_teacher_link_opens_that_step_with_that_text():
     assert at.query_params["step"] == ["4"] or at.query_params["step"] == "4"
 
 
+def test_a_class_link_without_the_sidebar_does_not_point_to_it():
+    """A reviewer's find: `hide=sidebar` still said "Pick one in the sidebar." Same kind: the plain link keeps it."""
+    captions = lambda at: " ".join(c.value for c in at.caption)  # noqa: E731
+    assert "Pick one in the sidebar" not in captions(run_page(PAGE, params={"hide": "sidebar"}))
+    assert "Pick one in the sidebar" in captions(run_page(PAGE))
+
+
 def test_a_text_the_lesson_cannot_use_gets_a_message_and_stays():
     at = run_page(PAGE, params={"lesson": "both-ways", "ltext": "Only one line here."})
     assert not at.exception
