@@ -19,11 +19,16 @@ STRIP_TEXT_LIMIT = 120  # characters shown inside the strip's cells (more would 
 LEGEND_ROW_PX = 28  # one row of a legend at projector size (20 px text); rows below the axis title
 
 
-def relative(values: np.ndarray) -> np.ndarray:
-    """`values / max(values)`, floored at FLOOR (for a log scale)."""
+def share_of_peak(values: np.ndarray) -> np.ndarray:
+    """`values / max(values)` as measured (no floor): what a sentence may state."""
     values = np.asarray(values, dtype=np.float64)
     peak = values.max() if values.size and values.max() > 0 else 1.0
-    return np.maximum(values / peak, FLOOR)
+    return values / peak
+
+
+def relative(values: np.ndarray) -> np.ndarray:
+    """`share_of_peak(values)`, floored at FLOOR: only to keep a log scale finite, never a number to state."""
+    return np.maximum(share_of_peak(values), FLOOR)
 
 
 def connectivity_strip(tokens: Sequence[str], influence: Mapping[str, np.ndarray], next_char: str) -> go.Figure:

@@ -194,14 +194,6 @@ def distance_chart(c: Context) -> Chart:
 
 
 # -- step 4: the forget-gate path (no question) ----------------------------------------------------------------
-def share_of_peak(values: np.ndarray) -> np.ndarray:
-    """`values / max(values)` as measured: the sentences state it, so never the chart's floor (figures.memory
-    FLOOR, 1e-6, which only keeps a log axis finite)."""
-    values = np.asarray(values, dtype=np.float64)
-    peak = values.max() if values.size and values.max() > 0 else 1.0
-    return values / peak
-
-
 def path_chart(c: Context) -> Chart:
     rnn, lstm = c.results["plain RNN"], c.results["LSTM"]
     product = lstm.forget_product[0]  # layer 1, [t+1, units]
@@ -210,7 +202,7 @@ def path_chart(c: Context) -> Chart:
         _(
             "Layer 1: unit {unit}'s forget gates multiply to {product:.2g} from character 1 to the prediction; the "
             "plain RNN's gradient at character 1 is {gradient:.2g} of its peak."
-        ).format(unit=unit, product=product[0, unit], gradient=share_of_peak(rnn.hidden[0])[0]),
+        ).format(unit=unit, product=product[0, unit], gradient=F.share_of_peak(rnn.hidden[0])[0]),
         # 280 px (350 on a projector): the step's text, the chart and its summary fit one 1280x720 screen
         F.gradient_paths(
             product[:, unit], _("unit {unit} (layer 1)").format(unit=unit), rnn.hidden[0], lstm.cell[0]
